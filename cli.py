@@ -1,0 +1,3 @@
+from genoassoc.cli import main
+
+main()

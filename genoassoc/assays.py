@@ -1,0 +1,300 @@
+"""PCR-RFLP assays as data.
+
+An assay names a locus, a restriction enzyme and, per allele, the fragments a complete digest gives:
+either declared as published, or computed by digesting a forward-strand amplicon in silico with
+Biopython's `Bio.Restriction`. From these follow the expected band pattern of each genotype, the
+products of an incomplete digest, and the digestion-control fragments (those every allele gives,
+from a site that cuts every allele).
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from genoassoc.errors import InputError
+from genoassoc.loci import Catalog
+
+_MAX_DECLARED_FRAGMENTS = 8
+
+
+@dataclass(frozen=True)
+class Assay:
+    """One PCR-RFLP assay. Sizes are in bp; `fragments` are complete-digest products per allele."""
+
+    id: str
+    locus: str
+    enzyme: str
+    alleles: tuple[str, str]
+    fragments: tuple[tuple[int, ...], tuple[int, ...]]
+    amplicon_length: int
+    incomplete_products: tuple[tuple[int, ...], tuple[int, ...]]
+    control_fragments: tuple[int, ...]
+    source: str = ""
+    origin: str = "built-in"
+    derived_from_amplicon: bool = False
+
+    def allele_fragments(self, allele: str) -> tuple[int, ...]:
+        return self.fragments[self.alleles.index(allele)]
+
+    @property
+    def genotypes(self) -> tuple[str, str, str]:
+        first, second = self.alleles
+        return (f"{first}/{first}", f"{first}/{second}", f"{second}/{second}")
+
+    def pattern(self, genotype: str, min_band: float = 0.0) -> tuple[int, ...]:
+        """Distinct band sizes expected for `genotype` (largest first), omitting those below `min_band`."""
+        first, second = genotype.split("/")
+        sizes = set(self.allele_fragments(first)) | set(self.allele_fragments(second))
+        return tuple(sorted((size for size in sizes if size >= min_band), reverse=True))
+
+    @property
+    def partial_products(self) -> tuple[int, ...]:
+        """Sizes only an incomplete digest gives: no allele's complete digest has them."""
+        complete = set().union(*self.fragments)
+        incomplete = set().union(*self.incomplete_products)
+        return tuple(sorted(incomplete - complete, reverse=True))
+
+    @property
+    def undigested_detectable(self) -> bool:
+        """True when no allele leaves the amplicon uncut, so a full-length band means failed digestion."""
+        return all(self.amplicon_length not in sizes for sizes in self.fragments)
+
+
+def _enzyme(name: str):
+    from Bio import Restriction
+
+    by_name = {str(known): known for known in Restriction.AllEnzymes}
+    if name in by_name:
+        return by_name[name]
+    by_lower = {known.lower(): enzyme for known, enzyme in by_name.items()}
+    if name.lower() in by_lower:
+        return by_lower[name.lower()]
+    names = list(by_name)
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    raise InputError(f"unknown enzyme '{name}' (not in Biopython's Bio.Restriction{hint})")
+
+
+def digest(sequence: str, enzyme_name: str) -> tuple[list[int], list[int]]:
+    """Cut positions (0-based, between bases) and fragment lengths of a linear sequence's complete
+    digest, top strand, as Bio.Restriction reports them."""
+    from Bio.Seq import Seq
+
+    enzyme = _enzyme(enzyme_name)
+    cuts = sorted(position - 1 for position in enzyme.search(Seq(sequence), linear=True))
+    bounds = [0, *cuts, len(sequence)]
+    return cuts, [end - start for start, end in itertools.pairwise(bounds)]
+
+
+def _spans_skipping_cuts(cuts: list[int], length: int) -> set[int]:
+    bounds = [0, *cuts, length]
+    return {
+        bounds[end] - bounds[start]
+        for start in range(len(bounds))
+        for end in range(start + 2, len(bounds))
+    }
+
+
+def _declared_partials(fragments: tuple[int, ...]) -> set[int]:
+    # Fragment order is unknown when sizes are declared: any sum of two or more is a possible product.
+    sums = set()
+    for count in range(2, len(fragments) + 1):
+        sums.update(sum(combination) for combination in itertools.combinations(fragments, count))
+    return sums
+
+
+def _from_amplicon(spec: dict, alleles: tuple[str, str], where: str) -> tuple:
+    amplicon = re.sub(r"\s+", "", str(spec["amplicon"])).upper()
+    if not amplicon or not re.fullmatch(r"[ACGTN]+", amplicon):
+        raise InputError(f"{where}: amplicon must be a DNA sequence (A, C, G, T, N)")
+    position = spec.get("snp_position")
+    if not isinstance(position, int) or not 1 <= position <= len(amplicon):
+        raise InputError(f"{where}: snp_position must be a whole number from 1 to {len(amplicon)}")
+    if any(len(allele) != 1 for allele in alleles):
+        raise InputError(f"{where}: amplicon assays need single-base alleles")
+    if amplicon[position - 1] not in alleles:
+        raise InputError(
+            f"{where}: the amplicon has {amplicon[position - 1]} at snp_position {position}, "
+            f"not one of the alleles {', '.join(alleles)}"
+        )
+    cut_sets, fragments = [], []
+    for allele in alleles:
+        sequence = amplicon[: position - 1] + allele + amplicon[position:]
+        cuts, sizes = digest(sequence, spec["enzyme"])
+        cut_sets.append(set(cuts))
+        fragments.append(tuple(sorted(sizes, reverse=True)))
+    if fragments[0] == fragments[1]:
+        raise InputError(f"{where}: {spec['enzyme']} gives the same fragments for both alleles")
+    partials = tuple(
+        tuple(sorted(_spans_skipping_cuts(sorted(cuts), len(amplicon)), reverse=True)) for cuts in cut_sets
+    )
+    # Control fragments: the same stretch of amplicon cut out in every allele.
+    intervals = [set(itertools.pairwise([0, *sorted(cuts), len(amplicon)])) for cuts in cut_sets]
+    shared = intervals[0] & intervals[1] if all(cut_sets) else set()
+    control = {end - start for start, end in shared}
+    return tuple(fragments), len(amplicon), partials, control
+
+
+def _from_declared(spec: dict, alleles: tuple[str, str], where: str) -> tuple:
+    declared = spec["fragments"]
+    if not isinstance(declared, dict) or set(declared) != set(alleles):
+        raise InputError(f"{where}: [assay.fragments] must list fragments for each allele {', '.join(alleles)}")
+    fragments = []
+    for allele in alleles:
+        sizes = declared[allele]
+        if (
+            not isinstance(sizes, list)
+            or not sizes
+            or len(sizes) > _MAX_DECLARED_FRAGMENTS
+            or not all(isinstance(size, int) and not isinstance(size, bool) and size > 0 for size in sizes)
+        ):
+            raise InputError(
+                f"{where}: fragments for allele {allele} must be 1 to {_MAX_DECLARED_FRAGMENTS} "
+                "positive whole numbers of bp"
+            )
+        fragments.append(tuple(sorted(sizes, reverse=True)))
+    if sorted(fragments[0]) == sorted(fragments[1]):
+        raise InputError(f"{where}: both alleles have the same fragments")
+    length = spec.get("amplicon_length", max(sum(sizes) for sizes in fragments))
+    if not isinstance(length, int) or length < max(max(sizes) for sizes in fragments):
+        raise InputError(f"{where}: amplicon_length must be a whole number at least the largest fragment")
+    partials = tuple(
+        tuple(sorted(_declared_partials(sizes) | ({length} if len(sizes) > 1 else set()), reverse=True))
+        for sizes in fragments
+    )
+    both_cut = all(len(sizes) > 1 for sizes in fragments)
+    control = set(fragments[0]) & set(fragments[1]) if both_cut else set()
+    return tuple(fragments), length, partials, control
+
+
+def _build_assay(spec: dict, catalog: Catalog, origin: str, where: str) -> Assay:
+    for key in ("id", "locus", "enzyme"):
+        if not isinstance(spec.get(key), str) or not spec[key].strip():
+            raise InputError(f"{where}: '{key}' is required (text)")
+    try:
+        locus = catalog.resolve(spec["locus"])
+    except InputError as err:
+        raise InputError(f"{where}: {err.problem}") from None
+    alleles = tuple(str(allele).upper() for allele in spec.get("alleles", locus.alleles))
+    if sorted(alleles) != sorted(locus.alleles):
+        raise InputError(
+            f"{where}: alleles {', '.join(alleles)} differ from {locus.id}'s {', '.join(locus.alleles)}"
+        )
+    alleles = locus.alleles
+    try:
+        _enzyme(spec["enzyme"])
+    except InputError as err:
+        raise InputError(f"{where}: {err.problem}") from None
+    has_amplicon, has_fragments = "amplicon" in spec, "fragments" in spec
+    if has_amplicon == has_fragments:
+        raise InputError(f"{where}: give either amplicon + snp_position or [assay.fragments], not both or neither")
+    build = _from_amplicon if has_amplicon else _from_declared
+    fragments, length, partials, control = build(spec, alleles, where)
+    return Assay(
+        id=spec["id"].strip(),
+        locus=locus.id,
+        enzyme=str(_enzyme(spec["enzyme"])),
+        alleles=alleles,
+        fragments=fragments,
+        amplicon_length=length,
+        incomplete_products=partials,
+        control_fragments=tuple(sorted(control, reverse=True)),
+        source=str(spec.get("source", "")),
+        origin=origin,
+        derived_from_amplicon=has_amplicon,
+    )
+
+
+def read_assays(path: str | os.PathLike, catalog: Catalog, origin: str | None = None) -> list[Assay]:
+    """Assays from a TOML file of ``[[assay]]`` tables."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", str(path))
+    text = path.read_text(encoding="utf-8")
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(f"not valid TOML ({err})", str(path)) from None
+    specs = document.get("assay", [])
+    if not isinstance(specs, list):
+        raise InputError("assays must be [[assay]] tables", str(path))
+    header_lines = [number for number, line in enumerate(text.splitlines(), 1) if line.strip() == "[[assay]]"]
+    assays: dict[str, Assay] = {}
+    for index, spec in enumerate(specs):
+        line = header_lines[index] if index < len(header_lines) else None
+        name = spec.get("id", f"#{index + 1}") if isinstance(spec, dict) else f"#{index + 1}"
+        try:
+            assay = _build_assay(spec, catalog, origin or str(path), f"assay '{name}'")
+        except InputError as err:
+            raise InputError(err.problem, str(path), line) from None
+        if assay.id in assays:
+            raise InputError(f"assay id '{assay.id}' is used twice", str(path), line)
+        assays[assay.id] = assay
+    return list(assays.values())
+
+
+class AssaySet:
+    """Assays by id, built-in first and user assays (which may replace a built-in id) after."""
+
+    def __init__(self, assays: list[Assay]) -> None:
+        self._assays = {assay.id: assay for assay in assays}
+
+    def __iter__(self):
+        return iter(self._assays.values())
+
+    def __len__(self) -> int:
+        return len(self._assays)
+
+    def get(self, assay_id: str) -> Assay:
+        if assay_id in self._assays:
+            return self._assays[assay_id]
+        known = ", ".join(self._assays) or "none; add yours with --assays FILE"
+        raise InputError(f"unknown assay '{assay_id}' (assays: {known})")
+
+    def for_locus(self, locus_id: str) -> list[Assay]:
+        return [assay for assay in self._assays.values() if assay.locus == locus_id]
+
+
+def load_assays(extra: str | os.PathLike | None = None, catalog: Catalog | None = None) -> AssaySet:
+    """Built-in assays (``reference/assays.toml``) plus those of a user TOML file."""
+    from genoassoc.loci import load_catalog
+    from genoassoc.resources import reference_file
+
+    catalog = catalog or load_catalog()
+    assays = read_assays(reference_file("assays.toml"), catalog, origin="built-in")
+    if extra is not None:
+        assays += read_assays(extra, catalog)
+    return AssaySet(assays)
+
+
+def describe(assay: Assay, min_band: float = 0.0) -> list[tuple[str, str]]:
+    """Fields of an assay for people, including each genotype's expected band pattern."""
+    rows = [
+        ("assay", assay.id),
+        ("locus", assay.locus),
+        ("enzyme", assay.enzyme),
+        ("alleles", ", ".join(assay.alleles)),
+        ("fragments from", "in-silico digest of the amplicon" if assay.derived_from_amplicon else "declared"),
+        ("amplicon", f"{assay.amplicon_length} bp"),
+    ]
+    for allele, sizes in zip(assay.alleles, assay.fragments, strict=True):
+        rows.append((f"allele {allele}", " + ".join(map(str, sizes)) + " bp"))
+    if assay.control_fragments:
+        rows.append(("digestion control", ", ".join(map(str, assay.control_fragments)) + " bp (every allele)"))
+    elif assay.undigested_detectable:
+        rows.append(("digestion control", "none shared; a full-length band still marks an undigested lane"))
+    else:
+        uncut = assay.alleles[[assay.amplicon_length in sizes for sizes in assay.fragments].index(True)]
+        rows.append(("digestion control", f"none: an undigested lane looks like {uncut}/{uncut}"))
+    for genotype in assay.genotypes:
+        rows.append((f"expected {genotype}", ", ".join(map(str, assay.pattern(genotype, min_band))) + " bp"))
+    if assay.source:
+        rows.append(("source", assay.source))
+    rows.append(("from", assay.origin))
+    return rows

@@ -1,0 +1,1 @@
+"""Genotype callers: each returns the same calls table (see `genoassoc.io.calls`)."""

@@ -1,0 +1,192 @@
+"""One reader for every table genoassoc takes in (TSV, CSV, XLSX) and one writer for what it puts out.
+
+The reader checks the delimiter against the file's extension instead of guessing, refuses duplicate or
+unnamed columns, and reports problems as `InputError` with file, row and column. The returned
+DataFrame holds stripped strings, and its index is the row number in the file (header = row 1), so
+later checks can name the row too.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from genoassoc.errors import InputError
+
+_DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon"}
+
+
+def _expected_delimiter(path: Path) -> str:
+    return "," if path.suffix.lower() == ".csv" else "\t"
+
+
+def _check_header_delimiter(header_line: str, delimiter: str, path: Path) -> None:
+    if delimiter in header_line:
+        return
+    for other in ("\t", ",", ";"):
+        if other != delimiter and other in header_line:
+            hint = "save it as .csv" if other == "," else "save it as .tsv (tab-separated)"
+            raise InputError(
+                f"the header is {_DELIMITER_NAMES[other]}-separated but a {path.suffix or 'plain'} "
+                f"file is read as {_DELIMITER_NAMES[delimiter]}-separated; {hint}",
+                str(path),
+                1,
+            )
+
+
+def _read_delimited(path: Path) -> pd.DataFrame:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise InputError("not UTF-8 text (is it a binary or spreadsheet file?)", str(path), line) from None
+    if not text.strip():
+        raise InputError("the file is empty", str(path))
+    delimiter = _expected_delimiter(path)
+    first_line = next(line for line in text.splitlines() if line.strip())
+    _check_header_delimiter(first_line, delimiter, path)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as err:
+        match = re.search(r"line (\d+), saw (\d+)", str(err))
+        if match:
+            raise InputError(
+                f"{match.group(2)} fields where the header has fewer", str(path), int(match.group(1))
+            ) from None
+        raise InputError(f"cannot parse the table ({err})", str(path)) from None
+    return frame
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_excel(path, header=None, dtype=str, engine="openpyxl")
+    except Exception as err:  # openpyxl raises many types for a damaged workbook
+        raise InputError(f"cannot read the workbook ({err.__class__.__name__}: {err})", str(path)) from None
+    if frame.empty:
+        raise InputError("the file is empty", str(path))
+    return frame
+
+
+def read_table(
+    path: str | os.PathLike,
+    required: Iterable[str] = (),
+    *,
+    renames: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Read a TSV (.tsv/.txt/other), CSV (.csv) or Excel (.xlsx) table with a header row.
+
+    `renames` maps accepted alternative column names to the canonical one (applied only when the
+    canonical column is absent). Missing `required` columns raise `InputError` naming what was found.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", str(path))
+    frame = _read_xlsx(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_delimited(path)
+    frame = frame.fillna("").astype(str)
+    frame = frame.apply(lambda column: column.str.strip())
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
+    blank = (frame == "").all(axis=1)
+    frame = frame[~blank]
+    if frame.empty:
+        raise InputError("the file is empty", str(path))
+    header_row = frame.index[0]
+    header = list(frame.iloc[0])
+    while header and header[-1] == "" and (frame.iloc[1:, len(header) - 1] == "").all():
+        header.pop()
+    frame = frame.iloc[1:, : len(header)]
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if name == "":
+            raise InputError(f"column {position} has no name", str(path), header_row)
+        if name in seen:
+            raise InputError(
+                f"duplicate column '{name}' (columns {seen[name]} and {position})", str(path), header_row
+            )
+        seen[name] = position
+    frame.columns = header
+    for alternative, canonical in (renames or {}).items():
+        if canonical not in frame.columns and alternative in frame.columns:
+            frame = frame.rename(columns={alternative: canonical})
+    missing = [name for name in required if name not in frame.columns]
+    if missing:
+        raise InputError(
+            f"missing column '{missing[0]}' (columns found: {', '.join(header)})", str(path), header_row
+        )
+    frame.attrs["source"] = str(path)
+    return frame
+
+
+def numeric_column(frame: pd.DataFrame, column: str, *, allow_empty: bool = True) -> pd.Series:
+    """A column as floats; empty cells become NaN, anything else non-numeric raises `InputError`."""
+    values = pd.to_numeric(frame[column].replace("", None), errors="coerce").astype(float)
+    bad = values.isna() & (frame[column] != "") if allow_empty else values.isna()
+    if bad.any():
+        row = bad.idxmax()
+        shown = frame.at[row, column]
+        problem = f"'{shown}' is not a number" if shown else "a value is required"
+        raise InputError(problem, frame.attrs.get("source"), int(row), column)
+    return values
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item"):
+        return _json_value(value.item())
+    return value
+
+
+def format_table(frame: pd.DataFrame, fmt: str = "tsv") -> str:
+    """Text of a result table: TSV (default) or JSON records at full float precision."""
+    if fmt == "json":
+        records = [
+            {key: _json_value(value) for key, value in record.items()}
+            for record in frame.to_dict(orient="records")
+        ]
+        return json.dumps(records, indent=1) + "\n"
+    if fmt != "tsv":
+        raise InputError(f"unknown output format '{fmt}' (use tsv or json)")
+    return frame.to_csv(sep="\t", index=False, na_rep="", lineterminator="\n")
+
+
+def write_text(text: str, output: str | os.PathLike | None) -> None:
+    """Write to stdout, or atomically to `output`: a failed run never leaves a partial file."""
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError("the output folder does not exist", str(target))
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_table(frame: pd.DataFrame, output: str | os.PathLike | None = None, fmt: str = "tsv") -> None:
+    """Write a result table as TSV or JSON to stdout or atomically to a file."""
+    write_text(format_table(frame, fmt), output)

@@ -1,0 +1,212 @@
+"""The locus catalog: SNPs with their alleles in forward-strand order, coordinates per genome build,
+and the promoter-numbering aliases the literature uses (``-174G>C`` is rs1800795).
+
+The built-in catalog is ``reference/loci.tsv``; a user panel (``locus, chrom, pos, alleles`` and
+optional ``build``, ``aliases``) adds or replaces loci.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from genoassoc.errors import InputError
+
+BUILDS = ("GRCh37", "GRCh38")
+ANY_BUILD = "any"
+_COMPLEMENT = {"A": "T", "T": "A", "C": "G", "G": "C"}
+_ALLELE = re.compile(r"^[ACGT]+$")
+_ALIAS = re.compile(r"^(?:([ACGT])(-?\d+)([ACGT])|(-?\d+)([ACGT])[>/]([ACGT]))$")
+
+
+def alias_key(text: str) -> tuple[str | None, int, frozenset[str]] | None:
+    """Normalise a promoter-numbering name: ``IL6 -174 G/C``, ``G-174C`` and ``-174C>G`` all give
+    ``("IL6" or None, -174, {G, C})``. Returns None for text that is no such name."""
+    cleaned = text.strip().upper().replace("\u2212", "-").replace("\u2013", "-")
+    gene = None
+    prefix = re.match(r"^(IL-?\d+|[A-Z][A-Z0-9]+)[\s_:]+", cleaned)
+    if prefix:
+        gene = prefix.group(1).replace("-", "")
+        cleaned = cleaned[prefix.end():]
+    cleaned = re.sub(r"\s+", "", cleaned)
+    match = _ALIAS.match(cleaned)
+    if not match:
+        return None
+    if match.group(2):
+        position, alleles = int(match.group(2)), {match.group(1), match.group(3)}
+    else:
+        position, alleles = int(match.group(4)), {match.group(5), match.group(6)}
+    return gene, position, frozenset(alleles)
+
+
+@dataclass(frozen=True)
+class Locus:
+    """A biallelic SNP. `alleles` are in catalog (forward-strand) order; genotypes are written in it."""
+
+    id: str
+    alleles: tuple[str, str]
+    chrom: str
+    positions: dict[str, int] = field(default_factory=dict)
+    gene: str = ""
+    aliases: tuple[str, ...] = ()
+    source: str = ""
+
+    @property
+    def genotypes(self) -> tuple[str, str, str]:
+        """The three genotypes in catalog order, e.g. ``("G/G", "G/C", "C/C")``."""
+        first, second = self.alleles
+        return (f"{first}/{first}", f"{first}/{second}", f"{second}/{second}")
+
+    @property
+    def palindromic(self) -> bool:
+        """True for G/C and A/T SNPs, whose strand cannot be told from the alleles."""
+        return _COMPLEMENT.get(self.alleles[0]) == self.alleles[1]
+
+    def genotype(self, first: str, second: str) -> str:
+        """The genotype of two alleles written in catalog order (``C``, ``G`` → ``G/C``)."""
+        order = {allele: index for index, allele in enumerate(self.alleles)}
+        if first not in order or second not in order:
+            raise ValueError(f"{self.id}: allele outside {'/'.join(self.alleles)}")
+        pair = sorted((first, second), key=order.__getitem__)
+        return f"{pair[0]}/{pair[1]}"
+
+    def position(self, build: str) -> int | None:
+        """1-based position on `build`, or None when the catalog has no placement there."""
+        return self.positions.get(build, self.positions.get(ANY_BUILD))
+
+
+class Catalog:
+    """Loci by id with lookup by rsID (any case) or literature alias."""
+
+    def __init__(self, loci: list[Locus]) -> None:
+        self._loci = {locus.id: locus for locus in loci}
+
+    def __iter__(self):
+        return iter(self._loci.values())
+
+    def __len__(self) -> int:
+        return len(self._loci)
+
+    def __contains__(self, name: str) -> bool:
+        try:
+            self.resolve(name)
+        except InputError:
+            return False
+        return True
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self._loci)
+
+    def resolve(self, name: str) -> Locus:
+        """The locus an rsID or alias names; `InputError` when none or several match."""
+        text = name.strip()
+        for locus_id, locus in self._loci.items():
+            if locus_id.lower() == text.lower():
+                return locus
+        key = alias_key(text)
+        if key is not None:
+            gene, position, alleles = key
+            matches = []
+            for locus in self._loci.values():
+                for alias in locus.aliases:
+                    alias_gene, *rest = alias_key(alias) or (None, None, None)
+                    genes = {alias_gene, locus.gene.upper().replace("-", "")}
+                    if rest == [position, alleles] and (gene is None or gene in genes):
+                        matches.append(locus)
+            unique = list({locus.id: locus for locus in matches}.values())
+            if len(unique) == 1:
+                return unique[0]
+            if len(unique) > 1:
+                names = ", ".join(locus.id for locus in unique)
+                raise InputError(f"'{name}' names several loci ({names}); give the rsID")
+        raise InputError(f"unknown locus '{name}' (catalog: {', '.join(self._loci)})")
+
+    def with_loci(self, loci: list[Locus]) -> Catalog:
+        """A catalog with `loci` added; a locus with an existing id replaces it."""
+        merged = dict(self._loci)
+        merged.update({locus.id: locus for locus in loci})
+        return Catalog(list(merged.values()))
+
+
+def _parse_alleles(text: str, source: str | None, row: int | None) -> tuple[str, str]:
+    alleles = tuple(part.strip().upper() for part in re.split(r"[,/ ]+", text) if part.strip())
+    if len(alleles) != 2 or alleles[0] == alleles[1] or not all(_ALLELE.match(a) for a in alleles):
+        raise InputError(f"alleles '{text}' must be two different alleles such as G,C", source, row, "alleles")
+    return alleles  # type: ignore[return-value]
+
+
+def _parse_position(text: str, source: str | None, row: int | None, column: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise InputError(f"position '{text}' is not a positive whole number", source, row, column)
+    return int(text)
+
+
+def _split_aliases(text: str) -> tuple[str, ...]:
+    return tuple(alias.strip() for alias in text.split(";") if alias.strip())
+
+
+def load_catalog(panel: str | os.PathLike | None = None) -> Catalog:
+    """The built-in catalog (``reference/loci.tsv``), with a user panel's loci added when given."""
+    from genoassoc.io.tables import read_table
+    from genoassoc.resources import reference_file
+
+    table = read_table(reference_file("loci.tsv"), ["locus", "chrom", "alleles"])
+    loci = []
+    for row, record in table.iterrows():
+        positions = {
+            build: _parse_position(record[f"pos_{build.lower()}"], table.attrs["source"], row, build)
+            for build in BUILDS
+            if record.get(f"pos_{build.lower()}", "")
+        }
+        loci.append(
+            Locus(
+                id=record["locus"],
+                alleles=_parse_alleles(record["alleles"], table.attrs["source"], row),
+                chrom=record["chrom"],
+                positions=positions,
+                gene=record.get("gene", ""),
+                aliases=_split_aliases(record.get("aliases", "")),
+                source=record.get("source", ""),
+            )
+        )
+    catalog = Catalog(loci)
+    return catalog.with_loci(read_panel(panel)) if panel else catalog
+
+
+def read_panel(path: str | os.PathLike) -> list[Locus]:
+    """User loci from a panel table: ``locus, chrom, pos, alleles`` and optional ``build``
+    (GRCh37/GRCh38; without it the position is used whatever the build), ``gene``, ``aliases``."""
+    from genoassoc.io.tables import read_table
+
+    table = read_table(path, ["locus", "chrom", "pos", "alleles"])
+    source = table.attrs["source"]
+    by_id: dict[str, Locus] = {}
+    for row, record in table.iterrows():
+        if not record["locus"]:
+            raise InputError("a locus id is required", source, row, "locus")
+        build = record.get("build", "") or ANY_BUILD
+        canonical = {b.lower(): b for b in BUILDS}
+        if build != ANY_BUILD:
+            if build.lower() not in canonical:
+                raise InputError(f"unknown build '{build}' (use GRCh37 or GRCh38)", source, row, "build")
+            build = canonical[build.lower()]
+        alleles = _parse_alleles(record["alleles"], source, row)
+        position = _parse_position(record["pos"], source, row, "pos")
+        previous = by_id.get(record["locus"])
+        if previous is not None:
+            if previous.alleles != alleles or previous.chrom != record["chrom"] or build in previous.positions:
+                raise InputError(f"locus '{record['locus']}' is listed twice", source, row, "locus")
+            previous.positions[build] = position
+            continue
+        by_id[record["locus"]] = Locus(
+            id=record["locus"],
+            alleles=alleles,
+            chrom=record["chrom"],
+            positions={build: position},
+            gene=record.get("gene", ""),
+            aliases=_split_aliases(record.get("aliases", "")),
+            source=f"panel {source}",
+        )
+    return list(by_id.values())

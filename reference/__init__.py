@@ -1,0 +1,1 @@
+"""genoassoc's catalog data: loci, RFLP assays, population allele frequencies."""

@@ -1,0 +1,81 @@
+import pandas as pd
+import pytest
+
+from genoassoc.errors import InputError
+from genoassoc.io.tables import format_table, numeric_column, read_table, write_text
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reads_tsv_with_file_row_numbers(tmp_path):
+    path = write(tmp_path, "t.tsv", "sample\tvalue\n\nA\t 1.5 \nB\t\n")
+    table = read_table(path, ["sample"])
+    assert list(table.columns) == ["sample", "value"]
+    assert list(table.index) == [3, 4]
+    assert table.loc[3, "value"] == "1.5"
+    values = numeric_column(table, "value")
+    assert values[3] == 1.5 and pd.isna(values[4])
+
+
+def test_reads_csv_and_xlsx(tmp_path):
+    csv = write(tmp_path, "t.csv", "sample,value\nA,2\n")
+    assert read_table(csv, ["value"]).loc[2, "value"] == "2"
+    xlsx = tmp_path / "t.xlsx"
+    pd.DataFrame({"sample": ["A", "B"], "value": [3, 4.5]}).to_excel(xlsx, index=False)
+    table = read_table(xlsx, ["sample", "value"])
+    assert table["sample"].tolist() == ["A", "B"]
+    assert numeric_column(table, "value").tolist() == [3.0, 4.5]
+
+
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        ("t.tsv", "", "t.tsv: the file is empty"),
+        ("t.tsv", "\n\n", "t.tsv: the file is empty"),
+        ("t.tsv", "sample\tvalue\tsample\nA\t1\t2\n", "row 1: duplicate column 'sample' (columns 1 and 3)"),
+        ("t.tsv", "sample,value\nA,1\n", "row 1: the header is comma-separated"),
+        ("t.tsv", "sample;value\nA;1\n", "row 1: the header is semicolon-separated"),
+        ("t.csv", "sample\tvalue\nA\t1\n", "row 1: the header is tab-separated"),
+        ("t.tsv", "id\tvalue\nA\t1\n", "row 1: missing column 'sample' (columns found: id, value)"),
+        ("t.tsv", "sample\t\tvalue\nA\t\t1\n", "row 1: column 2 has no name"),
+        ("t.tsv", "sample\tvalue\nA\t1\nB\t1\t2\t3\n", "row 3: 4 fields where the header has fewer"),
+    ],
+)
+def test_bad_tables_name_file_row_and_problem(tmp_path, name, text, message):
+    with pytest.raises(InputError) as error:
+        read_table(write(tmp_path, name, text), ["sample"])
+    assert message in str(error.value)
+
+
+def test_missing_file_and_binary_file(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        read_table(tmp_path / "absent.tsv")
+    binary = tmp_path / "b.tsv"
+    binary.write_bytes(b"sample\tv\n\xff\xfe\x00")
+    with pytest.raises(InputError, match="row 2: not UTF-8"):
+        read_table(binary)
+
+
+def test_non_numeric_value_names_row_and_column(tmp_path):
+    table = read_table(write(tmp_path, "t.tsv", "sample\tage\nA\t61\nB\tsixty\n"))
+    with pytest.raises(InputError, match=r"t.tsv, row 3, column 'age': 'sixty' is not a number"):
+        numeric_column(table, "age")
+
+
+def test_json_keeps_full_precision_and_nan_is_null():
+    frame = pd.DataFrame({"p": [0.1 + 0.2, float("nan")], "n": [1, 2]})
+    text = format_table(frame, "json")
+    assert "0.30000000000000004" in text and "null" in text
+
+
+def test_write_text_is_atomic(tmp_path):
+    target = tmp_path / "out.tsv"
+    write_text("a\n", target)
+    assert target.read_text() == "a\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.tsv"]
+    with pytest.raises(InputError, match="output folder does not exist"):
+        write_text("a\n", tmp_path / "missing" / "out.tsv")

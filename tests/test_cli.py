@@ -1,0 +1,111 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from genoassoc.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_GEL = ROOT / "examples" / "gel_sizes.tsv"
+EXAMPLE_ASSAYS = ROOT / "examples" / "assays.toml"
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "genoassoc.cli", *map(str, args)], capture_output=True, text=True
+    )
+
+
+def test_help_lists_commands_without_importing_heavy_libraries():
+    result = run("--help")
+    assert result.returncode == 0
+    assert "call" in result.stdout and "assays" in result.stdout
+    probe = subprocess.run(
+        [sys.executable, "-c",
+         "import sys, genoassoc.cli; print(sorted(m for m in ('pandas', 'numpy', 'scipy', "
+         "'statsmodels', 'matplotlib', 'dask', 'Bio') if m in sys.modules))"],
+        capture_output=True, text=True, check=True,
+    )
+    assert probe.stdout.strip() == "[]"
+
+
+def test_call_on_the_example_gel(tmp_path):
+    out = tmp_path / "calls.tsv"
+    result = run("call", "--rflp", EXAMPLE_GEL, "--assays", EXAMPLE_ASSAYS, "-o", out)
+    assert result.returncode == 0, result.stderr
+    lines = out.read_text().splitlines()
+    header = lines[0].split("\t")
+    assert header[:6] == ["sample", "locus", "genotype", "status", "reason", "source"]
+    rows = [dict(zip(header, line.split("\t"), strict=False)) for line in lines[1:]]
+    assert len(rows) == 60  # 30 samples x 2 loci, nobody dropped
+    by_key = {(row["sample"], row["locus"]): row for row in rows}
+    assert by_key[("P19", "rs1800796")]["reason"] == "no bands (PCR failure)"
+    assert by_key[("P24", "rs1800795")]["reason"].startswith("undigested")
+    assert by_key[("P07", "rs1800795")]["reason"].startswith("partial digestion")
+    assert by_key[("P11", "rs1800796")]["reason"].startswith("partial digestion suspected")
+    assert by_key[("P16", "rs1800796")]["reason"].startswith("discordant replicates")
+    assert by_key[("P27", "rs1800796")]["reason"] == "unexplained band 212 bp"
+    assert by_key[("P03", "rs1800796")]["lanes"] == "2"
+    assert by_key[("P05", "rs1800796")]["genotype"] == "C/C"  # 24 bp primer-dimer below the floor
+    monomorphic = {row["genotype"] for row in rows if row["locus"] == "rs1800795" and row["genotype"]}
+    assert monomorphic == {"G/G"}
+    assert "rs1800796: 26 of 30 samples called" in result.stderr
+
+
+def test_json_output():
+    result = CliRunner().invoke(
+        main, ["call", "--rflp", str(EXAMPLE_GEL), "--assays", str(EXAMPLE_ASSAYS), "--format", "json"]
+    )
+    assert result.exit_code == 0
+    assert '"genotype": "G/C"' in result.stdout
+
+
+def test_assays_list_and_show():
+    runner = CliRunner()
+    listing = runner.invoke(main, ["assays", "list", "--assays", str(EXAMPLE_ASSAYS)])
+    assert listing.exit_code == 0
+    assert "IL6-174-demo\trs1800795\tNlaIII\tG,C\tG: 240+60; C: 140+100+60" in listing.stdout
+    shown = runner.invoke(main, ["assays", "show", "IL6-572-demo", "--assays", str(EXAMPLE_ASSAYS)])
+    assert shown.exit_code == 0
+    assert "expected G/C" in shown.stdout and "285, 165, 120 bp" in shown.stdout
+    assert "an undigested lane looks like C/C" in shown.stdout
+
+
+GEL_HEADER = "sample\tassay\tbands\n"
+
+
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        ("gel.tsv", "sample\tbands\nS1\t240,60\n", "row 1: missing column 'assay'"),
+        ("gel.tsv", GEL_HEADER + "S1\tIL6-174-demo\t240,6O\n", "row 2, column 'bands': '6O' is not a band size"),
+        ("gel.tsv", GEL_HEADER + "S1\tIL6-999\t240\n", "row 2: unknown assay 'IL6-999'"),
+        ("gel.tsv", "", "gel.tsv: the file is empty"),
+        ("gel.tsv", "sample\tassay\tsample\tbands\nS1\tx\tS1\t1\n", "duplicate column 'sample'"),
+        ("gel.tsv", "sample,assay,bands\nS1,IL6-174-demo,240\n", "the header is comma-separated"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_no_output(tmp_path, name, text, message):
+    gel = tmp_path / name
+    gel.write_text(text)
+    out = tmp_path / "calls.tsv"
+    result = run("call", "--rflp", gel, "--assays", EXAMPLE_ASSAYS, "-o", out)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("genoassoc: error: ")
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+    assert [path.name for path in tmp_path.iterdir()] == [name]
+
+
+def test_bad_assay_file_and_missing_evidence(tmp_path):
+    assays = tmp_path / "a.toml"
+    assays.write_text('[[assay]]\nid = "x"\nlocus = "rs1800795"\nenzyme = "NotAnEnzyme"\n'
+                      "[assay.fragments]\nG = [1]\nC = [2]\n")
+    result = run("call", "--rflp", EXAMPLE_GEL, "--assays", assays)
+    assert result.returncode == 2
+    assert "unknown enzyme 'NotAnEnzyme'" in result.stderr
+    assert run("call").returncode == 2
