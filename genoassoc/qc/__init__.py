@@ -1,0 +1,1 @@
+"""Genotype QC: Hardy–Weinberg, call rates and frequencies, concordance, LD and haplotypes."""
