@@ -22,8 +22,9 @@ STATUSES = ("called", "no_call")
 def read_calls(path: str | os.PathLike, catalog: Catalog | None = None) -> pd.DataFrame:
     """Read and validate a calls table.
 
-    Genotypes of catalog loci are checked against the locus's alleles and rewritten in catalog order
-    (``C/G`` → ``G/C``); a sample listed twice for a locus is an error. The index is the file row.
+    Loci named by an alias (``-174G>C``) become their rsIDs; genotypes of catalog loci are checked
+    against the locus's alleles and rewritten in catalog order (``C/G`` → ``G/C``); a sample listed
+    twice for a locus is an error. The index is the file row.
     """
     from genoassoc.io.tables import read_table
     from genoassoc.loci import load_catalog
@@ -56,6 +57,8 @@ def validate_calls(table: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     if (~called & with_genotype).any():
         row = int((~called & with_genotype).idxmax())
         raise InputError("a no_call row has a genotype", source, row, "genotype")
+    names = {name: catalog.resolve(name).id for name in table["locus"].unique() if name in catalog}
+    table["locus"] = table["locus"].map(lambda name: names.get(name, name))
     duplicated = table.duplicated(["sample", "locus"])
     if duplicated.any():
         row = int(duplicated.idxmax())
@@ -65,7 +68,7 @@ def validate_calls(table: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
             row,
         )
     for locus_name, rows in table[called].groupby("locus", sort=False):
-        locus = catalog.resolve(locus_name) if locus_name in catalog else None
+        locus = catalog.resolve(locus_name) if locus_name in names.values() else None
         malformed = rows["genotype"].str.count("/").ne(1) | rows["genotype"].str.contains(r"^/|/$")
         if malformed.any():
             row = int(rows.index[malformed.to_numpy()][0])

@@ -76,6 +76,8 @@ def _frequency_ci(count: np.ndarray, total: np.ndarray) -> tuple[np.ndarray, np.
 
     with np.errstate(invalid="ignore", divide="ignore"):
         low, high = proportion_confint(count, np.maximum(total, 1), alpha=0.05, method="wilson")
+    # The Wilson bounds are exactly 0 and 1 at the extremes; keep floating-point dust out.
+    low, high = np.where(count == 0, 0.0, low), np.where(count == total, 1.0, high)
     return np.where(total > 0, low, np.nan), np.where(total > 0, high, np.nan)
 
 

@@ -16,9 +16,12 @@ def test_round_trip_and_catalog_order(tmp_path):
         "sample\tlocus\tgenotype\tstatus\treason\tgq\n"
         "S1\trs1800796\tC/G\tcalled\t\t40\n"
         "S2\trs1800796\t\tno_call\tno bands\t\n"
-        "S3\tmyvar\tT/A\tcalled\t\t\n",
+        "S3\tmyvar\tT/A\tcalled\t\t\n"
+        "S4\t-572G>C\tC/C\tcalled\t\t\n",
     )
     calls = read_calls(path)
+    assert calls["locus"].tolist() == ["rs1800796", "rs1800796", "myvar", "rs1800796"]
+    calls = calls.iloc[:3]
     assert calls["genotype"].tolist() == ["G/C", "", "T/A"]
     assert calls["source"].tolist() == ["", "", ""]
     out = tmp_path / "out.tsv"
@@ -37,6 +40,7 @@ def test_round_trip_and_catalog_order(tmp_path):
         ("S1\trs1800796\tG/A\tcalled\n", "allele outside rs1800796's G/C"),
         ("S1\trs1800796\tGC\tcalled\n", "'GC' is not two alleles"),
         ("S1\trs1800796\tG/C\tcalled\nS1\trs1800796\tG/G\tcalled\n", "row 3: sample 'S1' is listed twice"),
+        ("S1\trs1800796\tG/C\tcalled\nS1\t-634C>G\tG/G\tcalled\n", "row 3: sample 'S1' is listed twice"),
     ],
 )
 def test_bad_calls(tmp_path, rows, message):
