@@ -1,0 +1,96 @@
+"""Genetic models: a genotype column collapsed into the groups or dosage an association test uses.
+
+Every encoding is relative to an effect allele (default: the minor allele in the analysed samples)
+and labels its groups by what they hold, genotypes in catalog order: with effect allele G at a G/C
+locus, dominant is ``C/C`` vs ``G/G+G/C``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from genoassoc.errors import InputError
+
+MODELS = ("codominant", "dominant", "recessive", "overdominant", "additive")
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """Samples' groups under one model. `group` holds the index into `groups` (0 = reference);
+    `dosage` the effect-allele copies (0, 1, 2). `testable` is False when a group is empty."""
+
+    model: str
+    effect_allele: str
+    other_allele: str
+    groups: tuple[str, ...]
+    group: np.ndarray
+    dosage: np.ndarray
+    testable: bool
+    reason: str = ""
+
+    @property
+    def definition(self) -> str:
+        """Groups as printed beside every estimate, reference first: ``C/C | G/G+G/C``."""
+        return " | ".join(self.groups)
+
+    def counts(self) -> list[int]:
+        return [int((self.group == index).sum()) for index in range(len(self.groups))]
+
+
+def _genotype(first: str, second: str, order: tuple[str, str]) -> str:
+    pair = sorted((first, second), key=order.index)
+    return f"{pair[0]}/{pair[1]}"
+
+
+def effect_allele_copies(genotypes: pd.Series, effect_allele: str) -> np.ndarray:
+    """Copies of `effect_allele` in ``A/B`` genotype strings (vectorised)."""
+    parts = genotypes.str.split("/", n=1, expand=True)
+    return ((parts[0] == effect_allele).astype(int) + (parts[1] == effect_allele).astype(int)).to_numpy()
+
+
+def minor_allele(genotypes: pd.Series, alleles: tuple[str, str]) -> str:
+    """The rarer allele among these genotypes; the second catalog allele on a tie."""
+    copies = effect_allele_copies(genotypes, alleles[1]).sum()
+    return alleles[1] if copies <= len(genotypes) else alleles[0]
+
+
+def encode(
+    genotypes: pd.Series,
+    alleles: tuple[str, str],
+    model: str,
+    effect_allele: str | None = None,
+) -> Encoding:
+    """Encode called genotypes (``G/C`` strings, catalog order) under `model`."""
+    if model not in MODELS:
+        raise InputError(f"unknown model '{model}' (use {', '.join(MODELS)})")
+    if effect_allele is None:
+        effect_allele = minor_allele(genotypes, alleles)
+    elif effect_allele not in alleles:
+        raise InputError(f"effect allele '{effect_allele}' is not one of {'/'.join(alleles)}")
+    other = alleles[1] if effect_allele == alleles[0] else alleles[0]
+    dosage = effect_allele_copies(genotypes, effect_allele)
+    none, one, two = (
+        _genotype(other, other, alleles), _genotype(other, effect_allele, alleles),
+        _genotype(effect_allele, effect_allele, alleles),
+    )
+    if model in ("codominant", "additive"):
+        groups, group = (none, one, two), dosage
+    elif model == "dominant":
+        groups, group = (none, f"{one}+{two}"), (dosage > 0).astype(int)
+    elif model == "recessive":
+        groups, group = (f"{none}+{one}", two), (dosage == 2).astype(int)
+    else:
+        groups, group = (f"{none}+{two}", one), (dosage == 1).astype(int)
+    counts = [int((group == index).sum()) for index in range(len(groups))]
+    if model == "additive":
+        testable = sum(count > 0 for count in counts) >= 2
+    else:
+        testable = all(count > 0 for count in counts)
+    reason = "" if testable else (
+        "not testable: " + ", ".join(f"{label} has no samples" for label, count in zip(groups, counts, strict=True)
+                                     if count == 0)
+    )
+    return Encoding(model, effect_allele, other, groups, np.asarray(group), np.asarray(dosage), testable, reason)

@@ -1,0 +1,1 @@
+"""Statistics on analysis-ready arrays; no file reading here."""
