@@ -197,6 +197,141 @@ def concordance_command(first_file, second_file, discordant_output, panel, outpu
                f"{overall['n_discordant']} discordant", err=True)
 
 
+def _split_assignments(text: str | None) -> dict[str, str]:
+    pairs = {}
+    for item in _split_names((text or "",)):
+        name, sep, level = item.partition("=")
+        if not sep:
+            raise click.UsageError(f"--reference takes COLUMN=LEVEL, got '{item}'")
+        pairs[name.strip()] = level.strip()
+    return pairs
+
+
+_pheno_options = [
+    click.option("--pheno", required=True, type=click.Path(dir_okay=False),
+                 help="Phenotype table, one row per sample."),
+    click.option("--sample-col", default="sample", show_default=True, help="Sample id column of --pheno."),
+]
+
+
+def _with(options):
+    def decorate(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+    return decorate
+
+
+@main.command("assoc")
+@click.argument("calls_file", type=click.Path(dir_okay=False))
+@_with(_pheno_options)
+@click.option("--locus", required=True, help="Locus (rsID or alias such as -572G>C).")
+@click.option("--model", default="codominant", show_default=True,
+              type=click.Choice(["codominant", "dominant", "recessive", "overdominant", "additive", "all"]),
+              help="Genetic model; 'all' runs every model and, for a binary outcome, the max-statistic.")
+@click.option("--outcome", required=True, help="Outcome column (IL-6, C0, AUC, response...).")
+@click.option("--effect-allele", help="Effect allele (default: the minor allele in the analysed samples).")
+@click.option("--covariates", help="Comma-separated covariate columns (text columns become categories).")
+@click.option("--reference", "references", help="Reference levels of categorical covariates: sex=M,egfr=del19.")
+@click.option("--outcome-type", type=click.Choice(["continuous", "binary"]), help="Force the outcome type.")
+@click.option("--case-level", help="Level of a two-level text outcome counted as the event.")
+@click.option("--log", "log_scale", is_flag=True, help="Regress the log outcome: effects as ratios of geometric means.")
+@click.option("--exact", is_flag=True, help="Exact Mann-Whitney p (samples without ties).")
+@click.option("--firth/--no-firth", default=None,
+              help="Firth's logistic regression only / never (default: added when a cell has < 5 samples).")
+@_panel_option
+@_output_options
+def assoc_command(calls_file, pheno, sample_col, locus, model, outcome, effect_allele, covariates, references,
+                  outcome_type, case_level, log_scale, exact, firth, panel, output, fmt) -> None:
+    """Association of a locus with a continuous or binary outcome under a genetic model; every row
+    states locus, model, effect allele, groups, n, estimate, CI, test and p."""
+    from genoassoc.association import associate
+    from genoassoc.io.phenotypes import read_phenotypes
+
+    calls, catalog = _load_calls(calls_file, panel)
+    phenotypes = read_phenotypes(pheno, sample_col)
+    result = associate(
+        calls, phenotypes, locus, outcome, model, catalog=catalog, effect_allele=effect_allele,
+        covariates=_split_names((covariates or "",)), references=_split_assignments(references),
+        outcome_type=outcome_type, case_level=case_level, log=log_scale, exact=exact, firth=firth,
+    )
+    _write_outputs([(result.table, output)], fmt)
+    for message in result.messages:
+        click.echo(message, err=True)
+
+
+@main.command("corr")
+@_with(_pheno_options)
+@click.option("--x", "x_column", required=True, help="First variable (e.g. il6).")
+@click.option("--y", "y_column", required=True, help="Second variable (e.g. c0).")
+@click.option("--method", type=click.Choice(["spearman", "pearson", "kendall"]), default="spearman", show_default=True)
+@_output_options
+def corr_command(pheno, sample_col, x_column, y_column, method, output, fmt) -> None:
+    """Correlation with its p (and CI for Pearson) as R's cor.test."""
+    import pandas as pd
+
+    from genoassoc.io.phenotypes import numeric_phenotype, read_phenotypes
+    from genoassoc.stats.correlation import correlate
+
+    phenotypes = read_phenotypes(pheno, sample_col)
+    x, y = numeric_phenotype(phenotypes, x_column), numeric_phenotype(phenotypes, y_column)
+    complete = x.notna() & y.notna()
+    result = correlate(x[complete], y[complete], method)
+    row = {"x": x_column, "y": y_column, **result.__dict__}
+    _write_outputs([(pd.DataFrame([row]), output)], fmt)
+    if (~complete).any():
+        click.echo(f"{int((~complete).sum())} samples missing {x_column} or {y_column} left out", err=True)
+
+
+@main.command("paired")
+@_with(_pheno_options)
+@click.option("--before", required=True, help="Column measured before treatment (e.g. il6_pre).")
+@click.option("--after", required=True, help="Column measured after treatment (e.g. il6_post).")
+@click.option("--exact", is_flag=True, help="Exact p (no ties or zero differences).")
+@_output_options
+def paired_command(pheno, sample_col, before, after, exact, output, fmt) -> None:
+    """Paired change of a biomarker: Wilcoxon signed-rank test as R's wilcox.test(paired = TRUE)."""
+    import pandas as pd
+
+    from genoassoc.io.phenotypes import numeric_phenotype, read_phenotypes
+    from genoassoc.stats.continuous import describe, paired_wilcoxon
+
+    phenotypes = read_phenotypes(pheno, sample_col)
+    first, second = numeric_phenotype(phenotypes, before), numeric_phenotype(phenotypes, after)
+    complete = first.notna() & second.notna()
+    first, second = first[complete], second[complete]
+    test = paired_wilcoxon(first, second, exact=exact)
+    change = describe((second - first).to_numpy())
+    row = {"before": before, "after": after, "n": int(complete.sum()), "n_zero_change": int((second == first).sum()),
+           "median_before": first.median(), "median_after": second.median(), "median_change": change["median"],
+           "change_q1": change["q1"], "change_q3": change["q3"], "test": test.test,
+           "statistic_name": test.statistic_name, "statistic": test.statistic, "p": test.p, "note": test.note}
+    _write_outputs([(pd.DataFrame([row]), output)], fmt)
+
+
+@main.command("pk")
+@click.argument("samples_file", type=click.Path(dir_okay=False))
+@click.option("--method", type=click.Choice(["linear", "linear-up/log-down"]), default="linear", show_default=True,
+              help="Trapezoidal rule for AUC.")
+@click.option("--blq-before", type=click.Choice(["zero", "missing"]), default="zero", show_default=True,
+              help="BLQ values before the first measurable concentration.")
+@click.option("--blq-after", type=click.Choice(["missing", "zero"]), default="missing", show_default=True,
+              help="BLQ values after the first measurable concentration.")
+@click.option("--lloq", type=float, help="Lower limit of quantification: smaller concentrations are BLQ.")
+@click.option("--tau", type=float, default=24.0, show_default=True, help="End of the partial AUC (h).")
+@_output_options
+def pk_command(samples_file, method, blq_before, blq_after, lloq, tau, output, fmt) -> None:
+    """Non-compartmental PK per sample: C0, Cmax, Tmax, AUC0-t, AUC0-24, lambda_z, t1/2."""
+    from genoassoc.io.pk_samples import read_pk_samples
+    from genoassoc.stats.pk import nca
+
+    samples = read_pk_samples(samples_file, lloq)
+    table = nca(samples, method=method, blq_before=blq_before, blq_after=blq_after, tau=tau)
+    _write_outputs([(table, output)], fmt)
+    click.echo(f"{len(table)} profiles; BLQ before the first measurable value: {blq_before}, after: {blq_after}; "
+               f"AUC by the {method} trapezoidal rule", err=True)
+
+
 @main.group("assays", cls=_Group)
 def assays_group() -> None:
     """List the PCR-RFLP assays or show one with its expected band patterns."""

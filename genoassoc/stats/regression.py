@@ -138,11 +138,12 @@ def _firth_fit(X: np.ndarray, y: np.ndarray, fixed: dict[int, float] | None = No
         probability = expit(X @ beta)
         weights = probability * (1 - probability)
         information = X.T @ (X * weights[:, None])
-        inverse = np.linalg.inv(information)
+        # Far out on a profile the fitted probabilities saturate and the information can be singular.
+        inverse = np.linalg.pinv(information)
         hat = np.einsum("ij,jk,ik->i", X * np.sqrt(weights)[:, None], inverse, X * np.sqrt(weights)[:, None])
         score = X.T @ (y - probability + hat * (0.5 - probability))
         step = np.zeros_like(beta)
-        step[free] = np.linalg.solve(information[np.ix_(free, free)], score[free])
+        step[free] = np.linalg.lstsq(information[np.ix_(free, free)], score[free], rcond=None)[0]
         halving = 1.0
         while True:
             candidate = beta + halving * step

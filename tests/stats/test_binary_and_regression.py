@@ -133,3 +133,14 @@ def test_firth_on_a_2x2_table_is_the_haldane_corrected_odds_ratio():
 
     with pytest.raises(SeparationError):
         logistic(pd.Series(y), pd.DataFrame({"carrier": x}))
+
+
+def test_firth_on_the_sas_and_r_example_8_15_table():
+    # Kleinman, "SAS and R" Example 8.15 (2010): pred=1/outcome=1 x20, pred=0/outcome=1 x20,
+    # pred=0/outcome=0 x200. ML diverges; Firth gives log(401) for pred and log(20.5/200.5) for the intercept.
+    x = np.array([1.0] * 20 + [0.0] * 20 + [0.0] * 200)
+    y = np.array([1.0] * 20 + [1.0] * 20 + [0.0] * 200)
+    fit = firth_logistic(pd.Series(y), pd.DataFrame({"pred": x}))
+    assert fit.coefficients["pred"].estimate == pytest.approx(np.log(401), abs=1e-6)
+    assert fit.coefficients["(Intercept)"].estimate == pytest.approx(np.log(20.5 / 200.5), abs=1e-6)
+    assert fit.coefficients["pred"].ci_lo > 0

@@ -1,0 +1,269 @@
+"""Genotype–phenotype association: one call joins calls with phenotypes, encodes the genetic model and
+runs the tests that fit the outcome, returning a tidy table in which every row states its locus,
+model, effect allele and groups.
+
+Outcome types: continuous (IL-6, C0, AUC: group summaries, Mann–Whitney or Kruskal–Wallis, linear
+regression with covariates, optionally of the log outcome) and binary (response: counts, Fisher's
+exact, chi-square, trend, logistic regression with covariates, Firth's regression for sparse cells).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from genoassoc.errors import InputError
+from genoassoc.io.phenotypes import MISSING_VALUES, JoinReport, join_calls, numeric_phenotype
+from genoassoc.loci import Catalog
+from genoassoc.models import MODELS, Encoding, encode, minor_allele
+from genoassoc.stats import binary, continuous
+from genoassoc.stats.regression import SeparationError, covariate_columns, firth_logistic, linear, logistic
+
+OUTCOME_TYPES = ("continuous", "binary")
+COLUMNS = [
+    "locus", "model", "effect_allele", "groups", "row", "group", "n", "median", "q1", "q3", "mean", "sd",
+    "events", "percent", "test", "term", "estimate_name", "estimate", "ci_lo", "ci_hi",
+    "statistic_name", "statistic", "df", "p", "note",
+]
+# Firth's regression is added when a genotype-group x outcome cell holds fewer than this many samples.
+SPARSE_CELL = 5
+
+
+@dataclass(frozen=True)
+class AssociationResult:
+    table: pd.DataFrame
+    outcome_type: str
+    effect_allele: str
+    report: JoinReport
+    messages: tuple[str, ...]
+
+
+def infer_outcome_type(values: pd.Series) -> str:
+    """Binary for 0/1 or exactly two text levels, continuous for other numbers."""
+    present = values[~values.astype(str).str.strip().isin(MISSING_VALUES)]
+    numeric = pd.to_numeric(present, errors="coerce")
+    if numeric.notna().all():
+        return "binary" if set(numeric.unique()) <= {0, 1} else "continuous"
+    if present.nunique() == 2:
+        return "binary"
+    raise InputError(
+        f"cannot tell the outcome type of '{values.name}' ({present.nunique()} text levels); "
+        "use --outcome-type"
+    )
+
+
+def _binary_outcome(values: pd.Series, case_level: str | None) -> tuple[pd.Series, str]:
+    """1.0 for the event, 0.0 otherwise, NaN when missing. A 0/1 column's event is 1; for two text
+    levels it is `case_level`, by default the level that sorts last (R's factor order)."""
+    text = values.astype(str).str.strip()
+    present = ~text.isin(MISSING_VALUES)
+    numeric = pd.to_numeric(text.where(present), errors="coerce")
+    if present.any() and numeric[present].notna().all():
+        if not set(numeric[present].unique()) <= {0.0, 1.0}:
+            raise InputError(f"'{values.name}' is numeric but not 0/1; a binary outcome needs two levels")
+        return (numeric == 1).astype(float).where(present), "1"
+    levels = sorted(text[present].unique(), key=str)
+    if len(levels) != 2:
+        raise InputError(f"'{values.name}' has {len(levels)} levels; a binary outcome needs two")
+    case_level = levels[-1] if case_level is None else case_level
+    if case_level not in levels:
+        raise InputError(f"case level '{case_level}' is not a value of '{values.name}' ({', '.join(levels)})")
+    return (text == case_level).astype(float).where(present), case_level
+
+
+def _row(encoding: Encoding, locus: str, **fields) -> dict:
+    return {"locus": locus, "model": encoding.model, "effect_allele": encoding.effect_allele,
+            "groups": encoding.definition, **fields}
+
+
+def _genotype_terms(encoding: Encoding, index: pd.Index) -> pd.DataFrame:
+    if encoding.model == "additive":
+        return pd.DataFrame({f"{encoding.effect_allele} copies": encoding.dosage.astype(float)}, index=index)
+    return pd.DataFrame(
+        {label: (encoding.group == level).astype(float) for level, label in enumerate(encoding.groups) if level > 0},
+        index=index,
+    )
+
+
+def _present_groups(encoding: Encoding, values: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    labels = encoding.groups
+    return [(labels[k], values[encoding.group == k]) for k in range(len(labels)) if (encoding.group == k).any()]
+
+
+def _continuous_rows(encoding, locus, outcome, design, log, exact, note) -> list[dict]:
+    values = outcome.to_numpy(float)
+    rows = [
+        _row(encoding, locus, row="group", group=label, **continuous.describe(values[encoding.group == k]))
+        for k, label in enumerate(encoding.groups)
+    ]
+    if not encoding.testable:
+        return rows + [_row(encoding, locus, row="test", note=encoding.reason)]
+    groups = _present_groups(encoding, values)
+    if len(encoding.groups) == 2:
+        test = continuous.mann_whitney(groups[0][1], groups[1][1], exact=exact)
+    else:
+        test = continuous.kruskal_wallis([group for _, group in groups])
+    rows.append(_row(encoding, locus, row="test", test=test.test, statistic_name=test.statistic_name,
+                     statistic=test.statistic, df=test.df, p=test.p, n=len(values), note=test.note))
+    response = np.log(outcome) if log else outcome
+    fit = linear(response, design)
+    name = "ratio of geometric means" if log else "difference in means"
+    if encoding.model == "additive":
+        name += " per allele copy"
+    for term in _genotype_terms(encoding, outcome.index).columns:
+        coefficient = fit.coefficients[term]
+        transform = np.exp if log else (lambda value: value)
+        rows.append(_row(encoding, locus, row="test", test=f"linear regression{' of log outcome' if log else ''}",
+                         term=term, estimate_name=name, estimate=transform(coefficient.estimate),
+                         ci_lo=transform(coefficient.ci_lo), ci_hi=transform(coefficient.ci_hi),
+                         p=coefficient.p, n=fit.n, note=note))
+    return rows
+
+
+def _binary_rows(encoding, locus, outcome, design, firth, note) -> list[dict]:
+    cases = outcome.to_numpy(float)
+    rows = []
+    for k, label in enumerate(encoding.groups):
+        members = cases[encoding.group == k]
+        rows.append(_row(encoding, locus, row="group", group=label, n=len(members), events=int(members.sum()),
+                         percent=100 * members.mean() if len(members) else np.nan))
+    if not encoding.testable:
+        return rows + [_row(encoding, locus, row="test", note=encoding.reason)]
+    table = np.array([[((encoding.group == k) & (cases == y)).sum() for k in range(len(encoding.groups))]
+                      for y in (0, 1)])
+    table = table[:, table.sum(axis=0) > 0]
+    n = int(table.sum())
+    fisher = binary.fisher_exact(table)
+    rows.append(_row(encoding, locus, row="test", test="Fisher's exact", n=n, p=fisher.p,
+                     estimate_name="odds ratio (conditional MLE)" if table.shape == (2, 2) else "",
+                     estimate=fisher.odds_ratio, ci_lo=fisher.ci_lo, ci_hi=fisher.ci_hi))
+    statistic, p, df = binary.chi_square(table, yates=False)
+    rows.append(_row(encoding, locus, row="test", test="chi-square", n=n, statistic_name="X-squared",
+                     statistic=statistic, df=df, p=p))
+    if table.shape == (2, 2):
+        statistic, p, df = binary.chi_square(table, yates=True)
+        rows.append(_row(encoding, locus, row="test", test="chi-square (Yates)", n=n, statistic_name="X-squared",
+                         statistic=statistic, df=df, p=p))
+    if encoding.model == "additive" and table.shape[1] == 3:
+        from scipy import stats
+
+        statistic = binary.trend_statistic(table)
+        rows.append(_row(encoding, locus, row="test", test="Cochran-Armitage trend", n=n,
+                         statistic_name="X-squared", statistic=statistic, df=1, p=float(stats.chi2.sf(statistic, 1))))
+    sparse = bool((table < SPARSE_CELL).any())
+    fits = []
+    if firth is not True:
+        try:
+            fits.append(logistic(outcome, design))
+        except SeparationError as err:
+            fits.append(None)
+            rows.append(_row(encoding, locus, row="test", test="logistic regression", n=n, note=str(err)))
+    if firth is True or (firth is None and (sparse or None in fits)):
+        fits.append(firth_logistic(outcome, design))
+    name = "odds ratio per allele copy" if encoding.model == "additive" else "odds ratio"
+    for fit in filter(None, fits):
+        for term in _genotype_terms(encoding, outcome.index).columns:
+            coefficient = fit.coefficients[term]
+            ci_name = " (profile penalised-likelihood CI)" if fit.method.startswith("Firth") else " (Wald CI)"
+            rows.append(_row(encoding, locus, row="test", test=fit.method, term=term, estimate_name=name + ci_name,
+                             estimate=np.exp(coefficient.estimate), ci_lo=np.exp(coefficient.ci_lo),
+                             ci_hi=np.exp(coefficient.ci_hi), p=coefficient.p, n=fit.n, note=note))
+    return rows
+
+
+def _max_statistic_row(locus: str, effect_allele: str, genotypes: pd.Series, alleles, cases: pd.Series) -> dict:
+    encoding = encode(genotypes, alleles, "codominant", effect_allele)
+    table = np.array([[((encoding.group == k) & (cases.to_numpy() == y)).sum() for k in range(3)] for y in (0, 1)])
+    maximum, p, statistics = binary.max_statistic(table)
+    best = max(statistics, key=statistics.get) if np.isfinite(maximum) else ""
+    return {"locus": locus, "model": "max(dominant, recessive, additive)", "effect_allele": effect_allele,
+            "groups": encoding.definition, "row": "test", "test": "max-statistic (Gonzalez et al. 2008)",
+            "statistic_name": "max X-squared", "statistic": maximum, "p": p, "n": int(table.sum()),
+            "note": f"largest for the {best} model; p adjusted for testing three models" if best else
+            "not testable: a genotype group is empty"}
+
+
+def associate(
+    calls: pd.DataFrame,
+    phenotypes: pd.DataFrame,
+    locus: str,
+    outcome: str,
+    model: str = "codominant",
+    *,
+    catalog: Catalog | None = None,
+    effect_allele: str | None = None,
+    covariates: list[str] | None = None,
+    references: dict[str, str] | None = None,
+    outcome_type: str | None = None,
+    case_level: str | None = None,
+    log: bool = False,
+    exact: bool = False,
+    firth: bool | None = None,
+) -> AssociationResult:
+    """Association of a locus's genotypes with one outcome column.
+
+    `model` is one of codominant, dominant, recessive, overdominant, additive, or ``all`` (every
+    model, plus for a binary outcome the max-statistic with its multiplicity-adjusted p). The effect
+    allele defaults to the minor allele among the analysed samples. Samples missing the outcome or a
+    covariate are left out (complete cases) and counted in the messages. `log` analyses a continuous
+    outcome on the log scale (effects as ratios of geometric means). `firth`: None adds Firth's
+    regression when a cell has fewer than 5 samples or the ML fit does not exist; True uses it only.
+    """
+    from genoassoc.loci import load_catalog
+
+    catalog = catalog or load_catalog()
+    locus_id = catalog.resolve(locus).id if locus in catalog else locus
+    models = list(MODELS) if model == "all" else [model]
+    if model != "all" and model not in MODELS:
+        raise InputError(f"unknown model '{model}' (use {', '.join(MODELS)} or all)")
+    joined, report = join_calls(calls, phenotypes, locus_id)
+    if outcome not in joined.columns:
+        shown = ", ".join(name for name in phenotypes.columns if name not in ("_row",))
+        raise InputError(f"no outcome column '{outcome}' (columns: {shown})", phenotypes.attrs.get("source"))
+    kind = outcome_type or infer_outcome_type(joined[outcome])
+    if kind not in OUTCOME_TYPES:
+        raise InputError(f"unknown outcome type '{kind}' (use {', '.join(OUTCOME_TYPES)})")
+    messages = list(report.messages())
+    if kind == "binary":
+        response, case = _binary_outcome(joined[outcome], case_level)
+        messages.append(f"outcome '{outcome}': event = '{case}'")
+    else:
+        response = numeric_phenotype(joined, outcome)
+    covariates = covariates or []
+    design_covariates, reference_levels = covariate_columns(joined, covariates, references)
+    complete = response.notna() & design_covariates.notna().all(axis=1)
+    if (~complete).any():
+        messages.append(f"{int((~complete).sum())} samples with a missing outcome or covariate left out")
+    if log and kind == "continuous":
+        nonpositive = complete & (response <= 0)
+        if nonpositive.any():
+            sample = nonpositive.idxmax()
+            raise InputError(f"'{response[sample]:g}' cannot be log-transformed (sample {sample})",
+                             phenotypes.attrs.get("source"), int(joined.at[sample, "_row"]), outcome)
+    for name, level in reference_levels.items():
+        messages.append(f"covariate '{name}': reference level '{level}'")
+    joined, response, design_covariates = joined[complete], response[complete], design_covariates[complete]
+    alleles = catalog.resolve(locus_id).alleles if locus_id in catalog else tuple(
+        dict.fromkeys(joined["genotype"].str.split("/").explode()))[:2]
+    if len(alleles) < 2:
+        alleles = (alleles[0], ".")
+    given = effect_allele is not None
+    if not given:
+        effect_allele = minor_allele(joined["genotype"], alleles)
+    note = f"adjusted for {', '.join(covariates)}" if covariates else ""
+    rows = []
+    for name in models:
+        encoding = encode(joined["genotype"], alleles, name, effect_allele)
+        design = pd.concat([_genotype_terms(encoding, joined.index), design_covariates], axis=1)
+        if kind == "continuous":
+            rows += _continuous_rows(encoding, locus_id, response, design, log, exact, note)
+        else:
+            rows += _binary_rows(encoding, locus_id, response, design, firth, note)
+    if model == "all" and kind == "binary":
+        rows.append(_max_statistic_row(locus_id, effect_allele, joined["genotype"], alleles, response))
+    messages.append(f"effect allele {effect_allele} ({'given' if given else 'the minor allele'}); "
+                    f"{len(joined)} samples analysed")
+    table = pd.DataFrame(rows).reindex(columns=COLUMNS)
+    return AssociationResult(table, kind, effect_allele, report, tuple(messages))
