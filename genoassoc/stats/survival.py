@@ -1,0 +1,331 @@
+"""Survival analysis with R ``survival`` conventions.
+
+- Kaplan–Meier per group (as ``survfit``): Greenwood standard error of log S, 95% CI by
+  ``conf.type`` log (default), log-log or plain; median survival and its CI found where the curve and
+  its confidence limits first reach 0.5 (as ``quantile.survfit``); survival and numbers at risk at
+  landmark times.
+- Log-rank test for k groups, optionally stratified (``survdiff``; statsmodels).
+- Cox proportional hazards (``coxph``; statsmodels ``PHReg``): Efron ties by default, Breslow on
+  request; hazard ratios with Wald 95% CIs; global Wald, likelihood-ratio and score tests.
+- Proportional-hazards check as ``cox.zph`` (survival ≥ 3.0): score test for adding x·g(t), g the
+  KM transform of time, per term and global.
+- Harrell's C as ``concordance``, with its infinitesimal-jackknife standard error.
+
+Times in the unit of the input (months or days); events 1 = event, 0 = censored.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from genoassoc.errors import InputError
+
+CONF_TYPES = ("log", "log-log", "plain")
+_TOLERANCE = math.sqrt(np.finfo(float).eps)
+
+
+def validate(time: pd.Series, event: pd.Series, rows: pd.Series | None = None, source: str | None = None,
+             time_col: str = "time", event_col: str = "event") -> tuple[np.ndarray, np.ndarray]:
+    """Times and 0/1 events as arrays; negative or missing times and events other than 0/1 are one
+    error listing the rows."""
+    label = rows if rows is not None else pd.Series(time.index, index=time.index)
+    problems = []
+    for name, bad, what in (
+        (time_col, time.isna(), "missing"),
+        (time_col, time < 0, "negative"),
+        (event_col, event.isna(), "missing"),
+        (event_col, ~event.isna() & ~event.isin([0, 1]), "not 0/1"),
+    ):
+        if bad.any():
+            shown = ", ".join(str(value) for value in label[bad].tolist()[:10])
+            more = f" and {int(bad.sum()) - 10} more" if bad.sum() > 10 else ""
+            problems.append(f"column '{name}' {what} in rows {shown}{more}")
+    if problems:
+        raise InputError("; ".join(problems), source)
+    return time.to_numpy(float), event.to_numpy(float).astype(int)
+
+
+@dataclass(frozen=True)
+class KaplanMeier:
+    """A Kaplan–Meier curve at its distinct times (events or censorings)."""
+
+    time: np.ndarray
+    n_risk: np.ndarray
+    n_event: np.ndarray
+    n_censor: np.ndarray
+    surv: np.ndarray
+    std_err: np.ndarray  # of log S (R's survfit std.err with the default error="greenwood")
+    lower: np.ndarray
+    upper: np.ndarray
+    conf_type: str
+
+    @property
+    def n(self) -> int:
+        return int(self.n_risk[0]) if len(self.n_risk) else 0
+
+    @property
+    def events(self) -> int:
+        return int(self.n_event.sum())
+
+    def median(self) -> tuple[float, float, float]:
+        """Median survival with its 95% CI (NaN where a curve never reaches 0.5)."""
+        # The lower confidence curve reaches 0.5 first: it gives the lower limit.
+        return (_quantile_time(self.time, self.surv, 0.5), _quantile_time(self.time, self.lower, 0.5),
+                _quantile_time(self.time, self.upper, 0.5))
+
+    def at(self, times) -> pd.DataFrame:
+        """Survival, CI and numbers at risk at landmark times (as ``summary(fit, times =)``)."""
+        rows = []
+        for landmark in np.atleast_1d(times):
+            if landmark > self.time[-1]:
+                continue  # beyond follow-up, as summary.survfit drops it
+            index = np.searchsorted(self.time, landmark, side="right") - 1
+            at_risk = int(self.n_risk[np.searchsorted(self.time, landmark, side="left")])
+            if index < 0:
+                rows.append({"time": landmark, "n_risk": at_risk, "surv": 1.0, "lower": 1.0, "upper": 1.0})
+            else:
+                rows.append({"time": landmark, "n_risk": at_risk, "surv": self.surv[index],
+                             "lower": self.lower[index], "upper": self.upper[index]})
+        return pd.DataFrame(rows, columns=["time", "n_risk", "surv", "lower", "upper"])
+
+
+def _quantile_time(time: np.ndarray, curve: np.ndarray, p: float) -> float:
+    """First time a step curve reaches p; where it sits exactly at p over an interval, the midpoint
+    of that interval (R ``quantile.survfit``)."""
+    valid = ~np.isnan(curve)
+    time, curve = time[valid], curve[valid]
+    below = np.flatnonzero(curve <= p + _TOLERANCE)
+    if len(below) == 0:
+        return math.nan
+    first = below[0]
+    if abs(curve[first] - p) < _TOLERANCE:
+        later = np.flatnonzero(curve < p - _TOLERANCE)
+        if len(later) == 0:
+            return math.nan
+        return (time[first] + time[later[0]]) / 2
+    return float(time[first])
+
+
+def kaplan_meier(time, event, conf_type: str = "log", conf_level: float = 0.95) -> KaplanMeier:
+    """Kaplan–Meier estimate with R ``survfit`` confidence limits."""
+    if conf_type not in CONF_TYPES:
+        raise InputError(f"unknown conf.type '{conf_type}' (use {', '.join(CONF_TYPES)})")
+    time, event = np.asarray(time, float), np.asarray(event, int)
+    times, inverse = np.unique(time, return_inverse=True)
+    n_event = np.bincount(inverse, weights=event, minlength=len(times))
+    n_total = np.bincount(inverse, minlength=len(times))
+    n_risk = n_total[::-1].cumsum()[::-1].astype(float)
+    surv = np.cumprod(1 - n_event / n_risk)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        increments = np.where(n_event > 0, n_event / (n_risk * (n_risk - n_event)), 0.0)
+    std_err = np.sqrt(np.cumsum(increments))
+    z = stats.norm.ppf(1 - (1 - conf_level) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if conf_type == "log":
+            lower, upper = surv * np.exp(-z * std_err), np.minimum(surv * np.exp(z * std_err), 1.0)
+        elif conf_type == "log-log":
+            log_surv = np.log(surv)
+            lower = np.exp(-np.exp(np.log(-log_surv) - z * std_err / log_surv))
+            upper = np.exp(-np.exp(np.log(-log_surv) + z * std_err / log_surv))
+            undefined = (surv == 0) | (surv == 1)
+            lower, upper = np.where(undefined, np.nan, lower), np.where(undefined, np.nan, upper)
+        else:
+            lower = np.maximum(surv - z * std_err * surv, 0.0)
+            upper = np.minimum(surv + z * std_err * surv, 1.0)
+    zero = surv == 0
+    lower, upper = np.where(zero, np.nan, lower), np.where(zero, np.nan, upper)
+    return KaplanMeier(times, n_risk, n_event, n_total - n_event, surv, std_err, lower, upper, conf_type)
+
+
+@dataclass(frozen=True)
+class LogRank:
+    chisq: float
+    df: int
+    p: float
+
+
+def logrank(time, event, group, strata=None) -> LogRank:
+    """Log-rank test across the levels of `group` (R ``survdiff``), stratified when `strata` is given."""
+    from statsmodels.duration.survfunc import survdiff
+
+    group = np.asarray(group)
+    levels = np.unique(group)
+    if len(levels) < 2:
+        return LogRank(math.nan, 0, math.nan)
+    chisq, p = survdiff(np.asarray(time, float), np.asarray(event, int), group, strata=strata)
+    return LogRank(float(chisq), len(levels) - 1, float(p))
+
+
+@dataclass(frozen=True)
+class CoxTerm:
+    term: str
+    coef: float
+    se: float
+    hazard_ratio: float
+    ci_lo: float
+    ci_hi: float
+    p: float
+
+
+@dataclass(frozen=True)
+class CoxFit:
+    terms: dict[str, CoxTerm]
+    n: int
+    events: int
+    ties: str
+    wald: tuple[float, int, float]
+    likelihood_ratio: tuple[float, int, float]
+    score: tuple[float, int, float]
+    coefficients: np.ndarray
+    time: np.ndarray
+    event: np.ndarray
+    design: np.ndarray
+    strata: np.ndarray | None
+
+    @property
+    def linear_predictor(self) -> np.ndarray:
+        return self.design @ self.coefficients
+
+
+class CoxNotEstimable(ValueError):
+    """The Cox model cannot be estimated on these data (no events, a group without events...)."""
+
+
+def cox(time, event, design: pd.DataFrame, ties: str = "efron", strata=None, conf_level: float = 0.95) -> CoxFit:
+    """Cox proportional-hazards fit (statsmodels ``PHReg``) reported as R ``summary(coxph())``."""
+    import warnings
+
+    from statsmodels.duration.hazard_regression import PHReg
+
+    if ties not in ("efron", "breslow"):
+        raise InputError(f"unknown ties method '{ties}' (use efron or breslow)")
+    time, event = np.asarray(time, float), np.asarray(event, int)
+    X = design.to_numpy(float)
+    if event.sum() == 0:
+        raise CoxNotEstimable("no events")
+    model = PHReg(time, X, status=event, ties=ties, strata=strata)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = model.fit()
+    beta = np.asarray(result.params)
+    covariance = np.asarray(result.cov_params())
+    se = np.sqrt(np.diag(covariance))
+    if not np.all(np.isfinite(se)) or (np.abs(beta) > 20).any() or (se > 1e3).any():
+        raise CoxNotEstimable("a coefficient is infinite (a group without events?): hazard ratio not estimable")
+    z = stats.norm.ppf(1 - (1 - conf_level) / 2)
+    terms = {
+        name: CoxTerm(name, beta[i], se[i], math.exp(beta[i]), math.exp(beta[i] - z * se[i]),
+                      math.exp(beta[i] + z * se[i]), float(2 * stats.norm.sf(abs(beta[i] / se[i]))))
+        for i, name in enumerate(design.columns)
+    }
+    k = len(beta)
+    wald = float(beta @ np.linalg.solve(covariance, beta))
+    null = np.zeros(k)
+    lr = float(2 * (model.loglike(beta) - model.loglike(null)))
+    score_vector = model.score(null)
+    information = -model.hessian(null)
+    score = float(score_vector @ np.linalg.solve(information, score_vector))
+    tests = [(value, k, float(stats.chi2.sf(value, k))) for value in (wald, lr, score)]
+    return CoxFit(terms, len(time), int(event.sum()), ties, *tests, beta, time, event, X,
+                  None if strata is None else np.asarray(strata))
+
+
+def _risk_moments(time, event, X, weights, strata, efron: bool):
+    """Per event time and Efron sub-step: weighted mean and covariance of X over the risk set."""
+    strata = np.zeros(len(time), int) if strata is None else pd.factorize(strata)[0]
+    for stratum in np.unique(strata):
+        members = strata == stratum
+        t, d, x, w = time[members], event[members], X[members], weights[members]
+        order = np.argsort(-t, kind="stable")
+        t, d, x, w = t[order], d[order], x[order], w[order]
+        s0 = np.cumsum(w)
+        s1 = np.cumsum(w[:, None] * x, axis=0)
+        s2 = np.cumsum(w[:, None, None] * x[:, :, None] * x[:, None, :], axis=0)
+        event_times = np.unique(t[d == 1])
+        for event_time in event_times:
+            last = np.searchsorted(-t, -event_time, side="right") - 1  # all with t >= event_time
+            tied = (t == event_time) & (d == 1)
+            count = int(tied.sum())
+            e0, e1 = w[tied].sum(), (w[tied, None] * x[tied]).sum(axis=0)
+            e2 = (w[tied, None, None] * x[tied, :, None] * x[tied, None, :]).sum(axis=0)
+            for step in range(count):
+                fraction = step / count if efron else 0.0
+                r0 = s0[last] - fraction * e0
+                r1 = s1[last] - fraction * e1
+                r2 = s2[last] - fraction * e2
+                mean = r1 / r0
+                yield event_time, x[tied].sum(axis=0) / count, mean, r2 / r0 - np.outer(mean, mean)
+
+
+def cox_zph(fit: CoxFit, names: list[str]) -> pd.DataFrame:
+    """Test of proportional hazards as R ``cox.zph(fit)`` (transform "km", one term per column):
+    chi-square, df and p per term and GLOBAL."""
+    time, event, X = fit.time, fit.event, fit.design
+    km = kaplan_meier(time, event)
+    index = np.searchsorted(km.time, time, side="left") - 1
+    transformed = 1 - np.where(index >= 0, km.surv[np.maximum(index, 0)], 1.0)
+    g = transformed - transformed[event == 1].mean()
+    g_at = dict(zip(time[event == 1], g[event == 1], strict=False))
+    weights = np.exp(fit.linear_predictor - fit.linear_predictor.mean())
+    p = X.shape[1]
+    score = np.zeros(p)
+    information = np.zeros((2 * p, 2 * p))
+    for event_time, event_mean, mean, covariance in _risk_moments(time, event, X, weights, fit.strata,
+                                                                  fit.ties == "efron"):
+        gk = g_at[event_time]
+        score += gk * (event_mean - mean)
+        information[:p, :p] += covariance
+        information[:p, p:] += gk * covariance
+        information[p:, :p] += gk * covariance
+        information[p:, p:] += gk * gk * covariance
+    rows = []
+    full_u = np.concatenate([np.zeros(p), score])
+    for j, name in enumerate(names):
+        keep = list(range(p)) + [p + j]
+        u = np.concatenate([np.zeros(p), [score[j]]])
+        value = float(u @ np.linalg.solve(information[np.ix_(keep, keep)], u))
+        rows.append({"term": name, "chisq": value, "df": 1, "p": float(stats.chi2.sf(value, 1))})
+    value = float(full_u @ np.linalg.solve(information, full_u))
+    rows.append({"term": "GLOBAL", "chisq": value, "df": p, "p": float(stats.chi2.sf(value, p))})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class Concordance:
+    c_index: float
+    std_err: float
+    ci_lo: float
+    ci_hi: float
+    comparable_pairs: int
+
+
+def concordance(time, event, risk, conf_level: float = 0.95, chunk: int = 2000) -> Concordance:
+    """Harrell's C of a risk score (higher = shorter survival), as R ``concordance(coxph_fit)``: a
+    pair is comparable when the shorter time is an event (an event and a censoring at the same time
+    count, the censored one as longer); tied scores count one half; the standard error is the
+    infinitesimal jackknife."""
+    time, event, risk = np.asarray(time, float), np.asarray(event, int), np.asarray(risk, float)
+    n = len(time)
+    numerator_i = np.zeros(n)
+    comparable_i = np.zeros(n)
+    for start in range(0, n, chunk):
+        rows = slice(start, min(start + chunk, n))
+        ti, ei, ri = time[rows, None], event[rows, None], risk[rows, None]
+        # i is the earlier subject, with an event; j lives longer (or is censored at the same time).
+        comparable = (ei == 1) & ((time[None, :] > ti) | ((time[None, :] == ti) & (event[None, :] == 0)))
+        score = np.where(ri > risk[None, :], 1.0, np.where(ri == risk[None, :], 0.5, 0.0))
+        numerator_i[rows] += (comparable * score).sum(axis=1)
+        comparable_i[rows] += comparable.sum(axis=1)
+        np.add.at(numerator_i, np.nonzero(comparable)[1], (comparable * score)[comparable])
+        np.add.at(comparable_i, np.nonzero(comparable)[1], 1)
+    total = comparable_i.sum() / 2
+    c_index = numerator_i.sum() / 2 / total if total else math.nan
+    influence = (numerator_i - c_index * comparable_i) / total
+    std_err = float(np.sqrt((influence**2).sum())) if total else math.nan
+    z = stats.norm.ppf(1 - (1 - conf_level) / 2)
+    return Concordance(float(c_index), std_err, c_index - z * std_err, c_index + z * std_err, int(total))
