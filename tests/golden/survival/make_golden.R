@@ -82,6 +82,10 @@ put("maxstat.lung.age.Lau92", m$p.value)
 m94 <- maxstat.test(Surv(time, status) ~ age, data = lung2, smethod = "LogRank", pmethod = "Lau94",
                     minprop = 0.1, maxprop = 0.9)
 put("maxstat.lung.age.Lau94", m94$p.value)
+set.seed(29)
+mc <- maxstat.test(Surv(time, status) ~ age, data = lung2, smethod = "LogRank", pmethod = "condMC",
+                   minprop = 0.1, maxprop = 0.9, B = 20000)
+put("maxstat.lung.age.condMC", mc$p.value)
 m <- maxstat.test(Surv(time, status) ~ karno, data = vet, smethod = "LogRank", pmethod = "Lau92")
 put("maxstat.veteran.karno.cut", m$estimate); put("maxstat.veteran.karno.statistic", m$statistic)
 put("maxstat.veteran.karno.Lau92", m$p.value)

@@ -1,0 +1,56 @@
+"""Cut-points against R maxstat (tests/golden/survival/make_golden.R)."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from genoassoc.stats.cutpoint import logrank_scores, maxstat, roc
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "survival"
+
+
+@pytest.fixture(scope="module")
+def r():
+    table = pd.read_csv(GOLDEN / "r_golden.tsv", sep="\t")
+    return dict(zip(table["name"], table["value"], strict=True))
+
+
+def test_logrank_scores_match_exact_rank_tests():
+    # exactRankTests::cscores(Surv(c(1,2,2,3,4), c(1,1,0,1,1))) printed by R.
+    scores = logrank_scores([1, 2, 2, 3, 4], [1, 1, 0, 1, 1])
+    np.testing.assert_allclose(scores, [0.8, 0.46666667, -0.53333333, -0.03333333, -1.03333333], atol=1e-8)
+
+
+@pytest.mark.parametrize("name, marker", [("lung", "age"), ("veteran", "karno")])
+def test_maxstat_matches_r(r, name, marker):
+    data = pd.read_csv(GOLDEN / f"{name}.tsv", sep="\t")
+    result = maxstat(data[marker], data["time"], data["status"])
+    key = f"maxstat.{name}.{marker}"
+    assert result.cut == r[f"{key}.cut"]
+    assert result.statistic == pytest.approx(r[f"{key}.statistic"], rel=1e-9)
+    assert result.p_lau92 == pytest.approx(r[f"{key}.Lau92"], rel=1e-7)
+    assert result.p_lau94 == pytest.approx(r[f"{key}.Lau94"], rel=1e-7)
+
+
+def test_permutation_p_agrees_with_maxstat_condmc(r):
+    data = pd.read_csv(GOLDEN / "lung.tsv", sep="\t")
+    result = maxstat(data["age"], data["time"], data["status"], permutations=20000, seed=3)
+    expected = r["maxstat.lung.age.condMC"]
+    # Both are Monte Carlo estimates from 20 000 permutations: allow four standard errors of the difference.
+    tolerance = 4 * np.sqrt(2 * expected * (1 - expected) / 20000)
+    assert abs(result.p_permutation - expected) < tolerance
+    # The Lausen bounds are conservative.
+    assert result.p_permutation < result.p_lau94 < result.p_lau92
+
+
+def test_roc_auc_is_the_mann_whitney_probability():
+    marker = np.array([1.0, 2, 3, 4, 5, 6, 7, 8])
+    response = np.array([0, 0, 1, 0, 1, 1, 0, 1])
+    result = roc(marker, response)
+    # cases 3,5,6,8 vs controls 1,2,4,7: 12 of 16 pairs ordered.
+    assert result.auc == pytest.approx(12 / 16)
+    assert result.ci_lo < result.auc < result.ci_hi
+    # J = 0.5 at cuts 3 (sens 1, spec 0.5) and 5 (0.75, 0.75): the first is returned.
+    assert result.youden_cut == 3.0 and (result.sensitivity, result.specificity) == (1.0, 0.5)
