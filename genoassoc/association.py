@@ -3,8 +3,9 @@ runs the tests that fit the outcome, returning a tidy table in which every row s
 model, effect allele and groups.
 
 Outcome types: continuous (IL-6, C0, AUC: group summaries, Mann–Whitney or Kruskal–Wallis, linear
-regression with covariates, optionally of the log outcome) and binary (response: counts, Fisher's
-exact, chi-square, trend, logistic regression with covariates, Firth's regression for sparse cells).
+regression with covariates, optionally of the log outcome), binary (response: counts, Fisher's
+exact, chi-square, trend, logistic regression with covariates, Firth's regression for sparse cells)
+and time-to-event (OS, PFS: Kaplan–Meier medians, log-rank, crude and adjusted Cox hazard ratios).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from genoassoc.models import MODELS, Encoding, encode, minor_allele
 from genoassoc.stats import binary, continuous
 from genoassoc.stats.regression import SeparationError, covariate_columns, firth_logistic, linear, logistic
 
-OUTCOME_TYPES = ("continuous", "binary")
+OUTCOME_TYPES = ("continuous", "binary", "time-to-event")
 COLUMNS = [
     "locus", "model", "effect_allele", "groups", "row", "group", "n", "median", "q1", "q3", "mean", "sd",
     "events", "percent", "test", "term", "estimate_name", "estimate", "ci_lo", "ci_hi",
@@ -173,6 +174,44 @@ def _binary_rows(encoding, locus, outcome, design, firth, note) -> list[dict]:
     return rows
 
 
+def _survival_rows(encoding, locus, time, event, design, covariates, ties, note) -> list[dict]:
+    from genoassoc.stats import survival
+
+    time_values, event_values = time.to_numpy(float), event.to_numpy(int)
+    rows = []
+    for k, label in enumerate(encoding.groups):
+        members = encoding.group == k
+        row = _row(encoding, locus, row="group", group=label, n=int(members.sum()),
+                   events=int(event_values[members].sum()))
+        if members.any():
+            median, low, high = survival.kaplan_meier(time_values[members], event_values[members]).median()
+            row.update(estimate_name="median survival (95% CI, log)", estimate=median, ci_lo=low, ci_hi=high)
+        rows.append(row)
+    if not encoding.testable:
+        return rows + [_row(encoding, locus, row="test", note=encoding.reason)]
+    test = survival.logrank(time_values, event_values, encoding.group)
+    rows.append(_row(encoding, locus, row="test", test="log-rank", n=len(time_values), statistic_name="chisq",
+                     statistic=test.chisq, df=test.df, p=test.p))
+    genotype_terms = list(_genotype_terms(encoding, time.index).columns)
+    models = [("Cox (crude)", design[genotype_terms], "")]
+    if covariates:
+        models.append(("Cox (adjusted)", design, note))
+    name = "hazard ratio per allele copy" if encoding.model == "additive" else "hazard ratio"
+    for test_name, columns, model_note in models:
+        try:
+            fit = survival.cox(time_values, event_values, columns, ties=ties)
+        except survival.CoxNotEstimable as err:
+            rows.append(_row(encoding, locus, row="test", test=test_name, n=len(time_values), note=str(err)))
+            continue
+        for term in genotype_terms:
+            coefficient = fit.terms[term]
+            rows.append(_row(encoding, locus, row="test", test=f"{test_name}, {ties} ties", term=term,
+                             estimate_name=name + " (Wald CI)", estimate=coefficient.hazard_ratio,
+                             ci_lo=coefficient.ci_lo, ci_hi=coefficient.ci_hi, p=coefficient.p, n=fit.n,
+                             events=fit.events, note=model_note))
+    return rows
+
+
 def _max_statistic_row(locus: str, effect_allele: str, genotypes: pd.Series, alleles, cases: pd.Series) -> dict:
     encoding = encode(genotypes, alleles, "codominant", effect_allele)
     table = np.array([[((encoding.group == k) & (cases.to_numpy() == y)).sum() for k in range(3)] for y in (0, 1)])
@@ -201,6 +240,8 @@ def associate(
     log: bool = False,
     exact: bool = False,
     firth: bool | None = None,
+    event: str | None = None,
+    ties: str = "efron",
 ) -> AssociationResult:
     """Association of a locus's genotypes with one outcome column.
 
@@ -210,6 +251,8 @@ def associate(
     covariate are left out (complete cases) and counted in the messages. `log` analyses a continuous
     outcome on the log scale (effects as ratios of geometric means). `firth`: None adds Firth's
     regression when a cell has fewer than 5 samples or the ML fit does not exist; True uses it only.
+    With `event` (a 0/1 column) the outcome is a survival time: Kaplan–Meier medians per group,
+    log-rank, and Cox hazard ratios (`ties` efron or breslow), crude and adjusted for `covariates`.
     """
     from genoassoc.loci import load_catalog
 
@@ -222,15 +265,26 @@ def associate(
     if outcome not in joined.columns:
         shown = ", ".join(name for name in phenotypes.columns if name not in ("_row",))
         raise InputError(f"no outcome column '{outcome}' (columns: {shown})", phenotypes.attrs.get("source"))
-    kind = outcome_type or infer_outcome_type(joined[outcome])
+    kind = outcome_type or ("time-to-event" if event else infer_outcome_type(joined[outcome]))
+    if kind == "time-to-event" and not event:
+        raise InputError("a time-to-event outcome needs --event (a 0/1 column)")
     if kind not in OUTCOME_TYPES:
         raise InputError(f"unknown outcome type '{kind}' (use {', '.join(OUTCOME_TYPES)})")
     messages = list(report.messages())
+    event_values = None
     if kind == "binary":
         response, case = _binary_outcome(joined[outcome], case_level)
         messages.append(f"outcome '{outcome}': event = '{case}'")
     else:
         response = numeric_phenotype(joined, outcome)
+    if kind == "time-to-event":
+        from genoassoc.stats.survival import validate
+
+        event_values = numeric_phenotype(joined, event)
+        present = response.notna() & event_values.notna()
+        validate(response[present], event_values[present], joined["_row"][present],
+                 phenotypes.attrs.get("source"), outcome, event)
+        response = response.where(event_values.notna())
     covariates = covariates or []
     design_covariates, reference_levels = covariate_columns(joined, covariates, references)
     complete = response.notna() & design_covariates.notna().all(axis=1)
@@ -245,6 +299,8 @@ def associate(
     for name, level in reference_levels.items():
         messages.append(f"covariate '{name}': reference level '{level}'")
     joined, response, design_covariates = joined[complete], response[complete], design_covariates[complete]
+    if event_values is not None:
+        event_values = event_values[complete]
     alleles = catalog.resolve(locus_id).alleles if locus_id in catalog else tuple(
         dict.fromkeys(joined["genotype"].str.split("/").explode()))[:2]
     if len(alleles) < 2:
@@ -259,8 +315,10 @@ def associate(
         design = pd.concat([_genotype_terms(encoding, joined.index), design_covariates], axis=1)
         if kind == "continuous":
             rows += _continuous_rows(encoding, locus_id, response, design, log, exact, note)
-        else:
+        elif kind == "binary":
             rows += _binary_rows(encoding, locus_id, response, design, firth, note)
+        else:
+            rows += _survival_rows(encoding, locus_id, response, event_values, design, covariates, ties, note)
     if model == "all" and kind == "binary":
         rows.append(_max_statistic_row(locus_id, effect_allele, joined["genotype"], alleles, response))
     messages.append(f"effect allele {effect_allele} ({'given' if given else 'the minor allele'}); "

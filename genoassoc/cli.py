@@ -6,6 +6,8 @@ commands that need them so that `genoassoc --help` stays fast.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from genoassoc import __version__
@@ -233,7 +235,11 @@ def _with(options):
 @click.option("--effect-allele", help="Effect allele (default: the minor allele in the analysed samples).")
 @click.option("--covariates", help="Comma-separated covariate columns (text columns become categories).")
 @click.option("--reference", "references", help="Reference levels of categorical covariates: sex=M,egfr=del19.")
-@click.option("--outcome-type", type=click.Choice(["continuous", "binary"]), help="Force the outcome type.")
+@click.option("--event", help="Event column (1 = event, 0 = censored): the outcome is then a survival time.")
+@click.option("--ties", type=click.Choice(["efron", "breslow"]), default="efron", show_default=True,
+              help="Tied event times in Cox models (R coxph default: efron).")
+@click.option("--outcome-type", type=click.Choice(["continuous", "binary", "time-to-event"]),
+              help="Force the outcome type.")
 @click.option("--case-level", help="Level of a two-level text outcome counted as the event.")
 @click.option("--log", "log_scale", is_flag=True, help="Regress the log outcome: effects as ratios of geometric means.")
 @click.option("--exact", is_flag=True, help="Exact Mann-Whitney p (samples without ties).")
@@ -242,9 +248,9 @@ def _with(options):
 @_panel_option
 @_output_options
 def assoc_command(calls_file, pheno, sample_col, locus, model, outcome, effect_allele, covariates, references,
-                  outcome_type, case_level, log_scale, exact, firth, panel, output, fmt) -> None:
-    """Association of a locus with a continuous or binary outcome under a genetic model; every row
-    states locus, model, effect allele, groups, n, estimate, CI, test and p."""
+                  event, ties, outcome_type, case_level, log_scale, exact, firth, panel, output, fmt) -> None:
+    """Association of a locus with a continuous, binary or time-to-event outcome under a genetic
+    model; every row states locus, model, effect allele, groups, n, estimate, CI, test and p."""
     from genoassoc.association import associate
     from genoassoc.io.phenotypes import read_phenotypes
 
@@ -254,10 +260,105 @@ def assoc_command(calls_file, pheno, sample_col, locus, model, outcome, effect_a
         calls, phenotypes, locus, outcome, model, catalog=catalog, effect_allele=effect_allele,
         covariates=_split_names((covariates or "",)), references=_split_assignments(references),
         outcome_type=outcome_type, case_level=case_level, log=log_scale, exact=exact, firth=firth,
+        event=event, ties=ties,
     )
     _write_outputs([(result.table, output)], fmt)
     for message in result.messages:
         click.echo(message, err=True)
+
+
+@main.command("cox")
+@_with(_pheno_options)
+@click.option("--time", "time_col", required=True, help="Survival time column (e.g. os_months).")
+@click.option("--event", "event_col", required=True, help="Event column (1 = event, 0 = censored).")
+@click.option("--vars", "variables", required=True, help="Candidate variables, comma-separated (columns or loci).")
+@click.option("--adjust", help="Adjustment covariates of the multivariable model, comma-separated.")
+@click.option("--dichotomize", help="Split numeric candidates at 'median' or at a value (high = above).")
+@click.option("--reference", "references", help="Reference levels: sex=M,egfr=del19.")
+@click.option("--ties", type=click.Choice(["efron", "breslow"]), default="efron", show_default=True)
+@click.option("--calls", "calls_file", type=click.Path(dir_okay=False),
+              help="Calls table: loci named in --vars enter under --model.")
+@click.option("--model", default="dominant", show_default=True,
+              type=click.Choice(["dominant", "recessive", "overdominant", "additive", "codominant"]))
+@_panel_option
+@_output_options
+def cox_command(pheno, sample_col, time_col, event_col, variables, adjust, dichotomize, references, ties, calls_file,
+                model, panel, output, fmt) -> None:
+    """Table 2: each variable alone in a Cox model, then all together (hazard ratios, 95% CI, p)."""
+    from genoassoc.cox_table import cox_table
+    from genoassoc.io.phenotypes import read_phenotypes
+    from genoassoc.loci import load_catalog
+
+    phenotypes = read_phenotypes(pheno, sample_col)
+    calls, catalog = _load_calls(calls_file, panel) if calls_file else (None, load_catalog(panel))
+    cut = None
+    if dichotomize:
+        try:
+            cut = "median" if dichotomize == "median" else float(dichotomize)
+        except ValueError:
+            raise click.UsageError("--dichotomize takes 'median' or a number") from None
+    table, messages = cox_table(phenotypes, time_col, event_col, _split_names((variables,)),
+                                _split_names((adjust or "",)), cut, _split_assignments(references), ties,
+                                calls, catalog, model)
+    _write_outputs([(table, output)], fmt)
+    for message in messages:
+        click.echo(message, err=True)
+
+
+@main.command("cutpoint")
+@_with(_pheno_options)
+@click.option("--marker", required=True, help="Continuous biomarker column (e.g. il6).")
+@click.option("--time", "time_col", help="Survival time column.")
+@click.option("--event", "event_col", help="Event column (1 = event, 0 = censored).")
+@click.option("--response", help="Binary response column (instead of --time/--event).")
+@click.option("--min-prop", type=float, default=0.1, show_default=True,
+              help="Least fraction of patients in either group at a candidate cut.")
+@click.option("--permutations", type=int, default=0, show_default=True,
+              help="Permutations for a permutation p of the optimal cut (e.g. 10000).")
+@click.option("--validate", "validation_file", type=click.Path(dir_okay=False),
+              help="Validation cohort: the discovery cuts are applied unchanged.")
+@click.option("--ties", type=click.Choice(["efron", "breslow"]), default="efron", show_default=True)
+@click.option("--cuts-output", type=click.Path(dir_okay=False),
+              help="Every candidate cut with its statistic and hazard ratio, for the HR-by-cut plot.")
+@_output_options
+def cutpoint_command(pheno, sample_col, marker, time_col, event_col, response, min_prop, permutations,
+                     validation_file, ties, cuts_output, output, fmt) -> None:
+    """Median split and optimal cut-point of a biomarker (maximally selected log-rank statistic as R
+    maxstat, or ROC/Youden for a response), applied unchanged to a validation cohort."""
+    from genoassoc.biomarker import response_cutpoint, survival_cutpoint
+    from genoassoc.io.phenotypes import read_phenotypes
+
+    if response is None and (time_col is None or event_col is None):
+        raise click.UsageError("give --time and --event, or --response")
+    if not 0 < min_prop < 0.5:
+        raise click.UsageError("--min-prop must be between 0 and 0.5")
+    discovery = read_phenotypes(pheno, sample_col)
+    validation = read_phenotypes(validation_file, sample_col) if validation_file else None
+    if response is not None:
+        summary, messages = response_cutpoint(discovery, marker, response, validation=validation)
+        tables = [(summary, output)]
+    else:
+        summary, cuts, messages = survival_cutpoint(discovery, marker, time_col, event_col, validation=validation,
+                                                    min_prop=min_prop, permutations=permutations, ties=ties,
+                                                    progress=_progress("permutations"))
+        tables = [(summary, output)] + ([(cuts, cuts_output)] if cuts_output else [])
+    _write_outputs(tables, fmt)
+    for message in messages:
+        click.echo(message, err=True)
+
+
+def _progress(label: str):
+    """A progress callback writing to stderr when it is a terminal, else None."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        sys.stderr.write(f"\r{label}: {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return report
 
 
 @main.command("corr")

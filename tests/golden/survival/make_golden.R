@@ -94,3 +94,22 @@ put("maxstat.veteran.karno.Lau94", m94$p.value)
 
 write.table(data.frame(name = names(out), value = sprintf("%.15g", unlist(out))), "r_golden.tsv",
             sep = "\t", quote = FALSE, row.names = FALSE)
+
+# Table 2 (univariable rows) and the median split of age in lung, for genoassoc cox / cutpoint.
+extra <- list()
+for (v in c("age", "sex", "ph_ecog")) {
+  f <- summary(coxph(as.formula(paste("Surv(time, status) ~", v)), data = lung2))
+  extra[[paste0("uni.lung.", v, ".hr")]] <- f$conf.int[1, "exp(coef)"]
+  extra[[paste0("uni.lung.", v, ".lower")]] <- f$conf.int[1, "lower .95"]
+  extra[[paste0("uni.lung.", v, ".upper")]] <- f$conf.int[1, "upper .95"]
+  extra[[paste0("uni.lung.", v, ".p")]] <- f$coefficients[1, "Pr(>|z|)"]
+}
+high <- as.integer(lung2$age > median(lung2$age))
+f <- summary(coxph(Surv(time, status) ~ high, data = lung2))
+extra[["median.lung.age.hr"]] <- f$conf.int[1, "exp(coef)"]; extra[["median.lung.age.lower"]] <- f$conf.int[1, "lower .95"]
+sd <- survdiff(Surv(time, status) ~ high, data = lung2)
+extra[["median.lung.age.logrank"]] <- sd$chisq
+c1 <- concordance(Surv(time, status) ~ age, data = lung2, reverse = TRUE)
+extra[["concordance.lung.age"]] <- c1$concordance; extra[["concordance.lung.age.se"]] <- sqrt(c1$var)
+write.table(data.frame(name = names(extra), value = sprintf("%.15g", unlist(extra))), "r_golden.tsv",
+            sep = "\t", quote = FALSE, row.names = FALSE, col.names = FALSE, append = TRUE)
