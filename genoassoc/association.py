@@ -212,6 +212,70 @@ def _survival_rows(encoding, locus, time, event, design, covariates, ties, note)
     return rows
 
 
+def _by_subgroup(by: str, calls, phenotypes, locus, outcome, model, **options) -> AssociationResult:
+    if by not in phenotypes.columns:
+        raise InputError(f"no column '{by}' to split by", phenotypes.attrs.get("source"))
+    levels = sorted(set(phenotypes[by]) - MISSING_VALUES, key=str)
+    if options.get("catalog") is None:
+        from genoassoc.loci import load_catalog
+
+        options["catalog"] = load_catalog()
+    if options.get("effect_allele") is None:
+        overall = associate(calls, phenotypes, locus, outcome, model, **{**options, "by": None})
+        options["effect_allele"] = overall.effect_allele
+    tables, messages, results = [], [], []
+    for level in levels:
+        subset = phenotypes[phenotypes[by] == level]
+        subset.attrs["source"] = phenotypes.attrs.get("source")
+        result = associate(calls, subset, locus, outcome, model, **options)
+        tables.append(result.table.assign(subgroup=f"{by}={level}"))
+        messages += [f"{by}={level}: {message}" for message in result.messages]
+        results.append(result)
+    table = pd.concat(tables, ignore_index=True)
+    if results and results[0].outcome_type == "time-to-event" and model in MODELS:
+        table = pd.concat([table, pd.DataFrame([_interaction_row(by, calls, phenotypes, locus, outcome, model,
+                                                                 options)])], ignore_index=True)
+    table = table[["subgroup"] + [column for column in table.columns if column != "subgroup"]]
+    return AssociationResult(table, results[0].outcome_type if results else "", options["effect_allele"],
+                             results[0].report if results else None, tuple(messages))
+
+
+def _interaction_row(by, calls, phenotypes, locus, outcome, model, options) -> dict:
+    """Likelihood-ratio test of genotype × subgroup terms in Cox (main effects in both models)."""
+    from scipy import stats as scipy_stats
+
+    from genoassoc.stats import survival
+
+    catalog = options["catalog"]
+    locus_id = catalog.resolve(locus).id if locus in catalog else locus
+    joined, _ = join_calls(calls, phenotypes, locus_id)
+    time = numeric_phenotype(joined, outcome)
+    event = numeric_phenotype(joined, options["event"])
+    group = joined[by].where(~joined[by].isin(MISSING_VALUES))
+    complete = time.notna() & event.notna() & group.notna()
+    joined, time, event, group = joined[complete], time[complete], event[complete], group[complete]
+    alleles = catalog.resolve(locus_id).alleles if locus_id in catalog else tuple(
+        dict.fromkeys(joined["genotype"].str.split("/").explode()))[:2]
+    encoding = encode(joined["genotype"], alleles, model, options["effect_allele"])
+    genotype = _genotype_terms(encoding, joined.index)
+    levels = sorted(group.unique(), key=str)
+    arms = pd.DataFrame({f"{by}={level}": (group == level).astype(float) for level in levels[1:]})
+    products = pd.DataFrame({f"{g} x {a}": genotype[g] * arms[a] for g in genotype for a in arms})
+    row = {"subgroup": f"{by} interaction", "locus": locus_id, "model": model,
+           "effect_allele": options["effect_allele"], "groups": encoding.definition, "row": "test",
+           "test": f"genotype x {by} interaction (Cox likelihood ratio)", "n": int(complete.sum())}
+    try:
+        main = survival.cox(time, event, pd.concat([genotype, arms], axis=1), ties=options.get("ties", "efron"))
+        full = survival.cox(time, event, pd.concat([genotype, arms, products], axis=1),
+                            ties=options.get("ties", "efron"))
+    except survival.CoxNotEstimable as err:
+        return {**row, "note": str(err)}
+    statistic = full.likelihood_ratio[0] - main.likelihood_ratio[0]
+    df = products.shape[1]
+    return {**row, "statistic_name": "LR chisq", "statistic": statistic, "df": df,
+            "p": float(scipy_stats.chi2.sf(statistic, df))}
+
+
 def _max_statistic_row(locus: str, effect_allele: str, genotypes: pd.Series, alleles, cases: pd.Series) -> dict:
     encoding = encode(genotypes, alleles, "codominant", effect_allele)
     table = np.array([[((encoding.group == k) & (cases.to_numpy() == y)).sum() for k in range(3)] for y in (0, 1)])
@@ -242,6 +306,7 @@ def associate(
     firth: bool | None = None,
     event: str | None = None,
     ties: str = "efron",
+    by: str | None = None,
 ) -> AssociationResult:
     """Association of a locus's genotypes with one outcome column.
 
@@ -253,7 +318,15 @@ def associate(
     regression when a cell has fewer than 5 samples or the ML fit does not exist; True uses it only.
     With `event` (a 0/1 column) the outcome is a survival time: Kaplan–Meier medians per group,
     log-rank, and Cox hazard ratios (`ties` efron or breslow), crude and adjusted for `covariates`.
+    `by` (a phenotype column: cohort, centre, arm) repeats the analysis per level, with a
+    ``subgroup`` column, and for a survival outcome adds the likelihood-ratio test of the
+    genotype × subgroup interaction in Cox.
     """
+    if by is not None:
+        return _by_subgroup(by, calls, phenotypes, locus, outcome, model, catalog=catalog,
+                            effect_allele=effect_allele, covariates=covariates, references=references,
+                            outcome_type=outcome_type, case_level=case_level, log=log, exact=exact, firth=firth,
+                            event=event, ties=ties)
     from genoassoc.loci import load_catalog
 
     catalog = catalog or load_catalog()

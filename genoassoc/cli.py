@@ -243,12 +243,15 @@ def _with(options):
 @click.option("--case-level", help="Level of a two-level text outcome counted as the event.")
 @click.option("--log", "log_scale", is_flag=True, help="Regress the log outcome: effects as ratios of geometric means.")
 @click.option("--exact", is_flag=True, help="Exact Mann-Whitney p (samples without ties).")
+@click.option("--by", "by_column", help="Repeat per level of this column (cohort, arm); survival adds the "
+                                        "genotype x level interaction test.")
 @click.option("--firth/--no-firth", default=None,
               help="Firth's logistic regression only / never (default: added when a cell has < 5 samples).")
 @_panel_option
 @_output_options
 def assoc_command(calls_file, pheno, sample_col, locus, model, outcome, effect_allele, covariates, references,
-                  event, ties, outcome_type, case_level, log_scale, exact, firth, panel, output, fmt) -> None:
+                  event, ties, outcome_type, case_level, log_scale, exact, by_column, firth, panel, output,
+                  fmt) -> None:
     """Association of a locus with a continuous, binary or time-to-event outcome under a genetic
     model; every row states locus, model, effect allele, groups, n, estimate, CI, test and p."""
     from genoassoc.association import associate
@@ -260,7 +263,7 @@ def assoc_command(calls_file, pheno, sample_col, locus, model, outcome, effect_a
         calls, phenotypes, locus, outcome, model, catalog=catalog, effect_allele=effect_allele,
         covariates=_split_names((covariates or "",)), references=_split_assignments(references),
         outcome_type=outcome_type, case_level=case_level, log=log_scale, exact=exact, firth=firth,
-        event=event, ties=ties,
+        event=event, ties=ties, by=by_column,
     )
     _write_outputs([(result.table, output)], fmt)
     for message in result.messages:

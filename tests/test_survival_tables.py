@@ -129,3 +129,22 @@ def test_cli_cox_cutpoint_and_assoc_event(tmp_path, lung_file):
     crude = next(row for row in rows if row["test"] == "Cox (crude), efron ties")
     adjusted = next(row for row in rows if row["test"] == "Cox (adjusted), efron ties")
     assert crude["estimate"] > 1 and adjusted["note"] == "adjusted for age"
+
+
+def test_by_subgroup_with_interaction_matches_r(r, lung_file, tmp_path):
+    from genoassoc.association import associate
+    from genoassoc.io.calls import read_calls
+
+    lung = pd.read_csv(lung_file, sep="\t", dtype=str)
+    genotypes = ["G/C" if index % 3 == 0 else "C/C" for index in range(len(lung))]
+    calls = tmp_path / "calls.tsv"
+    calls.write_text("sample\tlocus\tgenotype\tstatus\n" + "".join(
+        f"{s}\trs1800796\t{g}\tcalled\n" for s, g in zip(lung["sample"], genotypes, strict=True)))
+    result = associate(read_calls(calls), read_phenotypes(lung_file), "rs1800796", "time", "dominant",
+                       event="status", by="sex")
+    table = result.table
+    assert table["subgroup"].iloc[0] == "sex=1" and set(table["subgroup"]) == {"sex=1", "sex=2", "sex interaction"}
+    interaction = table[table["subgroup"] == "sex interaction"].iloc[0]
+    assert interaction["statistic"] == pytest.approx(r["interaction.lung.sex.lr"], rel=1e-6)
+    assert interaction["p"] == pytest.approx(r["interaction.lung.sex.p"], rel=1e-6)
+    assert (table["effect_allele"] == "G").all()

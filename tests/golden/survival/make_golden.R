@@ -113,3 +113,12 @@ c1 <- concordance(Surv(time, status) ~ age, data = lung2, reverse = TRUE)
 extra[["concordance.lung.age"]] <- c1$concordance; extra[["concordance.lung.age.se"]] <- sqrt(c1$var)
 write.table(data.frame(name = names(extra), value = sprintf("%.15g", unlist(extra))), "r_golden.tsv",
             sep = "\t", quote = FALSE, row.names = FALSE, col.names = FALSE, append = TRUE)
+
+# Genotype x sex interaction in Cox (likelihood ratio), genotype G/C for every third patient of lung.
+carrier <- as.integer(seq_len(nrow(lung2)) %% 3 == 1)
+m0 <- coxph(Surv(time, status) ~ carrier + factor(sex), data = lung2)
+m1 <- coxph(Surv(time, status) ~ carrier * factor(sex), data = lung2)
+lr <- 2 * (m1$loglik[2] - m0$loglik[2])
+write.table(data.frame(name = c("interaction.lung.sex.lr", "interaction.lung.sex.p"),
+                       value = sprintf("%.15g", c(lr, pchisq(lr, 1, lower.tail = FALSE)))),
+            "r_golden.tsv", sep = "\t", quote = FALSE, row.names = FALSE, col.names = FALSE, append = TRUE)
