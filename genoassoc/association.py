@@ -197,18 +197,31 @@ def _survival_rows(encoding, locus, time, event, design, covariates, ties, note)
     if covariates:
         models.append(("Cox (adjusted)", design, note))
     name = "hazard ratio per allele copy" if encoding.model == "additive" else "hazard ratio"
+    group_events = [int(event_values[encoding.group == k].sum()) for k in range(len(encoding.groups))
+                    if (encoding.group == k).any()]
     for test_name, columns, model_note in models:
+        estimable = True
         try:
             fit = survival.cox(time_values, event_values, columns, ties=ties)
+            for term in genotype_terms:
+                coefficient = fit.terms[term]
+                rows.append(_row(encoding, locus, row="test", test=f"{test_name}, {ties} ties", term=term,
+                                 estimate_name=name + " (Wald CI)", estimate=coefficient.hazard_ratio,
+                                 ci_lo=coefficient.ci_lo, ci_hi=coefficient.ci_hi, p=coefficient.p, n=fit.n,
+                                 events=fit.events, note=model_note))
         except survival.CoxNotEstimable as err:
+            estimable = False
             rows.append(_row(encoding, locus, row="test", test=test_name, n=len(time_values), note=str(err)))
-            continue
-        for term in genotype_terms:
-            coefficient = fit.terms[term]
-            rows.append(_row(encoding, locus, row="test", test=f"{test_name}, {ties} ties", term=term,
-                             estimate_name=name + " (Wald CI)", estimate=coefficient.hazard_ratio,
-                             ci_lo=coefficient.ci_lo, ci_hi=coefficient.ci_hi, p=coefficient.p, n=fit.n,
-                             events=fit.events, note=model_note))
+        # Firth's penalty keeps the hazard ratio finite when a group has no (or very few) events.
+        if not estimable or min(group_events) < SPARSE_CELL:
+            terms = survival.firth_cox(time_values, event_values, columns, ties=ties)
+            for term in genotype_terms:
+                coefficient = terms[term]
+                rows.append(_row(encoding, locus, row="test", test=f"Firth {test_name}, {ties} ties", term=term,
+                                 estimate_name=name + " (profile penalised-likelihood CI)",
+                                 estimate=coefficient.hazard_ratio, ci_lo=coefficient.ci_lo,
+                                 ci_hi=coefficient.ci_hi, p=coefficient.p, n=len(time_values),
+                                 events=int(event_values.sum()), note=model_note))
     return rows
 
 

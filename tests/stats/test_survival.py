@@ -120,3 +120,22 @@ def test_validation_lists_rows():
     assert "column 'os_months' missing in rows 5" in message
     assert "column 'os_months' negative in rows 3" in message
     assert "column 'os_event' not 0/1 in rows 3" in message
+
+
+def test_firth_cox_is_finite_when_a_group_has_no_events_and_matches_ml_otherwise():
+    from genoassoc.stats.survival import CoxNotEstimable, firth_cox
+
+    rng = np.random.default_rng(4)
+    carrier = np.r_[np.zeros(20), np.ones(10)]
+    time = rng.exponential(10, 30).round(1) + 0.1
+    event = np.where(carrier == 1, 0, rng.random(30) < 0.7).astype(int)
+    with pytest.raises(CoxNotEstimable):
+        cox(time, event, pd.DataFrame({"carrier": carrier}))
+    term = firth_cox(time, event, pd.DataFrame({"carrier": carrier}))["carrier"]
+    assert np.isfinite(term.coef) and term.hazard_ratio < 1
+    assert term.ci_lo < term.hazard_ratio < term.ci_hi < 1 and term.p < 0.05
+    # With plenty of events the penalty is negligible: Firth and ML agree closely.
+    x = rng.normal(size=400)
+    time, event = rng.exponential(np.exp(-0.5 * x)), (rng.random(400) < 0.8).astype(int)
+    firth = firth_cox(time, event, pd.DataFrame({"x": x}))["x"].coef
+    assert firth == pytest.approx(cox(time, event, pd.DataFrame({"x": x})).terms["x"].coef, abs=2e-3)
