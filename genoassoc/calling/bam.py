@@ -1,0 +1,212 @@
+"""Genotype calls at catalog or panel loci from aligned reads (BAM/CRAM, pysam).
+
+Per position: reads that are unmapped, secondary, supplementary, QC-failed or duplicates are skipped,
+bases below the base-quality floor and reads below the mapping-quality floor are left out, and
+overlapping mates count once (htslib's overlap detection, as ``bcftools mpileup``). Genotype
+likelihoods come from base qualities: a base matches an allele with probability 1 − ε and each other
+base with ε/3; a heterozygote draws either allele with probability ½ (the model of bcftools and
+GATK). PL is phred-scaled and normalised to the best genotype; GQ is the second-lowest PL, capped at
+99. A call needs `min_depth` usable bases and GQ ≥ `min_gq`, otherwise it is a no-call with the reason.
+
+Many files run in parallel: local processes (`workers`) or an existing Dask cluster (`scheduler` or
+a `distributed.Client`); an unreadable file turns into no-calls for its sample, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from genoassoc.calling.vcf import contig_name, resolve_build
+from genoassoc.errors import InputError
+from genoassoc.loci import Locus
+
+COLUMNS = ["sample", "locus", "genotype", "status", "reason", "source", "file", "build", "chrom", "pos",
+           "depth", "ad", "other_bases", "gq", "pl"]
+# unmapped, secondary, QC fail, duplicate, supplementary
+_FLAG_FILTER = 0x4 | 0x100 | 0x200 | 0x400 | 0x800
+_MAX_GQ = 99
+# A third base this common is not sequencing error: the site may be multi-allelic or mis-aligned.
+_OTHER_BASE_FRACTION = 0.2
+
+
+@dataclass(frozen=True)
+class BamOptions:
+    """Thresholds of the BAM caller (depth in usable bases, qualities phred-scaled)."""
+
+    min_depth: int = 8
+    min_gq: int = 20
+    min_base_quality: int = 13
+    min_mapping_quality: int = 20
+    build: str = "auto"
+    reference: str | None = None
+
+
+def genotype_likelihoods(bases: np.ndarray, qualities: np.ndarray, alleles: tuple[str, str]) -> np.ndarray:
+    """PL of the genotypes allele1/allele1, allele1/allele2, allele2/allele2 (minimum 0)."""
+    error = np.power(10.0, -np.asarray(qualities, float) / 10)
+    first = np.where(bases == alleles[0], 1 - error, error / 3)
+    second = np.where(bases == alleles[1], 1 - error, error / 3)
+    log_likelihood = np.array([np.log10(first).sum(), np.log10(0.5 * first + 0.5 * second).sum(),
+                               np.log10(second).sum()])
+    pl = -10 * log_likelihood
+    return pl - pl.min()
+
+
+def _sample_name(header: dict, path: Path) -> str:
+    names = list(dict.fromkeys(group.get("SM") for group in header.get("RG", []) if group.get("SM")))
+    if len(names) == 1:
+        return names[0]
+    stem = path.name
+    for suffix in (".bam", ".cram", ".sam"):
+        stem = stem.removesuffix(suffix)
+    return stem if not names else names[0]
+
+
+def _no_call(sample, locus, reason, base):
+    return {"sample": sample, "locus": locus.id, "genotype": "", "status": "no_call", "reason": reason, **base}
+
+
+def genotype_bam(path: str | os.PathLike, loci: list[Locus], options: BamOptions = BamOptions()) -> pd.DataFrame:
+    """Calls of one BAM/CRAM file's sample at every locus (an unreadable file gives no-calls)."""
+    import pysam
+
+    path = Path(path)
+    rows = []
+    try:
+        with pysam.AlignmentFile(str(path), reference_filename=options.reference) as alignments:
+            header = alignments.header.to_dict()
+            sample = _sample_name(header, path)
+            lengths = dict(zip(alignments.references, alignments.lengths, strict=True))
+            build = resolve_build(options.build, lengths, [], str(path))
+            for locus in loci:
+                position = locus.position(build)
+                base = {"source": "bam", "file": path.name, "build": build, "chrom": "", "pos": position}
+                if position is None:
+                    rows.append(_no_call(sample, locus, f"no {build} position for this locus", base))
+                    continue
+                chrom = contig_name(locus.chrom, alignments.references)
+                base["chrom"] = chrom
+                if chrom not in lengths:
+                    rows.append(_no_call(sample, locus, f"contig {locus.chrom} not in the alignment header", base))
+                    continue
+                rows.append(_call_position(alignments, chrom, position, locus, sample, options, base))
+    except InputError as err:
+        rows = [_no_call(path.name, locus, err.problem, {"source": "bam", "file": path.name}) for locus in loci]
+    except (OSError, ValueError) as err:
+        reason = f"unreadable file: {str(err).splitlines()[0] if str(err) else err.__class__.__name__}"
+        rows = [_no_call(path.name, locus, reason, {"source": "bam", "file": path.name}) for locus in loci]
+    return pd.DataFrame(rows).reindex(columns=COLUMNS)
+
+
+def _call_position(alignments, chrom, position, locus, sample, options, base) -> dict:
+    bases, qualities = [], []
+    for column in alignments.pileup(chrom, position - 1, position, truncate=True, stepper="all",
+                                    flag_filter=_FLAG_FILTER, ignore_overlaps=True,
+                                    min_base_quality=options.min_base_quality,
+                                    min_mapping_quality=options.min_mapping_quality):
+        if column.reference_pos != position - 1:
+            continue
+        sequences = column.get_query_sequences(add_indels=False)
+        quality_values = column.get_query_qualities()
+        for base_call, quality in zip(sequences, quality_values, strict=True):
+            if base_call and base_call not in "*<>" and quality >= options.min_base_quality:
+                bases.append(base_call.upper())
+                qualities.append(quality)
+    bases_array = np.array(bases, dtype="<U1")
+    depth = len(bases_array)
+    first, second = (int((bases_array == allele).sum()) for allele in locus.alleles)
+    other = depth - first - second
+    evidence = {**base, "depth": depth, "ad": f"{first},{second}", "other_bases": other}
+    if depth == 0:
+        return _no_call(sample, locus, "no reads", evidence)
+    pl = genotype_likelihoods(bases_array, np.array(qualities), locus.alleles)
+    best = int(np.argmin(pl))
+    gq = int(min(round(np.sort(pl)[1]), _MAX_GQ))
+    evidence.update(gq=gq, pl=",".join(str(int(round(value))) for value in pl))
+    if depth < options.min_depth:
+        return _no_call(sample, locus, f"depth {depth} below {options.min_depth}", evidence)
+    if other > _OTHER_BASE_FRACTION * depth:
+        return _no_call(sample, locus, f"{other} of {depth} bases are neither {' nor '.join(locus.alleles)}", evidence)
+    if gq < options.min_gq:
+        return _no_call(sample, locus, f"GQ {gq} below {options.min_gq}", evidence)
+    return {"sample": sample, "locus": locus.id, "genotype": locus.genotypes[best], "status": "called",
+            "reason": "", **evidence}
+
+
+def read_bam_list(path: str | os.PathLike) -> list[str]:
+    """Paths from a list file, one per line (``#`` comments; relative paths from the list's folder)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", str(path))
+    entries = []
+    for line in path.read_text().splitlines():
+        text = line.strip()
+        if text and not text.startswith("#"):
+            entry = Path(text)
+            entries.append(str(entry if entry.is_absolute() else path.parent / entry))
+    if not entries:
+        raise InputError("the list names no files", str(path))
+    return entries
+
+
+def call_bams(
+    paths: list[str],
+    loci: list[Locus],
+    options: BamOptions = BamOptions(),
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    client=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Calls for every file's sample at every locus, in input order.
+
+    `workers` > 1 runs local processes; `scheduler` (an address) or `client` (a
+    ``distributed.Client``) sends the same work to a Dask cluster.
+    """
+    results: list[pd.DataFrame | None] = [None] * len(paths)
+    done = 0
+
+    def finished() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, len(paths))
+
+    if scheduler is not None or client is not None:
+        from dask.distributed import Client
+        from dask.distributed import as_completed as dask_completed
+
+        own = client is None
+        client = client or Client(scheduler)
+        try:
+            futures = client.map(genotype_bam, paths, loci=loci, options=options, pure=False)
+            index = {future.key: position for position, future in enumerate(futures)}
+            for future in dask_completed(futures):
+                results[index[future.key]] = future.result()
+                finished()
+        finally:
+            if own:
+                client.close()
+    elif workers and workers > 1 and len(paths) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(genotype_bam, path, loci, options): position for position, path in enumerate(paths)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                finished()
+    else:
+        for position, path in enumerate(paths):
+            results[position] = genotype_bam(path, loci, options)
+            finished()
+    calls = pd.concat(results, ignore_index=True)
+    duplicated = calls.duplicated(["sample", "locus"], keep=False)
+    if duplicated.any():
+        raise InputError(f"sample '{calls.loc[duplicated, 'sample'].iloc[0]}' comes from several files; "
+                         "give each file its own read group SM")
+    return calls

@@ -1,0 +1,131 @@
+"""BAM calling on simulated reads with known genotypes."""
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+from bam_simulation import Reference, Site, simulate_bam
+
+from genoassoc.calling.bam import BamOptions, call_bams, genotype_bam, genotype_likelihoods, read_bam_list
+from genoassoc.loci import Locus, load_catalog
+
+GRCH38_CHR7 = {"chr7": 159345973}
+
+
+@pytest.fixture(scope="module")
+def il6_loci():
+    catalog = load_catalog()
+    return [catalog.resolve(name) for name in ("rs1800795", "rs1800796", "rs1800797")]
+
+
+def test_genotype_likelihoods():
+    bases = np.array(list("GGGGCCCC"))
+    pl = genotype_likelihoods(bases, np.full(8, 30), ("G", "C"))
+    assert np.argmin(pl) == 1 and pl[1] == 0
+    assert pl[0] > 100 and pl[2] > 100
+    # Eight reads of one allele at Q30: the heterozygote is 10*8*log10(2) = 24 PL away.
+    pl = genotype_likelihoods(np.array(list("GGGGGGGG")), np.full(8, 30), ("G", "C"))
+    assert pl[0] == 0 and pl[1] == pytest.approx(80 * np.log10(2 * (1 - 1e-3)) / np.log10(10) / 10 * 10, rel=1e-3)
+
+
+def test_il6_loci_on_grch38_bam(tmp_path, il6_loci):
+    truth = {"rs1800795": ("C", "C"), "rs1800796": ("G", "C"), "rs1800797": ("G", "G")}
+    sites = [Site("chr7", locus.position("GRCh38"), truth[locus.id]) for locus in il6_loci]
+    bam = simulate_bam(tmp_path / "p1.bam", "P01", GRCH38_CHR7, sites, depth=30, seed=5, duplicates=6)
+    calls = genotype_bam(bam, il6_loci).set_index("locus")
+    assert calls.loc["rs1800795", "genotype"] == "C/C"
+    assert calls.loc["rs1800796", "genotype"] == "G/C"
+    assert calls.loc["rs1800797", "genotype"] == "G/G"
+    assert set(calls["sample"]) == {"P01"} and set(calls["build"]) == {"GRCh38"}
+    # reads of the neighbouring SNP (25 bp away) add depth; the duplicate reads with a third allele are skipped
+    assert calls.loc["rs1800795", "depth"] == 30 and (calls["depth"] >= 30).all()
+    assert (calls["other_bases"] <= 2).all()
+
+
+def test_overlapping_mates_count_once(tmp_path, il6_loci):
+    locus = il6_loci[0]
+    site = Site("chr7", locus.position("GRCh38"), ("G", "C"))
+    bam = simulate_bam(tmp_path / "o.bam", "O1", GRCH38_CHR7, [site], depth=0, seed=2, overlapping_pairs=12)
+    call = genotype_bam(bam, [locus]).iloc[0]
+    assert call["depth"] == 12
+
+
+def test_depth_and_gq_thresholds_give_reasons(tmp_path, il6_loci):
+    locus = il6_loci[0]
+    site = Site("chr7", locus.position("GRCh38"), ("G", "G"))
+    bam = simulate_bam(tmp_path / "low.bam", "L1", GRCH38_CHR7, [site], depth=4, seed=3)
+    call = genotype_bam(bam, [locus]).iloc[0]
+    assert call["status"] == "no_call" and call["reason"] == "depth 4 below 8"
+    strict = genotype_bam(bam, [locus], BamOptions(min_depth=1, min_gq=30)).iloc[0]
+    assert strict["reason"].startswith("GQ ") and strict["reason"].endswith("below 30")
+    empty = simulate_bam(tmp_path / "none.bam", "N1", GRCH38_CHR7, [], depth=0, seed=1)
+    assert genotype_bam(empty, [locus]).iloc[0]["reason"] == "no reads"
+
+
+def test_simulated_depth_series_never_guesses(tmp_path):
+    """3x-40x: low depth gives no-calls; wrong calls happen only where every read showed one allele
+    of a heterozygote (allelic dropout, invisible to any caller); call rate >= 95% from 8x."""
+    rng = random.Random(1800796)
+    contig, length = "sim", 60_000
+    positions = list(range(1_000, 59_000, 2_000))
+    pairs = [("A", "G"), ("C", "T"), ("G", "C"), ("A", "T")]
+    loci = [Locus(f"snp{p}", pairs[i % 4], contig, {"any": p}) for i, p in enumerate(positions)]
+    reference = Reference(seed=7)
+    summary = {}
+    for depth in (3, 5, 8, 12, 20, 40):
+        paths, truth = [], {}
+        for index in range(6):
+            sample = f"D{depth}_{index}"
+            sites = []
+            for locus in loci:
+                genotype = tuple(rng.choice(locus.alleles) for _ in range(2))
+                truth[(sample, locus.id)] = locus.genotype(*genotype)
+                sites.append(Site(contig, locus.position("any"), genotype))
+            paths.append(str(simulate_bam(tmp_path / f"{sample}.bam", sample, {contig: length}, sites, depth,
+                                          seed=depth * 100 + index, reference=reference)))
+        calls = call_bams(paths, loci, BamOptions(build="GRCh38"))
+        called = calls[calls["status"] == "called"]
+        expected = [truth[key] for key in zip(called["sample"], called["locus"], strict=True)]
+        wrong = called[called["genotype"].to_numpy() != np.array(expected)]
+        for _, row in wrong.iterrows():
+            first, second = map(int, row["ad"].split(","))
+            true_alleles = truth[(row["sample"], row["locus"])].split("/")
+            assert true_alleles[0] != true_alleles[1]
+            assert min(first, second) == 0, f"wrong call against the evidence: {row.to_dict()}"
+        summary[depth] = (len(called) / len(calls), len(wrong))
+    assert summary[3][0] == 0 and summary[5][0] == 0
+    for depth in (8, 12, 20, 40):
+        assert summary[depth][0] >= 0.95, summary
+    assert summary[20][1] == 0 and summary[40][1] == 0
+
+
+def test_unreadable_file_becomes_no_calls_and_the_batch_goes_on(tmp_path, il6_loci):
+    good = simulate_bam(tmp_path / "g.bam", "G1", GRCH38_CHR7,
+                        [Site("chr7", il6_loci[0].position("GRCh38"), ("G", "C"))], depth=25, seed=9)
+    broken = tmp_path / "broken.bam"
+    broken.write_bytes(b"not a bam at all")
+    calls = call_bams([str(good), str(broken)], il6_loci[:1], workers=2)
+    assert calls["sample"].tolist() == ["G1", "broken.bam"]
+    assert calls.iloc[0]["genotype"] == "G/C"
+    assert calls.iloc[1]["status"] == "no_call" and calls.iloc[1]["reason"].startswith("unreadable file")
+
+
+def test_dask_cluster_gives_the_same_calls(tmp_path, il6_loci):
+    from dask.distributed import Client, LocalCluster
+
+    paths = []
+    for index in range(4):
+        sites = [Site("chr7", locus.position("GRCh38"), ("G", "C") if index % 2 else ("G", "G"))
+                 for locus in il6_loci[:2]]
+        paths.append(str(simulate_bam(tmp_path / f"s{index}.bam", f"S{index}", GRCH38_CHR7, sites, 20, seed=index)))
+    local = call_bams(paths, il6_loci[:2])
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        distributed = call_bams(paths, il6_loci[:2], client=client)
+    pd.testing.assert_frame_equal(local, distributed)
+
+
+def test_bam_list(tmp_path):
+    (tmp_path / "list.txt").write_text("# batch 1\na.bam\n/abs/b.bam\n\n")
+    assert read_bam_list(tmp_path / "list.txt") == [str(tmp_path / "a.bam"), "/abs/b.bam"]

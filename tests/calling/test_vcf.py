@@ -1,0 +1,107 @@
+"""VCF calling: REF/ALT order, contig names, builds, multi-allelic, missing and phased genotypes."""
+
+from pathlib import Path
+
+import pysam
+import pytest
+
+from genoassoc.calling.vcf import call_vcf, detect_build
+from genoassoc.errors import InputError
+from genoassoc.loci import load_catalog
+
+CHR7 = {"GRCh37": 159138663, "GRCh38": 159345973}
+
+
+def write_vcf(path: Path, records: list[str], samples: list[str], contig="chr7", build="GRCh38",
+              lengths=True, reference=None, compress=True) -> Path:
+    header = ["##fileformat=VCFv4.2"]
+    if reference:
+        header.append(f"##reference={reference}")
+    header.append(f"##contig=<ID={contig},length={CHR7[build]}>" if lengths else f"##contig=<ID={contig}>")
+    header += ['##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+               '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
+               '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">',
+               '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allele depths">',
+               "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *samples])]
+    text = "\n".join(header + [record.replace(" ", "\t") for record in records]) + "\n"
+    plain = path.with_suffix(".vcf")
+    plain.write_text(text)
+    if not compress:
+        return plain
+    pysam.tabix_index(str(plain), preset="vcf", force=True)
+    return Path(str(plain) + ".gz")
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def test_grch38_ref_alt_swapped_phased_and_missing(tmp_path, catalog):
+    vcf = write_vcf(tmp_path / "a", [
+        "chr7 22726627 rs1800796 G C . PASS . GT 0|1 1/1 0/0 0/1",
+        # GRCh38 REF is C at rs1800795: the catalog order is G, C.
+        "chr7 22727026 rs1800795 C G . PASS . GT:GQ:DP:AD 0/0:40:20:20,0 0/1:35:18:9,9 1|1:50:22:0,22 ./.:.:.:.",
+    ], ["S1", "S2", "S3", "S4"])
+    loci = [catalog.resolve(name) for name in ("rs1800795", "rs1800796", "rs1800797")]
+    calls = call_vcf(vcf, loci)
+    at = calls.set_index(["sample", "locus"])
+    assert at.loc[("S1", "rs1800795"), "genotype"] == "C/C"
+    assert at.loc[("S2", "rs1800795"), "genotype"] == "G/C"
+    assert at.loc[("S3", "rs1800795"), ["genotype", "phased"]].tolist() == ["G/G", "yes"]
+    assert at.loc[("S4", "rs1800795"), ["status", "reason"]].tolist() == ["no_call", "missing genotype"]
+    assert at.loc[("S2", "rs1800795"), ["gq", "dp", "ad"]].tolist() == ["35", "18", "9,9"]
+    assert at.loc[("S1", "rs1800795"), "ad"] == "0,20"  # catalog order G,C: G=0, C=20
+    assert at.loc[("S2", "rs1800796"), "genotype"] == "C/C"
+    assert at.loc[("S1", "rs1800796"), "phased"] == "yes"
+    missing = calls[calls["locus"] == "rs1800797"]
+    assert len(missing) == 4 and set(missing["reason"]) == {"locus not in file"}
+    assert set(calls["source"]) == {"vcf"} and set(calls["build"]) == {"GRCh38"}
+
+
+def test_grch37_with_bare_contig_names(tmp_path, catalog):
+    vcf = write_vcf(tmp_path / "b", ["7 22766246 . G C . PASS . GT 0/1 1/1"], ["A", "B"], contig="7", build="GRCh37")
+    calls = call_vcf(vcf, [catalog.resolve("rs1800796")])
+    assert calls["genotype"].tolist() == ["G/C", "C/C"]
+    assert calls["chrom"].tolist() == ["7", "7"] and calls["pos"].tolist() == [22766246, 22766246]
+
+
+def test_multiallelic_and_split_records(tmp_path, catalog):
+    vcf = write_vcf(tmp_path / "c", ["chr7 22727026 . C G,T . PASS . GT 0/2 1/1 0/1"], ["A", "B", "C"])
+    calls = call_vcf(vcf, [catalog.resolve("rs1800795")])
+    assert calls["reason"].tolist()[0] == "allele T outside G/C"
+    assert calls["genotype"].tolist()[1:] == ["G/G", "G/C"]
+    split = write_vcf(tmp_path / "d", ["chr7 22727026 . C G . PASS . GT 0/1 ./. 0/0",
+                                       "chr7 22727026 . C T . PASS . GT ./. 0/1 0/0"], ["A", "B", "C"])
+    calls = call_vcf(split, [catalog.resolve("rs1800795")])
+    assert calls["genotype"].tolist()[0] == "G/C"
+    assert calls["reason"].tolist()[1] == "allele T outside G/C"
+
+
+def test_plain_unindexed_vcf_and_sample_subset(tmp_path, catalog):
+    vcf = write_vcf(tmp_path / "e", ["chr7 22727026 . C G . PASS . GT 0/1 1/1 0/0"], ["A", "B", "C"],
+                    compress=False)
+    calls = call_vcf(vcf, [catalog.resolve("rs1800795")], samples=["C", "A"])
+    assert calls["sample"].tolist() == ["C", "A"] and calls["genotype"].tolist() == ["C/C", "G/C"]
+    with pytest.raises(InputError, match="sample Z not in the file"):
+        call_vcf(vcf, [catalog.resolve("rs1800795")], samples=["Z"])
+
+
+def test_build_detection(tmp_path, catalog):
+    assert detect_build({"chr7": 159345973}) == "GRCh38"
+    assert detect_build({"7": 159138663}) == "GRCh37"
+    assert detect_build({}, ["##reference=file:///refs/hg19.fa"]) == "GRCh37"
+    unknown = write_vcf(tmp_path / "f", ["chr7 22727026 . C G . PASS . GT 0/1"], ["A"], lengths=False)
+    with pytest.raises(InputError, match="give --build"):
+        call_vcf(unknown, [catalog.resolve("rs1800795")])
+    assert call_vcf(unknown, [catalog.resolve("rs1800795")], build="GRCh38")["genotype"].tolist() == ["G/C"]
+    named = write_vcf(tmp_path / "g", ["chr7 22727026 . C G . PASS . GT 1/1"], ["A"], lengths=False,
+                      reference="GRCh38_full_analysis_set.fa")
+    assert call_vcf(named, [catalog.resolve("rs1800795")])["build"].tolist() == ["GRCh38"]
+
+
+def test_unreadable_file_is_an_input_error(tmp_path, catalog):
+    bad = tmp_path / "bad.vcf"
+    bad.write_text("not a vcf\n")
+    with pytest.raises(InputError, match="not a readable VCF"):
+        call_vcf(bad, [catalog.resolve("rs1800795")])
