@@ -34,6 +34,10 @@ def _output_options(command):
     )(command)
 
 
+_panel_option = click.option("--panel", type=click.Path(dir_okay=False),
+                             help="Panel of extra loci (locus, chrom, pos, alleles[, build]).")
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="genoassoc")
 def main() -> None:
@@ -42,8 +46,11 @@ def main() -> None:
 
 @main.command("call")
 @click.option("--rflp", "gel", type=click.Path(dir_okay=False), help="Gel band table (TSV/CSV/XLSX).")
+@click.option("--vcf", "vcf_file", type=click.Path(dir_okay=False), help="VCF or BCF (bgzipped+indexed or plain).")
+@click.option("--bam", "bam_files", multiple=True, type=click.Path(dir_okay=False), help="BAM/CRAM file; repeat.")
+@click.option("--bam-list", type=click.Path(dir_okay=False), help="File listing BAM/CRAM paths, one per line.")
 @click.option("--assays", "assays_file", type=click.Path(dir_okay=False),
-              help="TOML file of your own assays, added to the built-ins.")
+              help="TOML file of your own assays, added to the built-ins (--rflp).")
 @click.option("--tolerance", default="5bp,5%", show_default=True,
               help="Band sizing tolerance: the larger of an absolute (bp) and a relative (%) window.")
 @click.option("--min-band", type=float, default=30.0, show_default=True,
@@ -51,16 +58,65 @@ def main() -> None:
 @click.option("--het-min-ratio", type=float, default=0.5, show_default=True,
               help="With band intensities: least molar ratio of the two alleles' bands to call a "
                    "heterozygote that a partial digest could mimic.")
+@click.option("--loci", "loci_names", help="Loci to call (rsIDs or aliases, comma-separated; default: all).")
+@_panel_option
+@click.option("--build", type=click.Choice(["auto", "GRCh37", "GRCh38"]), default="auto", show_default=True)
+@click.option("--samples", "sample_names", help="Samples to keep from the VCF (comma-separated).")
+@click.option("--reference", type=click.Path(dir_okay=False),
+              help="Reference FASTA (CRAM decoding; REF bases for --output-vcf).")
+@click.option("--min-depth", type=int, default=8, show_default=True, help="BAM: least usable bases to call.")
+@click.option("--min-gq", type=int, default=20, show_default=True, help="BAM: least genotype quality to call.")
+@click.option("--min-bq", type=int, default=13, show_default=True, help="BAM: base-quality floor.")
+@click.option("--min-mq", type=int, default=20, show_default=True, help="BAM: mapping-quality floor.")
+@click.option("--workers", type=int, default=None, help="BAM: local worker processes (default: the cores).")
+@click.option("--scheduler", help="BAM: address of a Dask distributed scheduler to run the batch on.")
+@click.option("--output-vcf", type=click.Path(dir_okay=False), help="Also write the calls as VCF (.vcf or .vcf.gz).")
 @_output_options
-def call_command(gel, assays_file, tolerance, min_band, het_min_ratio, output, fmt) -> None:
-    """Call genotypes from PCR-RFLP gel bands (--rflp), one row per sample x locus."""
-    if gel is None:
-        raise click.UsageError("give the evidence to call from: --rflp FILE")
-    from genoassoc.calling.rflp import Tolerance, call_rflp
-    from genoassoc.io.calls import write_calls
+def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min_band, het_min_ratio, loci_names,
+                 panel, build, sample_names, reference, min_depth, min_gq, min_bq, min_mq, workers, scheduler,
+                 output_vcf, output, fmt) -> None:
+    """Call genotypes from PCR-RFLP gel bands (--rflp), a VCF (--vcf) or alignments (--bam,
+    --bam-list): one row per sample x locus, every sample in the output."""
+    sources = [name for name, given in (("--rflp", gel), ("--vcf", vcf_file), ("--bam", bam_files or bam_list))
+               if given]
+    if len(sources) != 1:
+        raise click.UsageError("give the evidence to call from: one of --rflp FILE, --vcf FILE, --bam FILE/--bam-list")
+    import os
 
-    calls = call_rflp(gel, assays_file, Tolerance.parse(tolerance), min_band, het_min_ratio)
+    from genoassoc.io.calls import write_calls
+    from genoassoc.loci import load_catalog
+
+    catalog = load_catalog(panel)
+    loci = [catalog.resolve(name) for name in _split_names((loci_names,))] if loci_names else list(catalog)
+    used_build = build
+    if gel:
+        from genoassoc.calling.rflp import Tolerance, call_rflp
+
+        calls = call_rflp(gel, assays_file, Tolerance.parse(tolerance), min_band, het_min_ratio)
+    elif vcf_file:
+        from genoassoc.calling.vcf import call_vcf
+
+        calls = call_vcf(vcf_file, loci, build, _split_names((sample_names,)) or None)
+        used_build = calls["build"].iloc[0] if len(calls) else build
+    else:
+        from genoassoc.calling.bam import BamOptions, call_bams, read_bam_list
+
+        paths = list(bam_files) + (read_bam_list(bam_list) if bam_list else [])
+        options = BamOptions(min_depth, min_gq, min_bq, min_mq, build, reference)
+        calls = call_bams(paths, loci, options, workers=workers or os.cpu_count(), scheduler=scheduler,
+                          progress=_progress("files"))
+        builds = [value for value in calls["build"].dropna().unique() if value]
+        used_build = builds[0] if builds else build
+    vcf_text = None
+    if output_vcf:
+        from genoassoc.io.vcf_writer import format_vcf, write_vcf_text
+
+        if used_build == "auto":
+            raise click.UsageError("--output-vcf needs --build for calls that carry no build")
+        vcf_text = format_vcf(calls, catalog, used_build, reference)
     write_calls(calls, output, fmt)
+    if vcf_text is not None:
+        write_vcf_text(vcf_text, output_vcf)
     for locus, rows in calls.groupby("locus", sort=False):
         called = int((rows["status"] == "called").sum())
         click.echo(f"{locus}: {called} of {len(rows)} samples called", err=True)
@@ -76,7 +132,7 @@ def _write_outputs(tables: list[tuple[object, str | None]], fmt: str) -> None:
 
 
 def _split_names(values: tuple[str, ...]) -> list[str]:
-    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+    return [name.strip() for value in values if value for name in value.split(",") if name.strip()]
 
 
 def _load_calls(calls_file: str, panel: str | None):
@@ -85,10 +141,6 @@ def _load_calls(calls_file: str, panel: str | None):
 
     catalog = load_catalog(panel)
     return read_calls(calls_file, catalog), catalog
-
-
-_panel_option = click.option("--panel", type=click.Path(dir_okay=False),
-                             help="Panel of extra loci (locus, chrom, pos, alleles[, build]).")
 
 
 @main.command("hwe")

@@ -1,0 +1,88 @@
+"""Calls written as a VCF so they flow into PLINK and bcftools.
+
+REF must be the genome's base, which the catalog's allele order does not tell (GRCh38 has C at
+rs1800795): it is read from a reference FASTA, or taken from the source VCF's REF for calls that came
+from a VCF.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from genoassoc.errors import InputError
+from genoassoc.io.tables import write_text
+from genoassoc.loci import Catalog
+
+CHR7_LENGTH = {"GRCh37": 159138663, "GRCh38": 159345973}
+
+
+def _reference_base(fasta, chrom: str, position: int) -> str:
+    from genoassoc.calling.vcf import contig_name
+
+    name = contig_name(chrom, fasta.references)
+    if name not in fasta.references:
+        raise InputError(f"contig {chrom} is not in the reference FASTA", fasta.filename.decode())
+    return fasta.fetch(name, position - 1, position).upper()
+
+
+def format_vcf(calls: pd.DataFrame, catalog: Catalog, build: str, reference: str | os.PathLike | None = None) -> str:
+    """VCF 4.2 text of `calls` (every locus needs a position on `build`)."""
+    import pysam
+
+    fasta = pysam.FastaFile(str(reference)) if reference else None
+    samples = list(dict.fromkeys(calls["sample"]))
+    lines = []
+    contigs = set()
+    for locus_id, rows in calls.groupby("locus", sort=False):
+        if locus_id not in catalog:
+            raise InputError(f"locus {locus_id} is not in the catalog or panel: its position is unknown")
+        locus = catalog.resolve(locus_id)
+        position = locus.position(build)
+        if position is None:
+            raise InputError(f"locus {locus_id} has no {build} position")
+        bare = locus.chrom.removeprefix("chr")
+        chrom = f"chr{bare}" if bare.isdigit() else locus.chrom
+        if fasta is not None:
+            ref = _reference_base(fasta, chrom, position)
+        elif "vcf_ref" in rows.columns and rows["vcf_ref"].astype(str).str.len().gt(0).any():
+            ref = rows.loc[rows["vcf_ref"].astype(str) != "", "vcf_ref"].iloc[0]
+        else:
+            raise InputError("--output-vcf needs --reference FASTA to write the genome's REF base "
+                             f"at {locus_id} (the catalog allele order is not the reference)")
+        alts = [allele for allele in locus.alleles if allele != ref]
+        record_alleles = [ref, *alts]
+        index = {allele: str(i) for i, allele in enumerate(record_alleles)}
+        by_sample = dict(zip(rows["sample"], rows["genotype"], strict=True))
+        genotypes = []
+        for sample in samples:
+            genotype = by_sample.get(sample, "")
+            # Unphased genotypes list allele indices in ascending order (VCF convention).
+            genotypes.append("/".join(sorted(index[a] for a in genotype.split("/"))) if genotype else "./.")
+        contigs.add(chrom)
+        lines.append("\t".join([chrom, str(position), locus.id, ref, ",".join(alts) or ".", ".", "PASS", ".", "GT",
+                                *genotypes]))
+    header = ["##fileformat=VCFv4.2", "##source=genoassoc", f"##reference={build}"]
+    for chrom in sorted(contigs):
+        length = CHR7_LENGTH.get(build) if chrom in ("chr7", "7") else None
+        header.append(f"##contig=<ID={chrom}" + (f",length={length}>" if length else ">"))
+    header.append('##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">')
+    header.append("\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *samples]))
+    lines.sort(key=lambda line: (line.split("\t")[0], int(line.split("\t")[1])))
+    return "\n".join(header + lines) + "\n"
+
+
+def write_vcf_text(text: str, output: str | os.PathLike) -> None:
+    """Write VCF text atomically; a ``.gz`` name gives BGZF (tabix-ready)."""
+    import pysam
+
+    output = Path(output)
+    if output.suffix == ".gz":
+        plain = output.with_suffix("")
+        write_text(text, plain)
+        pysam.tabix_compress(str(plain), str(output), force=True)
+        plain.unlink()
+    else:
+        write_text(text, output)

@@ -1,0 +1,64 @@
+"""`genoassoc call --vcf/--bam` and --output-vcf from the command line."""
+
+import subprocess
+import sys
+
+import pysam
+from bam_simulation import Reference, Site, simulate_bam
+from test_vcf import write_vcf
+
+from genoassoc.loci import load_catalog
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "genoassoc.cli", *map(str, args)], capture_output=True, text=True)
+
+
+def test_call_vcf_and_round_trip_through_output_vcf(tmp_path):
+    vcf = write_vcf(tmp_path / "in", ["chr7 22727026 rs1800795 C G . PASS . GT 0/1 1/1 0/0 ./."],
+                    ["A", "B", "C", "D"])
+    out_vcf = tmp_path / "calls.vcf.gz"
+    out = tmp_path / "calls.tsv"
+    result = run("call", "--vcf", vcf, "--loci", "-174G>C", "-o", out, "--output-vcf", out_vcf)
+    assert result.returncode == 0, result.stderr
+    assert "rs1800795: 3 of 4 samples called" in result.stderr
+    with pysam.VariantFile(str(out_vcf)) as written:
+        (record,) = list(written)
+        assert (record.chrom, record.pos, record.ref, record.alts) == ("chr7", 22727026, "C", ("G",))
+        assert [record.samples[s]["GT"] for s in "ABCD"] == [(0, 1), (1, 1), (0, 0), (None, None)]
+    again = run("call", "--vcf", out_vcf, "--loci", "rs1800795")
+    assert again.returncode == 0
+    genotypes = [line.split("\t")[2] for line in again.stdout.splitlines()[1:]]
+    assert genotypes == ["G/C", "G/G", "C/C", ""]
+
+
+def test_call_bam_list_with_reference_for_output_vcf(tmp_path):
+    reference = Reference(seed=3)
+    fasta = tmp_path / "ref.fa"
+    reference.write_fasta(fasta, "sim", 5000)
+    panel = tmp_path / "panel.tsv"
+    panel.write_text("locus\tchrom\tpos\talleles\nsnpA\tsim\t1500\tA,G\n")
+    ref_base = reference.base("sim", 1500)
+    alt = "G" if ref_base != "G" else "A"
+    genotype = (ref_base, alt) if ref_base in "AG" else ("A", "G")
+    paths = []
+    for index in range(3):
+        paths.append(simulate_bam(tmp_path / f"b{index}.bam", f"B{index}", {"sim": 5000},
+                                  [Site("sim", 1500, genotype)], 30, seed=index, reference=reference))
+    listing = tmp_path / "bams.txt"
+    listing.write_text("\n".join(path.name for path in paths) + "\n")
+    no_reference = run("call", "--bam-list", listing, "--panel", panel, "--loci", "snpA", "--build", "GRCh38",
+                       "--output-vcf", tmp_path / "x.vcf", "-o", tmp_path / "x.tsv")
+    assert no_reference.returncode == 2 and "needs --reference FASTA" in no_reference.stderr
+    assert not (tmp_path / "x.tsv").exists()
+    result = run("call", "--bam-list", listing, "--panel", panel, "--loci", "snpA", "--build", "GRCh38",
+                 "--reference", fasta, "--output-vcf", tmp_path / "calls.vcf", "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    assert "snpA: 3 of 3 samples called" in result.stderr
+    record_line = [line for line in (tmp_path / "calls.vcf").read_text().splitlines() if not line.startswith("#")][0]
+    assert record_line.split("\t")[3] == ref_base.upper()
+
+
+def test_catalog_positions_cover_both_builds():
+    catalog = load_catalog()
+    assert all(locus.position("GRCh37") and locus.position("GRCh38") for locus in catalog)
