@@ -129,3 +129,30 @@ def test_dask_cluster_gives_the_same_calls(tmp_path, il6_loci):
 def test_bam_list(tmp_path):
     (tmp_path / "list.txt").write_text("# batch 1\na.bam\n/abs/b.bam\n\n")
     assert read_bam_list(tmp_path / "list.txt") == [str(tmp_path / "a.bam"), "/abs/b.bam"]
+
+
+def test_concordance_with_bcftools_at_30x(tmp_path):
+    """Same simulated 30x BAMs as tests/golden/bam/make_golden.py; bcftools mpileup | call -m genotypes."""
+    import sys
+    from pathlib import Path
+
+    golden = Path(__file__).resolve().parent.parent / "golden" / "bam"
+    sys.path.insert(0, str(golden))
+    from make_golden import build_bams
+
+    _, paths, loci, truth = build_bams(tmp_path)
+    panel = [Locus(name, alleles, "sim", {"any": pos}) for name, pos, alleles in loci]
+    ours = call_bams([str(path) for path in paths], panel, BamOptions(build="GRCh38"), workers=2)
+    bcftools = pd.read_csv(golden / "bcftools_calls.tsv", sep="\t", keep_default_na=False)
+    merged = ours.merge(bcftools, on=["sample", "locus"])
+    assert len(merged) == len(ours) == len(bcftools)
+    both = merged[(merged["status"] == "called") & (merged["bcftools_genotype"] != "")]
+    ours_sorted = both["genotype"].map(lambda g: "/".join(sorted(g.split("/"))))
+    agreement = (ours_sorted == both["bcftools_genotype"]).mean()
+    assert len(both) >= 0.95 * len(merged)
+    assert agreement >= 0.99
+    true_genotype = [truth[s][int(locus[3:])] for s, locus in zip(ours["sample"], ours["locus"], strict=True)]
+    called = ours["status"] == "called"
+    expected = pd.Series(["/".join(sorted(g)) for g in true_genotype])
+    observed = ours["genotype"].map(lambda g: "/".join(sorted(g.split("/"))) if g else "")
+    assert (observed[called] == expected[called]).all()
