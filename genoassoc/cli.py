@@ -97,7 +97,10 @@ def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min
         from genoassoc.calling.vcf import call_vcf
 
         calls = call_vcf(vcf_file, loci, build, _split_names((sample_names,)) or None)
-        used_build = calls["build"].iloc[0] if len(calls) else build
+        used_build = calls.attrs["build"]
+        for locus_id, record in calls.attrs["vcf_records"].items():
+            click.echo(f"{locus_id}: {record['chrom']}:{record['pos']} REF {record['ref']} ALT {record['alt']} "
+                       f"({record['build']}, {record['file']})", err=True)
     else:
         from genoassoc.calling.bam import BamOptions, call_bams, read_bam_list
 
@@ -117,9 +120,18 @@ def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min
     write_calls(calls, output, fmt)
     if vcf_text is not None:
         write_vcf_text(vcf_text, output_vcf)
-    for locus, rows in calls.groupby("locus", sort=False):
-        called = int((rows["status"] == "called").sum())
-        click.echo(f"{locus}: {called} of {len(rows)} samples called", err=True)
+    _summarise_calls(calls)
+
+
+def _summarise_calls(calls) -> None:
+    import numpy as np
+    import pandas as pd
+
+    codes, loci = pd.factorize(calls["locus"])
+    totals = np.bincount(codes, minlength=len(loci))
+    called = np.bincount(codes, weights=(calls["status"].to_numpy() == "called"), minlength=len(loci))
+    for locus, done, total in zip(loci, called.astype(int), totals, strict=True):
+        click.echo(f"{locus}: {done} of {total} samples called", err=True)
 
 
 def _write_outputs(tables: list[tuple[object, str | None]], fmt: str) -> None:

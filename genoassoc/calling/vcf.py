@@ -2,9 +2,11 @@
 
 REF/ALT are matched to the locus's allele pair, never assumed to be in catalog order (GRCh38 carries
 C at rs1800795). The build comes from the header's chr7 length or ``##reference``, or is given.
-Contigs may be named ``7`` or ``chr7``. Per record, the sample columns are parsed with vectorised
-string operations, so a 500 000-sample file costs one pass over its two lines, not a Python loop per
-sample.
+Contigs may be named ``7`` or ``chr7``. The distinct GT strings of a record are parsed once and
+indexed for every sample, so a 500 000-sample file costs one pass over its two lines.
+
+What is constant per locus (file, build, contig, position, REF, ALT) is kept once, in the table's
+``attrs["vcf_records"]``, rather than on every one of a biobank's rows.
 """
 
 from __future__ import annotations
@@ -24,8 +26,7 @@ from genoassoc.loci import BUILDS, Locus
 CHR7_LENGTH = {159138663: "GRCh37", 159345973: "GRCh38"}
 _BUILD_NAMES = {"grch37": "GRCh37", "hg19": "GRCh37", "b37": "GRCh37", "hs37d5": "GRCh37",
                 "grch38": "GRCh38", "hg38": "GRCh38"}
-COLUMNS = ["sample", "locus", "genotype", "status", "reason", "source", "file", "build", "chrom", "pos",
-           "vcf_ref", "vcf_alt", "phased", "gq", "dp", "ad"]
+COLUMNS = ["sample", "locus", "genotype", "status", "reason", "source", "phased", "gq", "dp", "ad"]
 
 
 def detect_build(contig_lengths: dict[str, int], meta: Iterable[str] = ()) -> str | None:
@@ -67,66 +68,129 @@ def _record_alleles(line: str) -> set[str]:
     return {fields[3], *fields[4].split(",")}
 
 
-def _no_calls(samples, locus: Locus, reason: str, base: dict) -> pd.DataFrame:
-    return pd.DataFrame({"sample": samples, "locus": locus.id, "genotype": "", "status": "no_call",
-                         "reason": reason, **base})
+def _no_calls(samples, locus: Locus, reason: str) -> dict:
+    values = {**dict.fromkeys(COLUMNS, ""), "locus": locus.id, "status": "no_call", "reason": reason, "source": "vcf"}
+    return {name: _Coded.constant(values[name], len(samples)) for name in COLUMNS if name != "sample"}
 
 
-def _genotypes(record_line: str, sample_index: np.ndarray, locus: Locus, base: dict) -> pd.DataFrame:
+def _parse_gt(text: str, record_alleles: list[str], locus: Locus) -> tuple[str, str, str]:
+    """(genotype in catalog order, reason, phased) of one GT string."""
+    if text in ("", ".", "./.", ".|."):
+        return "", "missing genotype", ""
+    phased = "|" in text
+    halves = text.replace("|", "/").split("/")
+    if len(halves) != 2:
+        return "", "not a diploid genotype", ""
+    if "." in halves:
+        return "", "missing genotype", ""
+    try:
+        alleles = [record_alleles[int(half)] for half in halves]
+    except (ValueError, IndexError):
+        return "", "genotype index outside REF/ALT", ""
+    for allele in alleles:
+        if allele not in locus.alleles:
+            return "", f"allele {allele} outside {'/'.join(locus.alleles)}", ""
+    return locus.genotype(*alleles), "", "yes" if phased else "no"
+
+
+def _genotypes(record_line: str, sample_index: np.ndarray | None, locus: Locus) -> dict | None:
     fields = record_line.rstrip("\n").split("\t")
     ref, alts = fields[3], fields[4].split(",")
-    record_alleles = np.array([ref] + alts, dtype=object)
+    record_alleles = [ref, *alts]
     keys = fields[8].split(":") if len(fields) > 8 else []
-    columns = pd.Series(fields[9:], dtype=object).iloc[sample_index].reset_index(drop=True)
-    split = columns.str.split(":", expand=True)
-    value = {key: split[i] if i < split.shape[1] else pd.Series([None] * len(columns)) for i, key in enumerate(keys)}
-    if "GT" not in value:
+    if not keys or keys[0] != "GT":
         return None
-    gt = value["GT"].fillna(".")
-    phased = gt.str.contains("|", regex=False)
-    halves = gt.str.split(r"[/|]", regex=True, expand=True)
-    if halves.shape[1] < 2:
-        halves[1] = None
-    first, second = halves[0], halves[1]
-    missing = first.isin([".", ""]) | second.isna() | second.isin([".", ""])
-    diploid = halves.shape[1] == 2 or halves.iloc[:, 2:].isna().all(axis=1)
-    first_index = pd.to_numeric(first.where(~missing), errors="coerce")
-    second_index = pd.to_numeric(second.where(~missing), errors="coerce")
-    invalid = ~missing & (first_index.isna() | second_index.isna() | (first_index >= len(record_alleles))
-                          | (second_index >= len(record_alleles)))
-    ok = ~missing & ~invalid
-    allele_a = pd.Series(record_alleles[first_index.where(ok, 0).astype(int)]).where(ok)
-    allele_b = pd.Series(record_alleles[second_index.where(ok, 0).astype(int)]).where(ok)
-    order = {allele: index for index, allele in enumerate(locus.alleles)}
-    rank_a, rank_b = allele_a.map(order), allele_b.map(order)
-    outside = ok & (rank_a.isna() | rank_b.isna())
-    called = ok & ~outside & diploid
-    genotype = np.where(rank_a <= rank_b, allele_a + "/" + allele_b, allele_b + "/" + allele_a)
-    genotype = pd.Series(genotype).where(called, "")
-    reason = pd.Series("", index=columns.index)
-    reason = reason.mask(missing, "missing genotype")
-    reason = reason.mask(invalid, "genotype index outside REF/ALT")
-    reason = reason.mask(~missing & ~diploid, "not a diploid genotype")
-    foreign = np.where(rank_a.isna(), allele_a, allele_b)
-    reason = reason.mask(outside, "allele " + pd.Series(foreign).astype(str) + f" outside {'/'.join(locus.alleles)}")
-    ad = value.get("AD")
-    ad_text = pd.Series("", index=columns.index)
-    if ad is not None:
-        counts = ad.fillna("").str.split(",", expand=True)
-        per_allele = []
-        for allele in locus.alleles:
-            positions = np.flatnonzero(record_alleles == allele)
-            column = counts[positions[0]] if len(positions) and positions[0] < counts.shape[1] else None
-            per_allele.append(column.fillna(".") if column is not None else pd.Series(".", index=columns.index))
-        ad_text = per_allele[0] + "," + per_allele[1]
-    return pd.DataFrame({
-        "locus": locus.id, "genotype": genotype, "status": np.where(called, "called", "no_call"),
-        "reason": reason, **base, "vcf_ref": ref, "vcf_alt": ",".join(alts),
-        "phased": np.where(called, np.where(phased, "yes", "no"), ""),
-        "gq": value.get("GQ", pd.Series("", index=columns.index)).fillna("").replace(".", ""),
-        "dp": value.get("DP", pd.Series("", index=columns.index)).fillna("").replace(".", ""),
-        "ad": np.where(ad_text == ".,.", "", ad_text),
-    })
+    raw = fields[9:]
+    if sample_index is not None:
+        raw = [raw[i] for i in sample_index]
+    n = len(raw)
+    # Distinct GT strings are few even for 500 000 samples: parse each once, then index by code.
+    parts = None if len(keys) == 1 else [value.split(":") for value in raw]
+    gt = raw if parts is None else [part[0] for part in parts]
+    codes, uniques = pd.factorize(np.asarray(gt, dtype=object))
+    parsed = [_parse_gt(text, record_alleles, locus) for text in uniques]
+    genotype, reason, phased = ([entry[column] for entry in parsed] for column in range(3))
+    status = ["called" if value else "no_call" for value in genotype]
+
+    def field(name: str):
+        if parts is None or name not in keys:
+            return _Coded.constant("", n)
+        index = keys.index(name)
+        return [part[index] if len(part) > index and part[index] != "." else "" for part in parts]
+
+    ad = field("AD")
+    if isinstance(ad, list):
+        positions = [record_alleles.index(allele) if allele in record_alleles else None for allele in locus.alleles]
+
+        def reorder(text: str) -> str:
+            counts = text.split(",")
+            picked = [counts[p] if p is not None and p < len(counts) and counts[p] != "." else "." for p in positions]
+            return "" if picked == [".", "."] else ",".join(picked)
+
+        ad = [reorder(text) if text else "" for text in ad]
+    return {
+        "locus": _Coded.constant(locus.id, n), "genotype": _Coded(codes, genotype), "status": _Coded(codes, status),
+        "reason": _Coded(codes, reason), "source": _Coded.constant("vcf", n), "phased": _Coded(codes, phased),
+        "gq": field("GQ"), "dp": field("DP"), "ad": ad,
+    }
+
+
+class _Coded:
+    """A column of few distinct values: integer codes into a list of categories."""
+
+    def __init__(self, codes: np.ndarray, categories: list[str]):
+        self.codes, self.categories = np.asarray(codes), list(categories)
+
+    @classmethod
+    def constant(cls, value: str, n: int) -> _Coded:
+        return cls(np.zeros(n, dtype=np.int8), [value])
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def values(self) -> np.ndarray:
+        return np.asarray(self.categories, dtype=object)[self.codes]
+
+
+def _column(pieces: list) -> pd.Series | np.ndarray:
+    """Concatenate per-locus pieces: categorical when every piece is coded, else object values."""
+    if all(isinstance(piece, _Coded) for piece in pieces):
+        categories = list(dict.fromkeys(category for piece in pieces for category in piece.categories))
+        index = {category: position for position, category in enumerate(categories)}
+        codes = np.concatenate([np.array([index[c] for c in piece.categories])[piece.codes] for piece in pieces])
+        return pd.Categorical.from_codes(codes, categories=categories)
+    return np.concatenate([piece.values() if isinstance(piece, _Coded) else np.asarray(piece, dtype=object)
+                           for piece in pieces])
+
+
+# Targets closer than this on a contig are read in one sequential pass, as bcftools does for -r lists.
+_MERGE_DISTANCE = 10_000
+
+
+def _header_from_lines(lines: list[str]) -> tuple[list[str], dict[str, int], list[str]]:
+    """Samples, contig lengths and reference/assembly lines from VCF header text."""
+    lengths, meta, samples = {}, [], []
+    for line in lines:
+        if line.startswith("##contig="):
+            identifier = re.search(r"ID=([^,>]+)", line)
+            length = re.search(r"length=(\d+)", line)
+            if identifier and length:
+                lengths[identifier.group(1)] = int(length.group(1))
+        elif line.startswith(("##reference", "##assembly")):
+            meta.append(line)
+        elif line.startswith("#CHROM"):
+            samples = line.rstrip("\n").split("\t")[9:]
+    return samples, lengths, meta
+
+
+def _merged_ranges(targets: dict[tuple[str, int], Locus]) -> list[tuple[str, int, int]]:
+    ranges: list[list] = []
+    for chrom, position in sorted(targets):
+        if ranges and ranges[-1][0] == chrom and position - ranges[-1][2] < _MERGE_DISTANCE:
+            ranges[-1][2] = position
+        else:
+            ranges.append([chrom, position, position])
+    return [tuple(entry) for entry in ranges]
 
 
 def call_vcf(
@@ -141,75 +205,118 @@ def call_vcf(
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", str(path))
+    indexed_text = path.name.endswith(".gz") and any(
+        Path(str(path) + suffix).is_file() for suffix in (".tbi", ".csi"))
+    found: dict[str, list[str]] = {}
     try:
-        vcf = pysam.VariantFile(str(path))
+        if indexed_text:
+            # Raw lines through tabix: no per-sample record parsing by pysam for 500 000 samples.
+            with pysam.TabixFile(str(path)) as tabix:
+                header_samples, lengths, meta = _header_from_lines(list(tabix.header))
+                chosen, wanted, sample_index, targets = _prepare(path, loci, build, samples, header_samples,
+                                                                 lengths, meta)
+                for chrom, first, last in _merged_ranges(targets):
+                    name = contig_name(chrom, tabix.contigs)
+                    if name not in tabix.contigs:
+                        continue
+                    for line in tabix.fetch(name, first - 1, last):
+                        position = int(line.split("\t", 2)[1])
+                        locus = targets.get((chrom, position))
+                        if locus is not None:
+                            found.setdefault(locus.id, []).append(line)
+        else:
+            with pysam.VariantFile(str(path)) as vcf:
+                header_samples = list(vcf.header.samples)
+                lengths = {name: contig.length for name, contig in vcf.header.contigs.items() if contig.length}
+                meta = [str(record) for record in vcf.header.records if record.key in ("reference", "assembly")]
+                chosen, wanted, sample_index, targets = _prepare(path, loci, build, samples, header_samples,
+                                                                 lengths, meta)
+                if vcf.index is not None:
+                    contigs = list(vcf.header.contigs) or list(vcf.index)
+                    for chrom, first, last in _merged_ranges(targets):
+                        name = contig_name(chrom, contigs)
+                        try:
+                            records = list(vcf.fetch(name, first - 1, last))
+                        except ValueError:
+                            continue
+                        for record in records:
+                            locus = targets.get((chrom, record.pos))
+                            if locus is not None:
+                                found.setdefault(locus.id, []).append(str(record))
+                else:
+                    for record in vcf:
+                        locus = targets.get((record.chrom.removeprefix("chr"), record.pos))
+                        if locus is not None:
+                            found.setdefault(locus.id, []).append(str(record))
     except (OSError, ValueError) as err:
         raise InputError(f"not a readable VCF/BCF ({err})", str(path)) from None
-    with vcf:
-        header_samples = list(vcf.header.samples)
-        if samples:
-            unknown = [sample for sample in samples if sample not in header_samples]
-            if unknown:
-                raise InputError(f"sample {', '.join(unknown[:5])} not in the file", str(path))
-            wanted = samples
-        else:
-            wanted = header_samples
-        if not wanted:
-            raise InputError("the file has no samples", str(path))
-        sample_index = np.array([header_samples.index(s) for s in wanted]) if samples else np.arange(len(wanted))
-        lengths = {name: contig.length for name, contig in vcf.header.contigs.items() if contig.length}
-        meta = [str(record) for record in vcf.header.records if record.key in ("reference", "assembly")]
-        chosen = resolve_build(build, lengths, meta, str(path))
-        targets = {}
-        for locus in loci:
-            position = locus.position(chosen)
-            if position is None:
-                continue
-            targets[(locus.chrom.removeprefix("chr"), position)] = locus
-        found: dict[str, list[str]] = {}
-        indexed = vcf.index is not None
-        if indexed:
-            contigs = list(vcf.header.contigs) or list(vcf.index)
-            for (chrom, position), locus in targets.items():
-                name = contig_name(chrom, contigs)
-                try:
-                    records = vcf.fetch(name, position - 1, position)
-                except ValueError:
-                    continue
-                found[locus.id] = [str(record) for record in records if record.pos == position]
-        else:
-            for record in vcf:
-                locus = targets.get((record.chrom.removeprefix("chr"), record.pos))
-                if locus is not None:
-                    found.setdefault(locus.id, []).append(str(record))
-    frames = []
+    return _assemble(path, loci, chosen, wanted, sample_index, found)
+
+
+def _prepare(path, loci, build, samples, header_samples, lengths, meta):
+    if samples:
+        unknown = [sample for sample in samples if sample not in set(header_samples)]
+        if unknown:
+            raise InputError(f"sample {', '.join(unknown[:5])} not in the file", str(path))
+        positions = {name: index for index, name in enumerate(header_samples)}
+        wanted, sample_index = list(samples), np.array([positions[name] for name in samples])
+    else:
+        wanted, sample_index = header_samples, None
+    if not wanted:
+        raise InputError("the file has no samples", str(path))
+    chosen = resolve_build(build, lengths, meta, str(path))
+    targets = {}
     for locus in loci:
-        base = {"source": "vcf", "file": path.name, "build": chosen, "chrom": "", "pos": locus.position(chosen)}
-        if locus.position(chosen) is None:
-            frames.append(_no_calls(wanted, locus, f"no {chosen} position for this locus", base))
+        position = locus.position(chosen)
+        if position is not None:
+            targets[(locus.chrom.removeprefix("chr"), position)] = locus
+    return chosen, wanted, sample_index, targets
+
+
+def _assemble(path, loci, chosen, wanted, sample_index, found) -> pd.DataFrame:
+    frames, records = [], {}
+    for locus in loci:
+        position = locus.position(chosen)
+        if position is None:
+            frames.append(_no_calls(wanted, locus, f"no {chosen} position for this locus"))
             continue
         lines = [line for line in found.get(locus.id, []) if _record_alleles(line) & set(locus.alleles)]
         if not lines:
-            frames.append(_no_calls(wanted, locus, "locus not in file", base))
+            frames.append(_no_calls(wanted, locus, "locus not in file"))
             continue
-        base["chrom"] = lines[0].split("\t", 1)[0]
-        parsed = [_genotypes(line, sample_index, locus, base) for line in lines]
-        parsed = [frame for frame in parsed if frame is not None]
+        fields = lines[0].split("\t", 5)
+        records[locus.id] = {"file": path.name, "build": chosen, "chrom": fields[0], "pos": position,
+                             "ref": fields[3], "alt": ",".join(line.split("\t", 5)[4] for line in lines)}
+        parsed = [_genotypes(line, sample_index, locus) for line in lines]
+        parsed = [columns for columns in parsed if columns is not None]
         if not parsed:
-            frames.append(_no_calls(wanted, locus, "record has no GT field", base))
+            frames.append(_no_calls(wanted, locus, "record has no GT field"))
             continue
-        # Several records at one position (split multi-allelics): a sample's call is the record that
-        # calls it; a call in two records that disagree is a no-call.
-        table = parsed[0]
-        for other in parsed[1:]:
-            both = ((table["status"] == "called") & (other["status"] == "called")
-                    & (table["genotype"] != other["genotype"]))
-            informative = (table["reason"] == "missing genotype") & (other["reason"] != "missing genotype")
-            take = (table["status"] != "called") & ((other["status"] == "called") | informative)
-            table = table.where(~take, other)
-            table.loc[both, ["genotype", "status", "reason"]] = ["", "no_call", "records at this position disagree"]
-        table.insert(0, "sample", list(wanted))
-        frames.append(table)
-    calls = pd.concat(frames, ignore_index=True).reindex(columns=COLUMNS)
-    calls["pos"] = calls["pos"].astype("Int64")
-    return calls.fillna({column: "" for column in COLUMNS if column not in ("pos",)})
+        frames.append(parsed[0] if len(parsed) == 1 else _merge_records(parsed))
+    samples = np.asarray(wanted, dtype=object)
+    data = {"sample": np.concatenate([samples] * len(frames))}
+    for name in COLUMNS[1:]:
+        data[name] = _column([columns[name] for columns in frames])
+    # Categorical and object columns: pandas' string inference over a million cells costs more than
+    # the calling itself.
+    calls = pd.DataFrame(data, columns=COLUMNS, copy=False)
+    calls.attrs.update(build=chosen, vcf_records=records)
+    return calls
+
+
+def _merge_records(parsed: list[dict]) -> dict:
+    """Several records at one position (split multi-allelics): a sample's call is the record that
+    calls it; a call in two records that disagree is a no-call."""
+    def frame(columns: dict) -> pd.DataFrame:
+        return pd.DataFrame({name: value.values() if isinstance(value, _Coded) else np.asarray(value, dtype=object)
+                             for name, value in columns.items()}, dtype=object)
+
+    table = frame(parsed[0])
+    for columns in parsed[1:]:
+        other = frame(columns)
+        both = (table["status"] == "called") & (other["status"] == "called") & (table["genotype"] != other["genotype"])
+        informative = (table["reason"] == "missing genotype") & (other["reason"] != "missing genotype")
+        take = (table["status"] != "called") & ((other["status"] == "called") | informative)
+        table = table.where(~take, other)
+        table.loc[both, ["genotype", "status", "reason"]] = ["", "no_call", "records at this position disagree"]
+    return {name: table[name].tolist() for name in table.columns}

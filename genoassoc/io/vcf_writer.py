@@ -2,7 +2,7 @@
 
 REF must be the genome's base, which the catalog's allele order does not tell (GRCh38 has C at
 rs1800795): it is read from a reference FASTA, or taken from the source VCF's REF for calls that came
-from a VCF.
+from a VCF (``calls.attrs["vcf_records"]``).
 """
 
 from __future__ import annotations
@@ -45,10 +45,11 @@ def format_vcf(calls: pd.DataFrame, catalog: Catalog, build: str, reference: str
             raise InputError(f"locus {locus_id} has no {build} position")
         bare = locus.chrom.removeprefix("chr")
         chrom = f"chr{bare}" if bare.isdigit() else locus.chrom
+        source_record = calls.attrs.get("vcf_records", {}).get(locus_id)
         if fasta is not None:
             ref = _reference_base(fasta, chrom, position)
-        elif "vcf_ref" in rows.columns and rows["vcf_ref"].astype(str).str.len().gt(0).any():
-            ref = rows.loc[rows["vcf_ref"].astype(str) != "", "vcf_ref"].iloc[0]
+        elif source_record is not None:
+            ref = source_record["ref"]
         else:
             raise InputError("--output-vcf needs --reference FASTA to write the genome's REF base "
                              f"at {locus_id} (the catalog allele order is not the reference)")

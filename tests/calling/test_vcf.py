@@ -56,14 +56,17 @@ def test_grch38_ref_alt_swapped_phased_and_missing(tmp_path, catalog):
     assert at.loc[("S1", "rs1800796"), "phased"] == "yes"
     missing = calls[calls["locus"] == "rs1800797"]
     assert len(missing) == 4 and set(missing["reason"]) == {"locus not in file"}
-    assert set(calls["source"]) == {"vcf"} and set(calls["build"]) == {"GRCh38"}
+    assert set(calls["source"]) == {"vcf"} and calls.attrs["build"] == "GRCh38"
+    assert calls.attrs["vcf_records"]["rs1800795"] == {
+        "file": "a.vcf.gz", "build": "GRCh38", "chrom": "chr7", "pos": 22727026, "ref": "C", "alt": "G"}
 
 
 def test_grch37_with_bare_contig_names(tmp_path, catalog):
     vcf = write_vcf(tmp_path / "b", ["7 22766246 . G C . PASS . GT 0/1 1/1"], ["A", "B"], contig="7", build="GRCh37")
     calls = call_vcf(vcf, [catalog.resolve("rs1800796")])
     assert calls["genotype"].tolist() == ["G/C", "C/C"]
-    assert calls["chrom"].tolist() == ["7", "7"] and calls["pos"].tolist() == [22766246, 22766246]
+    record = calls.attrs["vcf_records"]["rs1800796"]
+    assert (record["chrom"], record["pos"], record["build"]) == ("7", 22766246, "GRCh37")
 
 
 def test_multiallelic_and_split_records(tmp_path, catalog):
@@ -97,7 +100,7 @@ def test_build_detection(tmp_path, catalog):
     assert call_vcf(unknown, [catalog.resolve("rs1800795")], build="GRCh38")["genotype"].tolist() == ["G/C"]
     named = write_vcf(tmp_path / "g", ["chr7 22727026 . C G . PASS . GT 1/1"], ["A"], lengths=False,
                       reference="GRCh38_full_analysis_set.fa")
-    assert call_vcf(named, [catalog.resolve("rs1800795")])["build"].tolist() == ["GRCh38"]
+    assert call_vcf(named, [catalog.resolve("rs1800795")]).attrs["build"] == "GRCh38"
 
 
 def test_unreadable_file_is_an_input_error(tmp_path, catalog):

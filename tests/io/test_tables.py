@@ -36,6 +36,7 @@ def test_reads_csv_and_xlsx(tmp_path):
     [
         ("t.tsv", "", "t.tsv: the file is empty"),
         ("t.tsv", "\n\n", "t.tsv: the file is empty"),
+        ("t.tsv", "\n\x00", "t.tsv: the file is empty"),
         ("t.tsv", "sample\tvalue\tsample\nA\t1\t2\n", "row 1: duplicate column 'sample' (columns 1 and 3)"),
         ("t.tsv", "sample,value\nA,1\n", "row 1: the header is comma-separated"),
         ("t.tsv", "sample;value\nA;1\n", "row 1: the header is semicolon-separated"),
@@ -79,3 +80,12 @@ def test_write_text_is_atomic(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.tsv"]
     with pytest.raises(InputError, match="output folder does not exist"):
         write_text("a\n", tmp_path / "missing" / "out.tsv")
+
+
+def test_categorical_runs_format_like_plain_columns():
+    plain = pd.DataFrame({"sample": ["a", "b", "c", "d"], "locus": ["x", "x", "y", "y"],
+                          "genotype": ["G/C", "", "G/G", "G/C"], "depth": [3.5, float("nan"), 2.0, 1.0],
+                          "status": ["called", "no_call", "called", "called"]})
+    coded = plain.astype({"locus": "category", "genotype": "category", "status": "category"})
+    assert format_table(coded) == format_table(plain)
+    assert format_table(plain).splitlines()[2] == "b\tx\t\t\tno_call"

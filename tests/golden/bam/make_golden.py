@@ -74,7 +74,7 @@ def main() -> None:
             if "." in gt:
                 genotype = ""
             else:
-                genotype = "/".join(sorted((alleles[int(i)] for i in gt.replace("|", "/").split("/"))))
+                genotype = "/".join(sorted(alleles[int(i)] for i in gt.replace("|", "/").split("/")))
             rows.append(f"{sample}\tsim{pos}\t{genotype}\n")
     (HERE / "bcftools_calls.tsv").write_text("sample\tlocus\tbcftools_genotype\n" + "".join(rows))
 
