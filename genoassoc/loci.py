@@ -130,6 +130,18 @@ class Catalog:
         return Catalog(list(merged.values()))
 
 
+def merged_ranges(positions, max_gap: int = 10_000) -> list[tuple[str, int, int]]:
+    """(contig, first, last) ranges covering sorted (contig, position) pairs; positions closer than
+    `max_gap` share a range, so they are read in one sequential pass of an indexed file."""
+    ranges: list[list] = []
+    for chrom, position in sorted(positions):
+        if ranges and ranges[-1][0] == chrom and position - ranges[-1][2] < max_gap:
+            ranges[-1][2] = position
+        else:
+            ranges.append([chrom, position, position])
+    return [tuple(entry) for entry in ranges]
+
+
 def _parse_alleles(text: str, source: str | None, row: int | None) -> tuple[str, str]:
     alleles = tuple(part.strip().upper() for part in re.split(r"[,/ ]+", text) if part.strip())
     if len(alleles) != 2 or alleles[0] == alleles[1] or not all(_ALLELE.match(a) for a in alleles):

@@ -25,7 +25,7 @@ import pandas as pd
 
 from genoassoc.calling.vcf import contig_name, resolve_build
 from genoassoc.errors import InputError
-from genoassoc.loci import Locus
+from genoassoc.loci import Locus, merged_ranges
 
 COLUMNS = ["sample", "locus", "genotype", "status", "reason", "source", "file", "build", "chrom", "pos",
            "depth", "ad", "other_bases", "gq", "pl"]
@@ -73,60 +73,78 @@ def _no_call(sample, locus, reason, base):
     return {"sample": sample, "locus": locus.id, "genotype": "", "status": "no_call", "reason": reason, **base}
 
 
-def genotype_bam(path: str | os.PathLike, loci: list[Locus], options: BamOptions = BamOptions()) -> pd.DataFrame:
-    """Calls of one BAM/CRAM file's sample at every locus (an unreadable file gives no-calls)."""
+def genotype_bam(path: str | os.PathLike, loci: list[Locus], options: BamOptions = BamOptions()) -> list[dict]:
+    """Rows of the calls table for one BAM/CRAM file's sample at every locus (an unreadable file
+    gives no-calls). Loci close together are piled up in one pass."""
     import pysam
 
     path = Path(path)
-    rows = []
     try:
         with pysam.AlignmentFile(str(path), reference_filename=options.reference) as alignments:
-            header = alignments.header.to_dict()
-            sample = _sample_name(header, path)
+            sample = _sample_name(alignments.header.to_dict(), path)
             lengths = dict(zip(alignments.references, alignments.lengths, strict=True))
             build = resolve_build(options.build, lengths, [], str(path))
+            rows: dict[str, dict] = {}
+            targets: dict[tuple[str, int], list[Locus]] = {}
             for locus in loci:
                 position = locus.position(build)
                 base = {"source": "bam", "file": path.name, "build": build, "chrom": "", "pos": position}
                 if position is None:
-                    rows.append(_no_call(sample, locus, f"no {build} position for this locus", base))
+                    rows[locus.id] = _no_call(sample, locus, f"no {build} position for this locus", base)
                     continue
                 chrom = contig_name(locus.chrom, alignments.references)
-                base["chrom"] = chrom
                 if chrom not in lengths:
-                    rows.append(_no_call(sample, locus, f"contig {locus.chrom} not in the alignment header", base))
+                    rows[locus.id] = _no_call(sample, locus, f"contig {locus.chrom} not in the alignment header",
+                                              {**base, "chrom": chrom})
                     continue
-                rows.append(_call_position(alignments, chrom, position, locus, sample, options, base))
+                targets.setdefault((chrom, position), []).append(locus)
+            for chrom, first, last in merged_ranges(targets):
+                observed = _pileup_bases(alignments, chrom, first, last, {p for c, p in targets if c == chrom},
+                                         options)
+                for (target_chrom, position), at_position in targets.items():
+                    if target_chrom != chrom or not first <= position <= last:
+                        continue
+                    bases, qualities = observed.get(position, ((), ()))
+                    for locus in at_position:
+                        base = {"source": "bam", "file": path.name, "build": build, "chrom": chrom, "pos": position}
+                        rows[locus.id] = _call(np.array(bases, dtype="<U1"), np.array(qualities), locus, sample,
+                                               options, base)
+            return [rows[locus.id] for locus in loci]
     except InputError as err:
-        rows = [_no_call(path.name, locus, err.problem, {"source": "bam", "file": path.name}) for locus in loci]
+        return [_no_call(path.name, locus, err.problem, {"source": "bam", "file": path.name}) for locus in loci]
     except (OSError, ValueError) as err:
         reason = f"unreadable file: {str(err).splitlines()[0] if str(err) else err.__class__.__name__}"
-        rows = [_no_call(path.name, locus, reason, {"source": "bam", "file": path.name}) for locus in loci]
-    return pd.DataFrame(rows).reindex(columns=COLUMNS)
+        return [_no_call(path.name, locus, reason, {"source": "bam", "file": path.name}) for locus in loci]
 
 
-def _call_position(alignments, chrom, position, locus, sample, options, base) -> dict:
-    bases, qualities = [], []
-    for column in alignments.pileup(chrom, position - 1, position, truncate=True, stepper="all",
+def _pileup_bases(alignments, chrom, first, last, positions, options) -> dict[int, tuple[list, list]]:
+    """Usable bases and qualities at `positions` (1-based) from one pileup over [first, last]."""
+    wanted = {position - 1 for position in positions}
+    observed = {}
+    for column in alignments.pileup(chrom, first - 1, last, truncate=True, stepper="all",
                                     flag_filter=_FLAG_FILTER, ignore_overlaps=True,
                                     min_base_quality=options.min_base_quality,
                                     min_mapping_quality=options.min_mapping_quality):
-        if column.reference_pos != position - 1:
+        if column.reference_pos not in wanted:
             continue
-        sequences = column.get_query_sequences(add_indels=False)
-        quality_values = column.get_query_qualities()
-        for base_call, quality in zip(sequences, quality_values, strict=True):
+        bases, qualities = [], []
+        for base_call, quality in zip(column.get_query_sequences(add_indels=False), column.get_query_qualities(),
+                                      strict=True):
             if base_call and base_call not in "*<>" and quality >= options.min_base_quality:
                 bases.append(base_call.upper())
                 qualities.append(quality)
-    bases_array = np.array(bases, dtype="<U1")
+        observed[column.reference_pos + 1] = (bases, qualities)
+    return observed
+
+
+def _call(bases_array, qualities, locus, sample, options, base) -> dict:
     depth = len(bases_array)
     first, second = (int((bases_array == allele).sum()) for allele in locus.alleles)
     other = depth - first - second
     evidence = {**base, "depth": depth, "ad": f"{first},{second}", "other_bases": other}
     if depth == 0:
         return _no_call(sample, locus, "no reads", evidence)
-    pl = genotype_likelihoods(bases_array, np.array(qualities), locus.alleles)
+    pl = genotype_likelihoods(bases_array, qualities, locus.alleles)
     best = int(np.argmin(pl))
     gq = int(min(round(np.sort(pl)[1]), _MAX_GQ))
     evidence.update(gq=gq, pl=",".join(str(int(round(value))) for value in pl))
@@ -170,7 +188,7 @@ def call_bams(
     `workers` > 1 runs local processes; `scheduler` (an address) or `client` (a
     ``distributed.Client``) sends the same work to a Dask cluster.
     """
-    results: list[pd.DataFrame | None] = [None] * len(paths)
+    results: list[list[dict] | None] = [None] * len(paths)
     done = 0
 
     def finished() -> None:
@@ -204,7 +222,7 @@ def call_bams(
         for position, path in enumerate(paths):
             results[position] = genotype_bam(path, loci, options)
             finished()
-    calls = pd.concat(results, ignore_index=True)
+    calls = pd.DataFrame([row for rows in results for row in rows]).reindex(columns=COLUMNS)
     duplicated = calls.duplicated(["sample", "locus"], keep=False)
     if duplicated.any():
         raise InputError(f"sample '{calls.loc[duplicated, 'sample'].iloc[0]}' comes from several files; "

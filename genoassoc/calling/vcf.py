@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from genoassoc.errors import InputError
-from genoassoc.loci import BUILDS, Locus
+from genoassoc.loci import BUILDS, Locus, merged_ranges
 
 # chr7 lengths of the two assemblies (GRCh37 / GRCh38 assembly reports).
 CHR7_LENGTH = {159138663: "GRCh37", 159345973: "GRCh38"}
@@ -163,10 +163,6 @@ def _column(pieces: list) -> pd.Series | np.ndarray:
                            for piece in pieces])
 
 
-# Targets closer than this on a contig are read in one sequential pass, as bcftools does for -r lists.
-_MERGE_DISTANCE = 10_000
-
-
 def _header_from_lines(lines: list[str]) -> tuple[list[str], dict[str, int], list[str]]:
     """Samples, contig lengths and reference/assembly lines from VCF header text."""
     lengths, meta, samples = {}, [], []
@@ -181,16 +177,6 @@ def _header_from_lines(lines: list[str]) -> tuple[list[str], dict[str, int], lis
         elif line.startswith("#CHROM"):
             samples = line.rstrip("\n").split("\t")[9:]
     return samples, lengths, meta
-
-
-def _merged_ranges(targets: dict[tuple[str, int], Locus]) -> list[tuple[str, int, int]]:
-    ranges: list[list] = []
-    for chrom, position in sorted(targets):
-        if ranges and ranges[-1][0] == chrom and position - ranges[-1][2] < _MERGE_DISTANCE:
-            ranges[-1][2] = position
-        else:
-            ranges.append([chrom, position, position])
-    return [tuple(entry) for entry in ranges]
 
 
 def call_vcf(
@@ -215,7 +201,7 @@ def call_vcf(
                 header_samples, lengths, meta = _header_from_lines(list(tabix.header))
                 chosen, wanted, sample_index, targets = _prepare(path, loci, build, samples, header_samples,
                                                                  lengths, meta)
-                for chrom, first, last in _merged_ranges(targets):
+                for chrom, first, last in merged_ranges(targets):
                     name = contig_name(chrom, tabix.contigs)
                     if name not in tabix.contigs:
                         continue
@@ -233,7 +219,7 @@ def call_vcf(
                                                                  lengths, meta)
                 if vcf.index is not None:
                     contigs = list(vcf.header.contigs) or list(vcf.index)
-                    for chrom, first, last in _merged_ranges(targets):
+                    for chrom, first, last in merged_ranges(targets):
                         name = contig_name(chrom, contigs)
                         try:
                             records = list(vcf.fetch(name, first - 1, last))

@@ -33,7 +33,7 @@ def test_il6_loci_on_grch38_bam(tmp_path, il6_loci):
     truth = {"rs1800795": ("C", "C"), "rs1800796": ("G", "C"), "rs1800797": ("G", "G")}
     sites = [Site("chr7", locus.position("GRCh38"), truth[locus.id]) for locus in il6_loci]
     bam = simulate_bam(tmp_path / "p1.bam", "P01", GRCH38_CHR7, sites, depth=30, seed=5, duplicates=6)
-    calls = genotype_bam(bam, il6_loci).set_index("locus")
+    calls = pd.DataFrame(genotype_bam(bam, il6_loci)).set_index("locus")
     assert calls.loc["rs1800795", "genotype"] == "C/C"
     assert calls.loc["rs1800796", "genotype"] == "G/C"
     assert calls.loc["rs1800797", "genotype"] == "G/G"
@@ -47,7 +47,7 @@ def test_overlapping_mates_count_once(tmp_path, il6_loci):
     locus = il6_loci[0]
     site = Site("chr7", locus.position("GRCh38"), ("G", "C"))
     bam = simulate_bam(tmp_path / "o.bam", "O1", GRCH38_CHR7, [site], depth=0, seed=2, overlapping_pairs=12)
-    call = genotype_bam(bam, [locus]).iloc[0]
+    call = genotype_bam(bam, [locus])[0]
     assert call["depth"] == 12
 
 
@@ -55,12 +55,12 @@ def test_depth_and_gq_thresholds_give_reasons(tmp_path, il6_loci):
     locus = il6_loci[0]
     site = Site("chr7", locus.position("GRCh38"), ("G", "G"))
     bam = simulate_bam(tmp_path / "low.bam", "L1", GRCH38_CHR7, [site], depth=4, seed=3)
-    call = genotype_bam(bam, [locus]).iloc[0]
+    call = genotype_bam(bam, [locus])[0]
     assert call["status"] == "no_call" and call["reason"] == "depth 4 below 8"
-    strict = genotype_bam(bam, [locus], BamOptions(min_depth=1, min_gq=30)).iloc[0]
+    strict = genotype_bam(bam, [locus], BamOptions(min_depth=1, min_gq=30))[0]
     assert strict["reason"].startswith("GQ ") and strict["reason"].endswith("below 30")
     empty = simulate_bam(tmp_path / "none.bam", "N1", GRCH38_CHR7, [], depth=0, seed=1)
-    assert genotype_bam(empty, [locus]).iloc[0]["reason"] == "no reads"
+    assert genotype_bam(empty, [locus])[0]["reason"] == "no reads"
 
 
 def test_simulated_depth_series_never_guesses(tmp_path):

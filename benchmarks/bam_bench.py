@@ -1,0 +1,124 @@
+"""Batch BAM genotyping: genoassoc vs bcftools mpileup | bcftools call on the same simulated batch.
+
+    python benchmarks/bam_bench.py [--samples 200] [--depth 30] [--workers N]
+
+Simulates a 20 kb contig with 20 SNPs, gives each sample random genotypes, draws reads from its two
+haplotypes with dwgsim, aligns them with bwa mem and sorts with samtools (../shared/tools/
+install-peers.sh installs all three). Then times, as whole processes, `genoassoc call --bam-list`
+and `bcftools mpileup -b | bcftools call -m` at the SNP positions, and prints the time ratio
+(genoassoc / bcftools) and each caller's concordance with the simulated truth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CONTIG, LENGTH, READ = "sim", 20_000, 100
+
+
+def run(command: str) -> None:
+    subprocess.run(command, shell=True, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   executable="/bin/bash")
+
+
+def simulate(work: Path, samples: int, depth: int, seed: int):
+    rng = random.Random(seed)
+    reference = [rng.choice("ACGT") for _ in range(LENGTH)]
+    (work / "ref.fa").write_text(f">{CONTIG}\n" + "".join(reference) + "\n")
+    run(f"bwa index {work / 'ref.fa'} && samtools faidx {work / 'ref.fa'}")
+    snps = []
+    for position in range(1_000, LENGTH - 1_000, 900)[:20]:
+        ref = reference[position - 1]
+        snps.append((position, ref, rng.choice([b for b in "ACGT" if b != ref])))
+    (work / "panel.tsv").write_text("locus\tchrom\tpos\talleles\n" + "".join(
+        f"snp{p}\t{CONTIG}\t{p}\t{r},{a}\n" for p, r, a in snps))
+    (work / "targets.tsv").write_text("".join(f"{CONTIG}\t{p}\n" for p, _, _ in snps))
+    pairs = depth * LENGTH // (2 * READ) // 2
+    truth, bams = {}, []
+    for index in range(samples):
+        name = f"S{index:03d}"
+        haplotypes = [list(reference), list(reference)]
+        for position, ref, alt in snps:
+            alleles = [rng.choice((ref, alt)) for _ in range(2)]
+            truth[(name, f"snp{position}")] = "/".join(sorted(alleles))
+            for copy in (0, 1):
+                haplotypes[copy][position - 1] = alleles[copy]
+        reads = []
+        for copy in (0, 1):
+            fasta = work / f"{name}_h{copy}.fa"
+            fasta.write_text(f">{CONTIG}\n" + "".join(haplotypes[copy]) + "\n")
+            prefix = work / f"{name}_h{copy}"
+            run(f"dwgsim -N {pairs} -1 {READ} -2 {READ} -r 0 -R 0 -X 0 -y 0 -e 0.002 -E 0.002 "
+                f"-z {seed + index * 2 + copy} {fasta} {prefix}")
+            reads.append(prefix)
+        r1 = " ".join(f"{p}.bwa.read1.fastq.gz" for p in reads)
+        r2 = " ".join(f"{p}.bwa.read2.fastq.gz" for p in reads)
+        bam = work / f"{name}.bam"
+        run(f"bwa mem -t 2 -R '@RG\\tID:{name}\\tSM:{name}' {work / 'ref.fa'} <(cat {r1}) <(cat {r2}) "
+            f"2>/dev/null | samtools sort -o {bam} - && samtools index {bam}")
+        bams.append(bam)
+    (work / "bams.txt").write_text("\n".join(str(bam) for bam in bams) + "\n")
+    return truth
+
+
+def concordance(calls: dict, truth: dict) -> tuple[float, float]:
+    called = {key: value for key, value in calls.items() if value}
+    right = sum(1 for key, value in called.items() if value == truth[key])
+    return len(called) / len(truth), right / max(len(called), 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--depth", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=os.cpu_count())
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        print(f"simulating {options.samples} BAMs at {options.depth}x ...", file=sys.stderr)
+        truth = simulate(work, options.samples, options.depth, seed=20261122)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "genoassoc.cli", "call", "--bam-list", str(work / "bams.txt"),
+                        "--panel", str(work / "panel.tsv"), "--loci", ",".join(sorted({k[1] for k in truth})),
+                        "--build", "GRCh38", "--workers", str(options.workers), "-o", str(work / "ours.tsv")],
+                       check=True, stderr=subprocess.DEVNULL)
+        ours_time = time.perf_counter() - start
+        start = time.perf_counter()
+        subprocess.run(f"bcftools mpileup -f {work / 'ref.fa'} -T {work / 'targets.tsv'} -b {work / 'bams.txt'} "
+                       f"-a AD,DP -Ou 2>/dev/null | bcftools call -m -Ov -o {work / 'theirs.vcf'}",
+                       shell=True, check=True, executable="/bin/bash")
+        theirs_time = time.perf_counter() - start
+        ours = {}
+        for line in (work / "ours.tsv").read_text().splitlines()[1:]:
+            fields = line.split("\t")
+            ours[(fields[0], fields[1])] = "/".join(sorted(fields[2].split("/"))) if fields[2] else ""
+        theirs, samples = {}, []
+        for line in (work / "theirs.vcf").read_text().splitlines():
+            if line.startswith("#CHROM"):
+                samples = line.split("\t")[9:]
+            if line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            alleles = [fields[3], *[a for a in fields[4].split(",") if a != "."]]
+            for sample, value in zip(samples, fields[9:], strict=True):
+                gt = value.split(":")[0].replace("|", "/")
+                theirs[(sample, f"snp{fields[1]}")] = "" if "." in gt else "/".join(
+                    sorted(alleles[int(i)] for i in gt.split("/")))
+    ours_rate, ours_right = concordance(ours, truth)
+    theirs_rate, theirs_right = concordance({k: theirs.get(k, "") for k in truth}, truth)
+    print(f"{'caller':<22} {'seconds':>8} {'call rate':>10} {'concordance with truth':>24}")
+    print(f"{'genoassoc':<22} {ours_time:>8.2f} {ours_rate:>10.4f} {ours_right:>24.4f}")
+    print(f"{'bcftools mpileup|call':<22} {theirs_time:>8.2f} {theirs_rate:>10.4f} {theirs_right:>24.4f}")
+    print(f"ratio genoassoc / bcftools: {ours_time / theirs_time:.2f} ({options.samples} BAMs, 20 SNPs, "
+          f"{options.depth}x, {options.workers} workers)")
+
+
+if __name__ == "__main__":
+    main()
