@@ -500,6 +500,200 @@ def pk_command(samples_file, method, blq_before, blq_after, lloq, tau, output, f
                f"AUC by the {method} trapezoidal rule", err=True)
 
 
+@main.command("table1")
+@_with(_pheno_options)
+@click.option("--by", "by_column", required=True, help="Grouping column (genotype group, arm, cohort).")
+@click.option("--vars", "variables", help="Variables to describe, comma-separated (default: every column).")
+@click.option("--normal", type=click.Choice(["auto", "normal", "nonnormal"]), default="auto", show_default=True,
+              help="Summaries of numeric variables: by Shapiro-Wilk per group, or forced.")
+@click.option("--format", "fmt", type=click.Choice(["tsv", "json", "markdown"]), default="tsv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
+def table1_command(pheno, sample_col, by_column, variables, normal, fmt, output) -> None:
+    """Table 1: n (%), median (IQR) or mean +/- SD per group, the fitting test and missing counts."""
+    from genoassoc.io.phenotypes import read_phenotypes
+    from genoassoc.io.tables import format_table, write_text
+    from genoassoc.report.table1 import table1, to_markdown
+
+    table = table1(read_phenotypes(pheno, sample_col), by_column, _split_names((variables,)) or None, normal)
+    write_text(to_markdown(table) if fmt == "markdown" else format_table(table, fmt), output)
+
+
+@main.command("report")
+@click.argument("study_file", required=False, type=click.Path(dir_okay=False))
+@click.option("--title", help="Report title.")
+@click.option("--calls", "calls_file", type=click.Path(dir_okay=False), help="Calls table.")
+@click.option("--gel", type=click.Path(dir_okay=False), help="Gel band table (called with --assays).")
+@click.option("--assays", "assays_file", type=click.Path(dir_okay=False))
+@click.option("--pheno", type=click.Path(dir_okay=False), help="Phenotype table.")
+@click.option("--pk", type=click.Path(dir_okay=False), help="PK samples (C0, AUC0-24 joined as phenotypes).")
+@click.option("--locus")
+@click.option("--model", type=click.Choice(["codominant", "dominant", "recessive", "overdominant", "additive"]))
+@click.option("--outcomes", help="Outcome columns, comma-separated.")
+@click.option("--time", "time_col", help="Survival time column.")
+@click.option("--event", "event_col", help="Survival event column.")
+@click.option("--covariates", help="Adjustment covariates, comma-separated.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
+def report_command(study_file, title, calls_file, gel, assays_file, pheno, pk, locus, model, outcomes, time_col,
+                   event_col, covariates, output) -> None:
+    """One self-contained HTML report (QC, Table 1, association, survival, cut-points, versions) from a
+    TOML study file and/or options; options override the file."""
+    from genoassoc.io.tables import write_text
+    from genoassoc.report.html import Study, build_report, load_study
+
+    study = load_study(study_file) if study_file else Study()
+    overrides = {"title": title, "calls": calls_file, "gel": gel, "assays": assays_file, "pheno": pheno, "pk": pk,
+                 "locus": locus, "model": model}
+    for name, value in overrides.items():
+        if value:
+            setattr(study, name, value)
+    if outcomes:
+        study.outcomes = _split_names((outcomes,))
+    if covariates:
+        study.covariates = _split_names((covariates,))
+    if time_col and event_col:
+        study.survival = [[time_col, event_col]]
+    if not (study.calls or study.gel or study.pheno or study.cutpoint_pheno):
+        raise click.UsageError("give a study file or at least --calls/--gel and --pheno")
+    write_text(build_report(study), output)
+    click.echo(f"report written to {output}", err=True)
+
+
+@main.group("plot", cls=_Group)
+def plot_group() -> None:
+    """Publication figures (PNG or SVG by the -o extension)."""
+
+
+def _figure_output(command):
+    return click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+                        help="Figure file (.png or .svg).")(command)
+
+
+def _save(figure, output) -> None:
+    from genoassoc.report.figures import save
+
+    if not str(output).lower().endswith((".png", ".svg")):
+        raise click.UsageError("-o must end in .png or .svg")
+    save(figure, output)
+
+
+@plot_group.command("km")
+@_with(_pheno_options)
+@click.option("--time", "time_col", required=True)
+@click.option("--event", "event_col", required=True)
+@click.option("--by", "by_column", required=True, help="Grouping column.")
+@click.option("--ci", is_flag=True, help="Draw 95% confidence bands.")
+@click.option("--xlabel", default="Months", show_default=True)
+@_figure_output
+def plot_km(pheno, sample_col, time_col, event_col, by_column, ci, xlabel, output) -> None:
+    """Kaplan-Meier curves with censoring marks, numbers at risk and the log-rank p."""
+    from genoassoc.io.phenotypes import MISSING_VALUES, numeric_phenotype, read_phenotypes
+    from genoassoc.report.figures import kaplan_meier_plot
+    from genoassoc.stats.survival import validate
+
+    phenotypes = read_phenotypes(pheno, sample_col)
+    times, events = numeric_phenotype(phenotypes, time_col), numeric_phenotype(phenotypes, event_col)
+    groups = phenotypes[by_column] if by_column in phenotypes else None
+    if groups is None:
+        raise InputError(f"no column '{by_column}'", pheno)
+    keep = times.notna() & events.notna() & ~groups.isin(MISSING_VALUES)
+    validate(times[keep], events[keep], phenotypes["_row"][keep], pheno, time_col, event_col)
+    labels = sorted(groups[keep].unique(), key=str)
+    _save(kaplan_meier_plot(times[keep], events[keep], groups[keep], labels, xlabel=xlabel, ci=ci), output)
+
+
+@plot_group.command("box")
+@_with(_pheno_options)
+@click.option("--outcome", required=True)
+@click.option("--by", "by_column", required=True)
+@click.option("--log", "log_scale", is_flag=True, help="Log axis.")
+@_figure_output
+def plot_box(pheno, sample_col, outcome, by_column, log_scale, output) -> None:
+    """Box and strip plot of a continuous outcome by group with the rank-test p."""
+    from genoassoc.io.phenotypes import MISSING_VALUES, numeric_phenotype, read_phenotypes
+    from genoassoc.report.figures import box_plot
+    from genoassoc.stats.continuous import kruskal_wallis, mann_whitney
+
+    phenotypes = read_phenotypes(pheno, sample_col)
+    values = numeric_phenotype(phenotypes, outcome)
+    if by_column not in phenotypes:
+        raise InputError(f"no column '{by_column}'", pheno)
+    groups = phenotypes[by_column]
+    keep = values.notna() & ~groups.isin(MISSING_VALUES)
+    labels = sorted(groups[keep].unique(), key=str)
+    samples = [values[keep & (groups == label)] for label in labels]
+    test = mann_whitney(*samples) if len(samples) == 2 else kruskal_wallis(samples)
+    _save(box_plot(values[keep], groups[keep], labels, ylabel=outcome, p=test.p, test=test.test, log=log_scale),
+          output)
+
+
+@plot_group.command("scatter")
+@_with(_pheno_options)
+@click.option("--x", "x_column", required=True)
+@click.option("--y", "y_column", required=True)
+@_figure_output
+def plot_scatter(pheno, sample_col, x_column, y_column, output) -> None:
+    """Scatter of two variables with Spearman's r and p (as R cor.test)."""
+    from genoassoc.io.phenotypes import numeric_phenotype, read_phenotypes
+    from genoassoc.report.figures import scatter_plot
+    from genoassoc.stats.correlation import correlate
+
+    phenotypes = read_phenotypes(pheno, sample_col)
+    x, y = numeric_phenotype(phenotypes, x_column), numeric_phenotype(phenotypes, y_column)
+    keep = x.notna() & y.notna()
+    result = correlate(x[keep], y[keep], "spearman")
+    _save(scatter_plot(x[keep], y[keep], xlabel=x_column, ylabel=y_column, r=result.estimate, p=result.p), output)
+
+
+@plot_group.command("forest")
+@click.argument("cox_file", type=click.Path(dir_okay=False))
+@click.option("--adjusted/--univariable", default=True, show_default=True)
+@_figure_output
+def plot_forest(cox_file, adjusted, output) -> None:
+    """Forest plot of a `genoassoc cox` table."""
+    from genoassoc.io.tables import numeric_column, read_table
+    from genoassoc.report.figures import forest_plot
+
+    table = read_table(cox_file, ["term", "hr", "ci_lo", "ci_hi", "p"])
+    suffix = "_adjusted" if adjusted else ""
+    columns = {name: numeric_column(table, name + suffix) for name in ("hr", "ci_lo", "ci_hi", "p")}
+    frame = table.assign(**columns)
+    _save(forest_plot(frame), output)
+
+
+@plot_group.command("cutpoint")
+@click.argument("cuts_file", type=click.Path(dir_okay=False))
+@click.option("--marker", required=True)
+@click.option("--cut", type=float, help="Chosen cut to mark.")
+@_figure_output
+def plot_cutpoint(cuts_file, marker, cut, output) -> None:
+    """Hazard ratio and log-rank statistic across candidate cuts (`genoassoc cutpoint --cuts-output`)."""
+    from genoassoc.io.tables import numeric_column, read_table
+    from genoassoc.report.figures import cutpoint_plot
+
+    table = read_table(cuts_file, ["cut", "statistic", "hazard_ratio", "ci_lo", "ci_hi"])
+    frame = table.assign(**{name: numeric_column(table, name)
+                            for name in ("cut", "statistic", "hazard_ratio", "ci_lo", "ci_hi")})
+    _save(cutpoint_plot(frame, marker=marker, chosen=cut), output)
+
+
+@plot_group.command("gel")
+@click.argument("calls_file", type=click.Path(dir_okay=False))
+@click.option("--assays", "assays_file", type=click.Path(dir_okay=False))
+@click.option("--locus", help="Only this locus.")
+@_figure_output
+def plot_gel(calls_file, assays_file, locus, output) -> None:
+    """Virtual gel of RFLP calls: observed bands beside the expected pattern of each call."""
+    from genoassoc.assays import load_assays
+    from genoassoc.io.calls import read_calls
+    from genoassoc.loci import load_catalog
+    from genoassoc.report.figures import virtual_gel
+
+    calls = read_calls(calls_file)
+    if locus:
+        calls = calls[calls["locus"] == load_catalog().resolve(locus).id]
+    _save(virtual_gel(calls, load_assays(assays_file)), output)
+
+
 @main.group("assays", cls=_Group)
 def assays_group() -> None:
     """List the PCR-RFLP assays or show one with its expected band patterns."""

@@ -1,0 +1,1 @@
+"""Publication output: Table 1, figures and the self-contained HTML study report."""

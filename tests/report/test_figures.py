@@ -1,0 +1,81 @@
+"""Figures are checked for what they show: labels, groups, at-risk numbers, statistics."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from genoassoc.report import figures
+from genoassoc.stats import survival
+
+
+def texts(figure) -> list[str]:
+    return [text.get_text() for axis in figure.axes for text in axis.texts]
+
+
+def test_kaplan_meier_shows_groups_at_risk_and_logrank():
+    rng = np.random.default_rng(1)
+    time = np.r_[rng.exponential(10, 40), rng.exponential(20, 30)].round(1) + 0.1
+    event = (rng.random(70) < 0.7).astype(int)
+    group = np.array(["G/C+G/G"] * 40 + ["C/C"] * 30)
+    figure = figures.kaplan_meier_plot(time, event, group, ["C/C", "G/C+G/G"], risk_times=[0, 10, 20])
+    main_axis, risk_axis = figure.axes
+    legend = [text.get_text() for text in main_axis.get_legend().get_texts()]
+    assert legend[0].startswith("C/C (n=30, events=") and legend[1].startswith("G/C+G/G (n=40")
+    expected_p = survival.logrank(time, event, group).p
+    assert f"log-rank {figures.format_p(expected_p)}" in texts(figure)
+    at_risk = [text.get_text() for text in risk_axis.texts]
+    for moment in (0, 10, 20):
+        for label in ("C/C", "G/C+G/G"):
+            assert str(int((time[group == label] >= moment).sum())) in at_risk
+    assert [tick.get_text() for tick in risk_axis.get_yticklabels()] == ["G/C+G/G", "C/C"]
+    assert main_axis.get_xlabel() == "Months" and main_axis.get_ylabel() == "Survival probability"
+    # censoring marks: one marker line per group
+    assert sum(1 for line in main_axis.lines if line.get_marker() == "|") == 2
+
+
+def test_box_plot_labels_counts_and_p(tmp_path):
+    values = np.r_[np.arange(10.0), np.arange(5.0, 20.0)]
+    group = np.array(["C/C"] * 10 + ["G/C+G/G"] * 15)
+    figure = figures.box_plot(values, group, ["C/C", "G/C+G/G"], ylabel="IL-6 (pg/mL)", p=0.0123,
+                              test="Mann-Whitney U", title="IL-6 day 15")
+    axis = figure.axes[0]
+    assert [tick.get_text() for tick in axis.get_xticklabels()] == ["C/C\n(n=10)", "G/C+G/G\n(n=15)"]
+    assert axis.get_ylabel() == "IL-6 (pg/mL)"
+    assert "Mann-Whitney U p = 0.012" in axis.get_title()
+    svg = figures.save(figure, tmp_path / "box.svg").read_text()
+    assert "G/C+G/G" in svg and "Mann-Whitney U" in svg
+
+
+def test_scatter_forest_cutpoint_and_gel(tmp_path):
+    figure = figures.scatter_plot([1, 2, 3, 4], [2, 1, 4, 3], xlabel="IL-6", ylabel="C0", r=0.6, p=0.4)
+    assert "Spearman r = 0.600, p = 0.400" in texts(figure)
+    assert figures.save(figure, tmp_path / "s.png").stat().st_size > 1000
+    table = pd.DataFrame({"term": ["age (per unit)", "sex=M"], "hr": [1.02, 0.6], "ci_lo": [1.0, 0.4],
+                          "ci_hi": [1.04, 0.9], "p": [0.04, 0.0005]})
+    figure = figures.forest_plot(table)
+    assert [tick.get_text() for tick in figure.axes[0].get_yticklabels()] == ["age (per unit)", "sex=M"]
+    assert "0.60 (0.40-0.90) p < 0.001" in texts(figure)
+    cuts = pd.DataFrame({"cut": [5.0, 10, 18.2, 25], "statistic": [1.0, 2.0, 3.1, 2.2],
+                         "hazard_ratio": [1.2, 1.8, 2.9, 2.5], "ci_lo": [0.8, 1.1, 1.6, 1.3],
+                         "ci_hi": [1.8, 2.9, 5.2, 4.8]})
+    figure = figures.cutpoint_plot(cuts, marker="IL-6", chosen=18.2)
+    assert figure.axes[1].get_xlabel() == "Cut-point of IL-6" and " cut 18.2" in texts(figure)
+    with pytest.raises(ValueError):
+        figures.save(figure, tmp_path / "x.pdf")
+
+
+def test_virtual_gel_draws_observed_and_expected_bands():
+    from pathlib import Path
+
+    from genoassoc.assays import load_assays
+    from genoassoc.calling.rflp import call_rflp
+
+    examples = Path(__file__).resolve().parent.parent.parent / "examples"
+    assays = load_assays(examples / "assays.toml")
+    calls = call_rflp(examples / "gel_sizes.tsv", assays)
+    shown = calls[(calls["locus"] == "rs1800796") & calls["sample"].isin(["P01", "P02", "P19"])]
+    figure = figures.virtual_gel(shown, assays)
+    axis = figure.axes[0]
+    assert [tick.get_text() for tick in axis.get_xticklabels()] == ["P01\nC/C", "P02\nG/C", "P19\nno call"]
+    # P01: one observed + one expected band; P02: three + three; P19 (no bands): none.
+    assert len(axis.lines) == 2 + 6
