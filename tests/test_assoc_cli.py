@@ -54,3 +54,14 @@ def test_pk_command(tmp_path):
     header, values = (line.split("\t") for line in out.read_text().splitlines())
     row = dict(zip(header, values, strict=True))
     assert float(row["auc_0_24"]) == 181 + 369 + 823 + 717 + 573 + 822 + 1248 and row["c0"] == "52.0"
+
+
+def test_assoc_tsv_output_has_empty_cells_for_missing_values(tmp_path):
+    out = tmp_path / "assoc.tsv"
+    result = run("assoc", GOLDEN / "calls.tsv", "--pheno", GOLDEN / "cohort.tsv", "--locus", "rs1800796",
+                 "--model", "all", "--outcome", "response", "-o", out)
+    assert result.returncode == 0, result.stderr
+    lines = out.read_text().splitlines()
+    width = len(lines[0].split("\t"))
+    assert all(len(line.split("\t")) == width for line in lines)
+    assert all(cell.lower() != "nan" for line in lines for cell in line.split("\t"))

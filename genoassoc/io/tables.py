@@ -214,8 +214,7 @@ def _text_column(values: pd.Series) -> list[str]:
         return ["" if value != value else repr(value) for value in values.tolist()]
     if pd.api.types.is_integer_dtype(values) and not values.isna().any():
         return list(map(str, values.tolist()))
-    kind = pd.api.types.infer_dtype(values, skipna=False)
-    if kind == "string":
+    if not values.hasnans and pd.api.types.infer_dtype(values, skipna=False) == "string":
         text = values.tolist()
     else:
         text = values.astype(object).where(values.notna(), "").tolist()

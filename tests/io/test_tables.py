@@ -89,3 +89,10 @@ def test_categorical_runs_format_like_plain_columns():
     coded = plain.astype({"locus": "category", "genotype": "category", "status": "category"})
     assert format_table(coded) == format_table(plain)
     assert format_table(plain).splitlines()[2] == "b\tx\t\t\tno_call"
+
+
+def test_text_columns_with_missing_values_write_as_empty_cells():
+    frame = pd.DataFrame({"test": ["log-rank", None, float("nan"), "Cox"], "p": [0.5, float("nan"), 1e-20, 0.25],
+                          "n": pd.array([3, None, 5, 6], dtype="Int64")})
+    lines = format_table(frame).splitlines()
+    assert lines[1:] == ["log-rank\t0.5\t3", "\t\t", "\t1e-20\t5", "Cox\t0.25\t6"]
