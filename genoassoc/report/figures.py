@@ -109,6 +109,8 @@ def box_plot(values, group, labels: list[str], *, ylabel: str, p: float | None =
     axis.set_ylabel(ylabel)
     if log:
         axis.set_yscale("log")
+        axis.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+        axis.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     if p is not None:
         axis.set_title(f"{title}\n{test} {format_p(p)}".strip())
     elif title:
