@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 AMPLICON_LENGTH = 320
@@ -56,3 +57,9 @@ def amplicon_assay(amplicon_assays_toml):
     from genoassoc.assays import load_assays
 
     return load_assays(amplicon_assays_toml).get("lab-174")
+
+
+def read_golden(path: Path) -> dict[str, float]:
+    """A peer-tool golden table (name, value) as a dict."""
+    table = pd.read_csv(path, sep="\t")
+    return dict(zip(table["name"], table["value"], strict=True))

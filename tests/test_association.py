@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import read_golden
 
 from genoassoc.association import associate, infer_outcome_type
 from genoassoc.errors import InputError
@@ -16,8 +17,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "assoc"
 
 @pytest.fixture(scope="module")
 def r():
-    table = pd.read_csv(GOLDEN / "r_golden.tsv", sep="\t")
-    return dict(zip(table["name"], table["value"], strict=True))
+    return read_golden(GOLDEN / "r_golden.tsv")
 
 
 @pytest.fixture(scope="module")

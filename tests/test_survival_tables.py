@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import read_golden
 
 from genoassoc.biomarker import response_cutpoint, survival_cutpoint
 from genoassoc.cox_table import cox_table
@@ -19,8 +20,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "survival"
 
 @pytest.fixture(scope="module")
 def r():
-    table = pd.read_csv(GOLDEN / "r_golden.tsv", sep="\t")
-    return dict(zip(table["name"], table["value"], strict=True))
+    return read_golden(GOLDEN / "r_golden.tsv")
 
 
 @pytest.fixture(scope="module")

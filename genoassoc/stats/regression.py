@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 from scipy.special import expit
 
 from genoassoc.errors import InputError
+from genoassoc.stats.likelihood import profile_inference
 
 
 @dataclass(frozen=True)
@@ -164,22 +164,9 @@ def firth_logistic(outcome: pd.Series, design: pd.DataFrame) -> FitResult:
     X = _with_intercept(design).to_numpy(float)
     y = outcome.to_numpy(float)
     beta, maximum = _firth_fit(X, y)
-    critical = stats.chi2.ppf(0.95, 1)
     coefficients = {}
     for j, term in enumerate(_with_intercept(design).columns):
-        _, restricted = _firth_fit(X, y, fixed={j: 0.0}, start=beta)
-        p = float(stats.chi2.sf(max(2 * (maximum - restricted), 0.0), 1))
-
-        def deviance_gap(value: float, j=j) -> float:
-            _, profile = _firth_fit(X, y, fixed={j: value}, start=beta)
-            return 2 * (maximum - profile) - critical
-
-        bounds = []
-        for direction in (-1, 1):
-            width = 1.0
-            while deviance_gap(beta[j] + direction * width) < 0 and width < 1e3:
-                width *= 2
-            bounds.append(optimize.brentq(deviance_gap, beta[j], beta[j] + direction * width, xtol=1e-10)
-                          if width < 1e3 else direction * np.inf)
-        coefficients[term] = Coefficient(term, float(beta[j]), float(bounds[0]), float(bounds[1]), p)
+        p, low, high = profile_inference(lambda fixed: _firth_fit(X, y, fixed=fixed, start=beta)[1],
+                                         float(beta[j]), maximum, j)
+        coefficients[term] = Coefficient(term, float(beta[j]), low, high, p)
     return FitResult("Firth logistic regression", len(y), coefficients)

@@ -341,6 +341,8 @@ def firth_cox(time, event, design: pd.DataFrame, ties: str = "efron", conf_level
     from scipy import optimize
     from statsmodels.duration.hazard_regression import PHReg
 
+    from genoassoc.stats.likelihood import profile_inference
+
     X = design.to_numpy(float)
     model = PHReg(np.asarray(time, float), X, status=np.asarray(event, int), ties=ties)
 
@@ -369,22 +371,9 @@ def firth_cox(time, event, design: pd.DataFrame, ties: str = "efron", conf_level
         return beta, -result.fun
 
     beta, maximum = maximise({}, np.zeros(X.shape[1]))
-    critical = stats.chi2.ppf(conf_level, 1)
     terms = {}
     for j, name in enumerate(design.columns):
-        _, restricted = maximise({j: 0.0}, beta)
-        p = float(stats.chi2.sf(max(2 * (maximum - restricted), 0.0), 1))
-
-        def gap(value: float, j=j) -> float:
-            return 2 * (maximum - maximise({j: value}, beta)[1]) - critical
-
-        bounds = []
-        for direction in (-1, 1):
-            width = 0.5
-            while gap(beta[j] + direction * width) < 0 and width < 50:
-                width *= 2
-            bounds.append(optimize.brentq(gap, beta[j], beta[j] + direction * width, xtol=1e-8)
-                          if width < 50 else direction * np.inf)
-        terms[name] = CoxTerm(name, float(beta[j]), math.nan, math.exp(beta[j]), math.exp(bounds[0]),
-                              math.exp(bounds[1]), p)
+        p, low, high = profile_inference(lambda fixed: maximise(fixed, beta)[1], float(beta[j]), maximum, j,
+                                         conf_level, first_step=0.5, max_width=50, xtol=1e-8)
+        terms[name] = CoxTerm(name, float(beta[j]), math.nan, math.exp(beta[j]), math.exp(low), math.exp(high), p)
     return terms

@@ -1,7 +1,7 @@
 from pathlib import Path
 
-import pandas as pd
 import pytest
+from conftest import read_golden
 
 from genoassoc.errors import InputError
 from genoassoc.io.phenotypes import read_phenotypes
@@ -12,8 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 @pytest.fixture(scope="module")
 def r():
-    table = pd.read_csv(ROOT / "tests" / "golden" / "table1" / "r_golden.tsv", sep="\t")
-    return dict(zip(table["name"], table["value"], strict=True))
+    return read_golden(ROOT / "tests" / "golden" / "table1" / "r_golden.tsv")
 
 
 def test_table1_tests_match_r(r):

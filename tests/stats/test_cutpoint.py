@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import read_golden
 
 from genoassoc.stats.cutpoint import logrank_scores, maxstat, roc
 
@@ -13,8 +14,7 @@ GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "survival"
 
 @pytest.fixture(scope="module")
 def r():
-    table = pd.read_csv(GOLDEN / "r_golden.tsv", sep="\t")
-    return dict(zip(table["name"], table["value"], strict=True))
+    return read_golden(GOLDEN / "r_golden.tsv")
 
 
 def test_logrank_scores_match_exact_rank_tests():

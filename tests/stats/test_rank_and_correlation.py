@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import read_golden
 
 from genoassoc.stats.continuous import describe, kruskal_wallis, mann_whitney, paired_wilcoxon
 from genoassoc.stats.correlation import correlate
@@ -14,8 +15,7 @@ GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "assoc"
 
 @pytest.fixture(scope="module")
 def r():
-    table = pd.read_csv(GOLDEN / "r_golden.tsv", sep="\t")
-    return dict(zip(table["name"], table["value"], strict=True))
+    return read_golden(GOLDEN / "r_golden.tsv")
 
 
 @pytest.fixture(scope="module")
