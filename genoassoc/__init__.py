@@ -3,8 +3,9 @@
 Everything the command line does is a function here (imported on first use, so that the CLI starts
 fast)::
 
-    from genoassoc import call_rflp, read_calls, load_catalog
+    from genoassoc import call_rflp, hwe, associate, read_phenotypes
     calls = call_rflp("gel_sizes.tsv", assays="lab_assays.toml")
+    result = associate(calls, read_phenotypes("pheno.tsv"), "rs1800796", "il6", "dominant", log=True)
 """
 
 from __future__ import annotations
@@ -31,12 +32,48 @@ _API = {
     "write_calls": "genoassoc.io.calls",
     "read_table": "genoassoc.io.tables",
     "write_table": "genoassoc.io.tables",
+    "read_phenotypes": "genoassoc.io.phenotypes",
+    "join_calls": "genoassoc.io.phenotypes",
+    "read_pk_samples": "genoassoc.io.pk_samples",
+    "call_vcf": "genoassoc.calling.vcf",
+    "call_bams": "genoassoc.calling.bam",
+    "genotype_bam": "genoassoc.calling.bam",
+    "BamOptions": "genoassoc.calling.bam",
+    "format_vcf": "genoassoc.io.vcf_writer",
+    "genotype_matrix": "genoassoc.genotypes",
+    "hwe": "genoassoc.qc.hwe",
+    "hwe_exact": "genoassoc.qc.hwe",
+    "qc": "genoassoc.qc.frequencies",
+    "concordance": "genoassoc.qc.concordance",
+    "estimate_haplotypes": "genoassoc.qc.ld",
+    "pairwise_ld": "genoassoc.qc.ld",
+    "encode": "genoassoc.models",
+    "associate": "genoassoc.association",
+    "correlate": "genoassoc.stats.correlation",
+    "paired_wilcoxon": "genoassoc.stats.continuous",
+    "nca": "genoassoc.stats.pk",
+    "kaplan_meier": "genoassoc.stats.survival",
+    "logrank": "genoassoc.stats.survival",
+    "cox": "genoassoc.stats.survival",
+    "cox_zph": "genoassoc.stats.survival",
+    "concordance_index": "genoassoc.stats.survival",
+    "maxstat": "genoassoc.stats.cutpoint",
+    "roc": "genoassoc.stats.cutpoint",
+    "cox_table": "genoassoc.cox_table",
+    "survival_cutpoint": "genoassoc.biomarker",
+    "response_cutpoint": "genoassoc.biomarker",
+    "table1": "genoassoc.report.table1",
+    "build_report": "genoassoc.report.html",
+    "load_study": "genoassoc.report.html",
 }
+
+# Names that differ from the function's name in its module.
+_ALIASES = {"concordance_index": "concordance"}
 
 __all__ = [*_API, "__version__"]
 
 
 def __getattr__(name: str):
     if name in _API:
-        return getattr(importlib.import_module(_API[name]), name)
+        return getattr(importlib.import_module(_API[name]), _ALIASES.get(name, name))
     raise AttributeError(f"module 'genoassoc' has no attribute '{name}'")

@@ -55,7 +55,7 @@ def infer_outcome_type(values: pd.Series) -> str:
     )
 
 
-def _binary_outcome(values: pd.Series, case_level: str | None) -> tuple[pd.Series, str]:
+def binary_outcome(values: pd.Series, case_level: str | None) -> tuple[pd.Series, str]:
     """1.0 for the event, 0.0 otherwise, NaN when missing. A 0/1 column's event is 1; for two text
     levels it is `case_level`, by default the level that sorts last (R's factor order)."""
     text = values.astype(str).str.strip()
@@ -359,7 +359,7 @@ def associate(
     messages = list(report.messages())
     event_values = None
     if kind == "binary":
-        response, case = _binary_outcome(joined[outcome], case_level)
+        response, case = binary_outcome(joined[outcome], case_level)
         messages.append(f"outcome '{outcome}': event = '{case}'")
     else:
         response = numeric_phenotype(joined, outcome)

@@ -106,10 +106,10 @@ def survival_cutpoint(
 
 
 def _response_data(phenotypes, marker, response):
-    from genoassoc.association import _binary_outcome
+    from genoassoc.association import binary_outcome
 
     values = numeric_phenotype(phenotypes, marker)
-    outcome, case = _binary_outcome(phenotypes[response], None)
+    outcome, case = binary_outcome(phenotypes[response], None)
     complete = values.notna() & outcome.notna()
     return values[complete].to_numpy(float), outcome[complete].to_numpy(int), case
 
