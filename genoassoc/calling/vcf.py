@@ -206,7 +206,9 @@ def call_vcf(
                     if name not in tabix.contigs:
                         continue
                     for line in tabix.fetch(name, first - 1, last):
-                        position = int(line.split("\t", 2)[1])
+                        # Read POS without splitting (and copying) a line that may be megabytes long.
+                        start = line.index("\t") + 1
+                        position = int(line[start:line.index("\t", start)])
                         locus = targets.get((chrom, position))
                         if locus is not None:
                             found.setdefault(locus.id, []).append(line)
