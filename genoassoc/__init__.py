@@ -51,6 +51,7 @@ _API = {
     "associate": "genoassoc.association",
     "correlate": "genoassoc.stats.correlation",
     "paired_wilcoxon": "genoassoc.stats.continuous",
+    "paired_change": "genoassoc.stats.continuous",
     "nca": "genoassoc.stats.pk",
     "kaplan_meier": "genoassoc.stats.survival",
     "logrank": "genoassoc.stats.survival",

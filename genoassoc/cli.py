@@ -462,18 +462,12 @@ def paired_command(pheno, sample_col, before, after, exact, output, fmt) -> None
     import pandas as pd
 
     from genoassoc.io.phenotypes import numeric_phenotype, read_phenotypes
-    from genoassoc.stats.continuous import describe, paired_wilcoxon
+    from genoassoc.stats.continuous import paired_change
 
     phenotypes = read_phenotypes(pheno, sample_col)
     first, second = numeric_phenotype(phenotypes, before), numeric_phenotype(phenotypes, after)
     complete = first.notna() & second.notna()
-    first, second = first[complete], second[complete]
-    test = paired_wilcoxon(first, second, exact=exact)
-    change = describe((second - first).to_numpy())
-    row = {"before": before, "after": after, "n": int(complete.sum()), "n_zero_change": int((second == first).sum()),
-           "median_before": first.median(), "median_after": second.median(), "median_change": change["median"],
-           "change_q1": change["q1"], "change_q3": change["q3"], "test": test.test,
-           "statistic_name": test.statistic_name, "statistic": test.statistic, "p": test.p, "note": test.note}
+    row = {"before": before, "after": after, **paired_change(first[complete], second[complete], exact=exact)}
     _write_outputs([(pd.DataFrame([row]), output)], fmt)
 
 

@@ -79,3 +79,16 @@ def paired_wilcoxon(before: np.ndarray, after: np.ndarray, exact: bool = False) 
                             method="exact" if exact else "approx")
     name = "Wilcoxon signed-rank (exact)" if exact else "Wilcoxon signed-rank"
     return TestResult(name, "V", statistic, float(result.pvalue), note=note)
+
+
+def paired_change(before, after, exact: bool = False) -> dict:
+    """Summary of a paired change (pairs with a missing value dropped before the call): n, zero
+    changes, medians before and after, median change with its quartiles, and the signed-rank test."""
+    before, after = np.asarray(before, float), np.asarray(after, float)
+    test = paired_wilcoxon(before, after, exact=exact)
+    change = describe(after - before)
+    return {"n": len(before), "n_zero_change": int((after == before).sum()),
+            "median_before": float(np.median(before)), "median_after": float(np.median(after)),
+            "median_change": change["median"], "change_q1": change["q1"], "change_q3": change["q3"],
+            "test": test.test, "statistic_name": test.statistic_name, "statistic": test.statistic, "p": test.p,
+            "note": test.note}
