@@ -42,10 +42,6 @@ class GenotypeMatrix:
             self.dosage[sample_mask],
         )
 
-    def genotype_labels(self, index: int) -> tuple[str, str, str]:
-        first, second = self.alleles[index]
-        return (f"{first}/{first}", f"{first}/{second}", f"{second}/{second}")
-
 
 def _infer_alleles(locus: str, genotypes: pd.Series) -> tuple[str, str]:
     alleles = list(dict.fromkeys(genotypes.str.split("/").explode().tolist()))

@@ -16,8 +16,6 @@ from genoassoc.errors import InputError
 from genoassoc.io.tables import write_text
 from genoassoc.loci import Catalog
 
-CHR7_LENGTH = {"GRCh37": 159138663, "GRCh38": 159345973}
-
 
 def _reference_base(fasta, chrom: str, position: int) -> str:
     from genoassoc.calling.vcf import contig_name
@@ -65,9 +63,12 @@ def format_vcf(calls: pd.DataFrame, catalog: Catalog, build: str, reference: str
         contigs.add(chrom)
         lines.append("\t".join([chrom, str(position), locus.id, ref, ",".join(alts) or ".", ".", "PASS", ".", "GT",
                                 *genotypes]))
+    from genoassoc.calling.vcf import CHR7_LENGTH
+
+    chr7_length = {name: length for length, name in CHR7_LENGTH.items()}
     header = ["##fileformat=VCFv4.2", "##source=genoassoc", f"##reference={build}"]
     for chrom in sorted(contigs):
-        length = CHR7_LENGTH.get(build) if chrom in ("chr7", "7") else None
+        length = chr7_length.get(build) if chrom in ("chr7", "7") else None
         header.append(f"##contig=<ID={chrom}" + (f",length={length}>" if length else ">"))
     header.append('##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">')
     header.append("\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *samples]))

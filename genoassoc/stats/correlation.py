@@ -35,6 +35,11 @@ class Correlation:
     exact: bool
 
 
+def _tied(x: np.ndarray, y: np.ndarray) -> bool:
+    """Whether either variable has tied values (R then drops the exact p)."""
+    return len(np.unique(x)) < len(x) or len(np.unique(y)) < len(y)
+
+
 def _prho(n: int, statistic: float, lower_tail: bool) -> float:
     """P[S >= s] (upper) or P[S < s] (lower) for Spearman's S = Σ d², AS 89 as in R's prho.c."""
     upper = 1.0
@@ -68,7 +73,7 @@ def _prho(n: int, statistic: float, lower_tail: bool) -> float:
 def _spearman(x: np.ndarray, y: np.ndarray) -> Correlation:
     n = len(x)
     rho = float(stats.spearmanr(x, y).statistic)
-    ties = len(np.unique(x)) < n or len(np.unique(y)) < n
+    ties = _tied(x, y)
     q = (n**3 - n) * (1 - rho) / 6
     exact = n < 1290 and not ties
     if exact:
@@ -96,7 +101,7 @@ def correlate(x, y, method: str = "spearman") -> Correlation:
         ci = result.confidence_interval(0.95) if n > 3 else (math.nan, math.nan)
         t = r * math.sqrt((n - 2) / (1 - r * r)) if abs(r) < 1 else math.copysign(math.inf, r)
         return Correlation("pearson", n, r, float(ci[0]), float(ci[1]), "t", t, float(result.pvalue), False)
-    ties = len(np.unique(x)) < n or len(np.unique(y)) < n
+    ties = _tied(x, y)
     exact = n < 50 and not ties
     result = stats.kendalltau(x, y, method="exact" if exact else "asymptotic")
     tau = float(result.statistic)
