@@ -14,7 +14,7 @@ sizes = st.floats(min_value=0.01, max_value=1e6, allow_nan=False)
 band_lists = st.lists(sizes, max_size=12)
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(bands=band_lists, data=st.data())
 def test_matcher_always_returns_a_call_or_a_reason(amplicon_assay, bands, data):
     intensities = data.draw(
@@ -41,7 +41,7 @@ def test_parse_sizes_returns_sizes_or_value_error(text):
 cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(content=st.binary(max_size=300))
 def test_table_reader_never_crashes(tmp_path, content):
     path = Path(tmp_path) / "any.tsv"
@@ -54,7 +54,7 @@ def test_table_reader_never_crashes(tmp_path, content):
         assert "sample" in table.columns
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.tuples(cells, st.sampled_from(["lab-174", "rs1800795", "x"]), cells), max_size=6))
 def test_gel_caller_returns_calls_or_input_error(tmp_path, amplicon_assays_toml, rows):
     path = Path(tmp_path) / "gel.tsv"
