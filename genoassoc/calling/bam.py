@@ -14,7 +14,11 @@ a `distributed.Client`); an unreadable file turns into no-calls for its sample, 
 
 from __future__ import annotations
 
+import math
 import os
+import re
+import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -34,6 +38,10 @@ _FLAG_FILTER = 0x4 | 0x100 | 0x200 | 0x400 | 0x800
 _MAX_GQ = 99
 # A third base this common is not sequencing error: the site may be multi-allelic or mis-aligned.
 _OTHER_BASE_FRACTION = 0.2
+# samtools keeps global state (getopt, output streams): one dispatch at a time per process.
+_SAMTOOLS = threading.Lock()
+# pileup symbols that are not a read base: deletion (either strand), reference skip
+_NOT_BASES = "*#<>"
 
 
 @dataclass(frozen=True)
@@ -48,15 +56,30 @@ class BamOptions:
     reference: str | None = None
 
 
-def genotype_likelihoods(bases: np.ndarray, qualities: np.ndarray, alleles: tuple[str, str]) -> np.ndarray:
-    """PL of the genotypes allele1/allele1, allele1/allele2, allele2/allele2 (minimum 0)."""
-    error = np.power(10.0, -np.asarray(qualities, float) / 10)
-    first = np.where(bases == alleles[0], 1 - error, error / 3)
-    second = np.where(bases == alleles[1], 1 - error, error / 3)
-    log_likelihood = np.array([np.log10(first).sum(), np.log10(0.5 * first + 0.5 * second).sum(),
-                               np.log10(second).sum()])
-    pl = -10 * log_likelihood
+def genotype_likelihoods(bases, qualities, alleles: tuple[str, str]) -> np.ndarray:
+    """PL of the genotypes allele1/allele1, allele1/allele2, allele2/allele2 (minimum 0), from
+    base calls and their phred qualities."""
+    first, het, second = 0.0, 0.0, 0.0
+    for base, quality in zip(bases, qualities, strict=True):
+        quality = min(max(int(quality), 0), 255)
+        mismatch = _LOG_MISMATCH[quality]
+        if base == alleles[0]:
+            first, het, second = first + _LOG_MATCH[quality], het + _LOG_HALF[quality], second + mismatch
+        elif base == alleles[1]:
+            first, het, second = first + mismatch, het + _LOG_HALF[quality], second + _LOG_MATCH[quality]
+        else:
+            first, het, second = first + mismatch, het + mismatch, second + mismatch
+    pl = -10 * np.array([first, het, second])
     return pl - pl.min()
+
+
+# log10 P(base | genotype) by phred quality, as plain lists: a pileup holds a few dozen bases, too
+# few for array operations to pay off. A base is the allele (1 - e), another base (e/3), or one of a
+# heterozygote's two alleles ((1 - e)/2 + e/6).
+_ERRORS = [10 ** (-quality / 10) for quality in range(256)]
+_LOG_MATCH = [math.log10(1 - error) if error < 1 else -math.inf for error in _ERRORS]
+_LOG_MISMATCH = [math.log10(error / 3) for error in _ERRORS]
+_LOG_HALF = [math.log10(0.5 * (1 - error) + error / 6) for error in _ERRORS]
 
 
 def _sample_name(header: dict, path: Path) -> str:
@@ -84,6 +107,8 @@ def genotype_bam(path: str | os.PathLike, loci: list[Locus], options: BamOptions
             sample = _sample_name(alignments.header.to_dict(), path)
             lengths = dict(zip(alignments.references, alignments.lengths, strict=True))
             build = resolve_build(options.build, lengths, [], str(path))
+            if not alignments.has_index():
+                raise InputError("no index next to the file (samtools index makes one)", str(path))
             rows: dict[str, dict] = {}
             targets: dict[tuple[str, int], list[Locus]] = {}
             for locus in loci:
@@ -99,16 +124,15 @@ def genotype_bam(path: str | os.PathLike, loci: list[Locus], options: BamOptions
                     continue
                 targets.setdefault((chrom, position), []).append(locus)
             for chrom, first, last in merged_ranges(targets):
-                observed = _pileup_bases(alignments, chrom, first, last, {p for c, p in targets if c == chrom},
-                                         options)
+                observed = _pileup_bases(path, chrom, first, last,
+                                         {p for c, p in targets if c == chrom and first <= p <= last}, options)
                 for (target_chrom, position), at_position in targets.items():
                     if target_chrom != chrom or not first <= position <= last:
                         continue
-                    bases, qualities = observed.get(position, ((), ()))
+                    bases, qualities = observed.get(position, ("", []))
                     for locus in at_position:
                         base = {"source": "bam", "file": path.name, "build": build, "chrom": chrom, "pos": position}
-                        rows[locus.id] = _call(np.array(bases, dtype="<U1"), np.array(qualities), locus, sample,
-                                               options, base)
+                        rows[locus.id] = _call(bases, qualities, locus, sample, options, base)
             return [rows[locus.id] for locus in loci]
     except InputError as err:
         return [_no_call(path.name, locus, err.problem, {"source": "bam", "file": path.name}) for locus in loci]
@@ -117,36 +141,64 @@ def genotype_bam(path: str | os.PathLike, loci: list[Locus], options: BamOptions
         return [_no_call(path.name, locus, reason, {"source": "bam", "file": path.name}) for locus in loci]
 
 
-def _pileup_bases(alignments, chrom, first, last, positions, options) -> dict[int, tuple[list, list]]:
-    """Usable bases and qualities at `positions` (1-based) from one pileup over [first, last]."""
-    wanted = {position - 1 for position in positions}
+def _pileup_bases(path, chrom, first, last, positions, options) -> dict[int, tuple[str, list[int]]]:
+    """Usable bases and qualities at `positions` (1-based) within [first, last].
+
+    samtools mpileup (bundled with pysam) does the pileup: with a positions list it drops reads that
+    overlap no target before piling up, as ``bcftools mpileup -T`` does, so only a few hundred reads
+    per file reach the pileup engine. Its own flag, quality and overlapping-mate rules are the ones
+    described above; anomalous pairs are kept (-A), as amplicon data often lacks proper-pair flags.
+    """
+    import pysam
+
+    with tempfile.NamedTemporaryFile("w", suffix=".bed", prefix="genoassoc-") as targets:
+        targets.write("".join(f"{chrom}\t{position - 1}\t{position}\n" for position in sorted(positions)))
+        targets.flush()
+        region = f"{{{chrom}}}:{first}-{last}" if ":" in chrom else f"{chrom}:{first}-{last}"
+        arguments = ["-A", "-B", "-Q", str(options.min_base_quality), "-q", str(options.min_mapping_quality),
+                     "--ff", str(_FLAG_FILTER), "--no-output-ends",
+                     "--no-output-ins", "--no-output-ins", "--no-output-del", "--no-output-del",
+                     "-l", targets.name, "-r", region]
+        if options.reference:
+            arguments += ["--reference", options.reference]
+        with _SAMTOOLS:
+            try:
+                text = pysam.samtools.mpileup(*arguments, str(path))
+            except pysam.SamtoolsError as err:
+                raise ValueError(_samtools_problem(err)) from None
     observed = {}
-    for column in alignments.pileup(chrom, first - 1, last, truncate=True, stepper="all",
-                                    flag_filter=_FLAG_FILTER, ignore_overlaps=True,
-                                    min_base_quality=options.min_base_quality,
-                                    min_mapping_quality=options.min_mapping_quality):
-        if column.reference_pos not in wanted:
+    for line in text.splitlines():
+        fields = line.split("\t")
+        if len(fields) < 6 or fields[3] == "0":
             continue
-        bases, qualities = [], []
-        for base_call, quality in zip(column.get_query_sequences(add_indels=False), column.get_query_qualities(),
-                                      strict=True):
-            if base_call and base_call not in "*<>" and quality >= options.min_base_quality:
-                bases.append(base_call.upper())
-                qualities.append(quality)
-        observed[column.reference_pos + 1] = (bases, qualities)
+        # '.' and ',' appear only when a reference is attached: they are the reference base
+        symbols = fields[4].upper().replace(".", fields[2]).replace(",", fields[2])
+        if len(symbols) != len(fields[5]):
+            raise ValueError(f"samtools mpileup gave {len(symbols)} bases but {len(fields[5])} qualities "
+                             f"at {fields[0]}:{fields[1]}")
+        kept = [(symbol, code - 33) for symbol, code in zip(symbols, fields[5].encode(), strict=True)
+                if symbol not in _NOT_BASES and code - 33 >= options.min_base_quality]
+        observed[int(fields[1])] = ("".join(symbol for symbol, _ in kept), [quality for _, quality in kept])
     return observed
 
 
-def _call(bases_array, qualities, locus, sample, options, base) -> dict:
-    depth = len(bases_array)
-    first, second = (int((bases_array == allele).sum()) for allele in locus.alleles)
+def _samtools_problem(err) -> str:
+    """What samtools wrote to stderr, first line, without its ``[mpileup]`` prefix."""
+    text = str(getattr(err, "value", err))
+    lines = [line.strip() for line in (text.partition("stderr=")[2] or text).splitlines() if line.strip()]
+    return re.sub(r"^\[\w+\]\s*", "", lines[0]) if lines else "samtools mpileup failed"
+
+
+def _call(bases: str, qualities: list[int], locus, sample, options, base) -> dict:
+    depth = len(bases)
+    first, second = bases.count(locus.alleles[0]), bases.count(locus.alleles[1])
     other = depth - first - second
     evidence = {**base, "depth": depth, "ad": f"{first},{second}", "other_bases": other}
     if depth == 0:
         return _no_call(sample, locus, "no reads", evidence)
-    pl = genotype_likelihoods(bases_array, qualities, locus.alleles)
-    best = int(np.argmin(pl))
-    gq = int(min(round(np.sort(pl)[1]), _MAX_GQ))
+    pl = genotype_likelihoods(bases, qualities, locus.alleles).tolist()
+    best = pl.index(0.0)
+    gq = int(min(round(sorted(pl)[1]), _MAX_GQ))
     evidence.update(gq=gq, pl=",".join(str(int(round(value))) for value in pl))
     if depth < options.min_depth:
         return _no_call(sample, locus, f"depth {depth} below {options.min_depth}", evidence)

@@ -105,10 +105,13 @@ def test_unreadable_file_becomes_no_calls_and_the_batch_goes_on(tmp_path, il6_lo
                         [Site("chr7", il6_loci[0].position("GRCh38"), ("G", "C"))], depth=25, seed=9)
     broken = tmp_path / "broken.bam"
     broken.write_bytes(b"not a bam at all")
-    calls = call_bams([str(good), str(broken)], il6_loci[:1], workers=2)
-    assert calls["sample"].tolist() == ["G1", "broken.bam"]
+    unindexed = tmp_path / "unindexed.bam"
+    unindexed.write_bytes(good.read_bytes())
+    calls = call_bams([str(good), str(broken), str(unindexed)], il6_loci[:1], workers=2)
+    assert calls["sample"].tolist() == ["G1", "broken.bam", "unindexed.bam"]
     assert calls.iloc[0]["genotype"] == "G/C"
     assert calls.iloc[1]["status"] == "no_call" and calls.iloc[1]["reason"].startswith("unreadable file")
+    assert calls.iloc[2]["status"] == "no_call" and calls.iloc[2]["reason"].startswith("no index")
 
 
 def test_dask_cluster_gives_the_same_calls(tmp_path, il6_loci):
@@ -124,6 +127,29 @@ def test_dask_cluster_gives_the_same_calls(tmp_path, il6_loci):
             Client(cluster) as client:
         distributed = call_bams(paths, il6_loci[:2], client=client)
     pd.testing.assert_frame_equal(local, distributed)
+
+
+def test_cram_with_its_reference_gives_the_bam_calls(tmp_path):
+    import pysam
+
+    contig, length = "sim", 5_000
+    reference = Reference(seed=3)
+    fasta = tmp_path / "ref.fa"
+    reference.write_fasta(fasta, contig, length)
+    loci = [Locus("snpA", ("A", "G"), contig, {"any": 1_500}), Locus("snpB", ("C", "T"), contig, {"any": 3_500})]
+    sites = [Site(contig, 1_500, ("A", "G")), Site(contig, 3_500, ("T", "T"))]
+    bam = simulate_bam(tmp_path / "c1.bam", "C1", {contig: length}, sites, depth=25, seed=4, reference=reference)
+    cram = tmp_path / "c1.cram"
+    with pysam.AlignmentFile(str(bam)) as source, \
+            pysam.AlignmentFile(str(cram), "wc", template=source, reference_filename=str(fasta)) as out:
+        for read in source:
+            out.write(read)
+    pysam.index(str(cram))
+    options = BamOptions(build="GRCh38", reference=str(fasta))
+    from_bam = pd.DataFrame(genotype_bam(bam, loci, options)).drop(columns="file")
+    from_cram = pd.DataFrame(genotype_bam(cram, loci, options)).drop(columns="file")
+    pd.testing.assert_frame_equal(from_bam, from_cram)
+    assert from_cram["genotype"].tolist() == ["A/G", "T/T"]
 
 
 def test_bam_list(tmp_path):
