@@ -33,6 +33,7 @@ from genoassoc.loci import Locus, merged_ranges
 
 COLUMNS = ["sample", "locus", "genotype", "status", "reason", "source", "file", "build", "chrom", "pos",
            "depth", "ad", "other_bases", "gq", "pl"]
+_COUNT_COLUMNS = ["pos", "depth", "other_bases", "gq"]
 # unmapped, secondary, QC fail, duplicate, supplementary
 _FLAG_FILTER = 0x4 | 0x100 | 0x200 | 0x400 | 0x800
 _MAX_GQ = 99
@@ -275,6 +276,8 @@ def call_bams(
             results[position] = genotype_bam(path, loci, options)
             finished()
     calls = pd.DataFrame([row for rows in results for row in rows]).reindex(columns=COLUMNS)
+    # whole numbers stay whole when an unreadable file leaves some rows without them
+    calls[_COUNT_COLUMNS] = calls[_COUNT_COLUMNS].astype("Int64")
     duplicated = calls.duplicated(["sample", "locus"], keep=False)
     if duplicated.any():
         raise InputError(f"sample '{calls.loc[duplicated, 'sample'].iloc[0]}' comes from several files; "

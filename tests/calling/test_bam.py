@@ -8,6 +8,7 @@ import pytest
 from bam_simulation import Reference, Site, simulate_bam
 
 from genoassoc.calling.bam import BamOptions, call_bams, genotype_bam, genotype_likelihoods, read_bam_list
+from genoassoc.io.tables import format_table
 from genoassoc.loci import Locus, load_catalog
 
 GRCH38_CHR7 = {"chr7": 159345973}
@@ -112,6 +113,9 @@ def test_unreadable_file_becomes_no_calls_and_the_batch_goes_on(tmp_path, il6_lo
     assert calls.iloc[0]["genotype"] == "G/C"
     assert calls.iloc[1]["status"] == "no_call" and calls.iloc[1]["reason"].startswith("unreadable file")
     assert calls.iloc[2]["status"] == "no_call" and calls.iloc[2]["reason"].startswith("no index")
+    # counts stay whole numbers beside the rows that have none
+    good_row = format_table(calls).splitlines()[1].split("\t")
+    assert good_row[calls.columns.get_loc("depth")] == str(calls.iloc[0]["depth"]) == "25"
 
 
 def test_dask_cluster_gives_the_same_calls(tmp_path, il6_loci):
