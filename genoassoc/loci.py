@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from genoassoc.errors import InputError
@@ -222,3 +223,43 @@ def read_panel(path: str | os.PathLike) -> list[Locus]:
             source=f"panel {source}",
         )
     return list(by_id.values())
+
+
+# chr7 lengths of the two assemblies (GRCh37 / GRCh38 assembly reports).
+CHR7_LENGTH = {159138663: "GRCh37", 159345973: "GRCh38"}
+_BUILD_NAMES = {"grch37": "GRCh37", "hg19": "GRCh37", "b37": "GRCh37", "hs37d5": "GRCh37",
+                "grch38": "GRCh38", "hg38": "GRCh38"}
+
+
+def detect_build(contig_lengths: dict[str, int], meta: Iterable[str] = ()) -> str | None:
+    """GRCh37 or GRCh38 from the chromosome 7 length, else from a reference/assembly header line."""
+    for name in ("chr7", "7"):
+        if contig_lengths.get(name) in CHR7_LENGTH:
+            return CHR7_LENGTH[contig_lengths[name]]
+    for line in meta:
+        for token, build in _BUILD_NAMES.items():
+            if re.search(rf"(?<![a-z0-9]){token}(?![a-z0-9])", line.lower()):
+                return build
+    return None
+
+
+def resolve_build(requested: str, contig_lengths: dict[str, int], meta: Iterable[str], source: str) -> str:
+    if requested != "auto":
+        if requested not in BUILDS:
+            raise InputError(f"unknown build '{requested}' (use auto, GRCh37 or GRCh38)")
+        return requested
+    build = detect_build(contig_lengths, meta)
+    if build is None:
+        raise InputError("cannot tell the genome build from the header (no chr7 length or ##reference); "
+                         "give --build GRCh37 or GRCh38", source)
+    return build
+
+
+def contig_name(chrom: str, available: Iterable[str]) -> str:
+    """The file's name for a chromosome: ``7`` and ``chr7`` are the same."""
+    names = set(available)
+    bare = chrom.removeprefix("chr")
+    for candidate in (chrom, bare, f"chr{bare}"):
+        if candidate in names:
+            return candidate
+    return chrom

@@ -27,9 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from genoassoc.calling.vcf import contig_name, resolve_build
 from genoassoc.errors import InputError
-from genoassoc.loci import Locus, merged_ranges
+from genoassoc.loci import Locus, contig_name, merged_ranges, resolve_build
 
 COLUMNS = ["sample", "locus", "genotype", "status", "reason", "source", "file", "build", "chrom", "pos",
            "depth", "ad", "other_bases", "gq", "pl"]
@@ -60,18 +59,21 @@ class BamOptions:
 def genotype_likelihoods(bases, qualities, alleles: tuple[str, str]) -> np.ndarray:
     """PL of the genotypes allele1/allele1, allele1/allele2, allele2/allele2 (minimum 0), from
     base calls and their phred qualities."""
-    first, het, second = 0.0, 0.0, 0.0
-    for base, quality in zip(bases, qualities, strict=True):
-        quality = min(max(int(quality), 0), 255)
-        mismatch = _LOG_MISMATCH[quality]
-        if base == alleles[0]:
-            first, het, second = first + _LOG_MATCH[quality], het + _LOG_HALF[quality], second + mismatch
-        elif base == alleles[1]:
-            first, het, second = first + mismatch, het + _LOG_HALF[quality], second + _LOG_MATCH[quality]
-        else:
-            first, het, second = first + mismatch, het + mismatch, second + mismatch
-    pl = -10 * np.array([first, het, second])
-    return pl - pl.min()
+    return np.array(_phred_likelihoods(list(bases), [min(max(int(q), 0), 255) for q in qualities], alleles))
+
+
+def _phred_likelihoods(bases, qualities: list[int], alleles: tuple[str, str]) -> list[float]:
+    """PL as a list; `qualities` are whole numbers 0-255."""
+    first = [quality for base, quality in zip(bases, qualities, strict=True) if base == alleles[0]]
+    second = [quality for base, quality in zip(bases, qualities, strict=True) if base == alleles[1]]
+    other = [quality for base, quality in zip(bases, qualities, strict=True) if base not in alleles]
+    match, mismatch, half = _LOG_MATCH.__getitem__, _LOG_MISMATCH.__getitem__, _LOG_HALF.__getitem__
+    wrong = sum(map(mismatch, other))
+    log_likelihood = [sum(map(match, first)) + sum(map(mismatch, second)) + wrong,
+                      sum(map(half, first)) + sum(map(half, second)) + wrong,
+                      sum(map(mismatch, first)) + sum(map(match, second)) + wrong]
+    best = max(log_likelihood)
+    return [-10 * (value - best) for value in log_likelihood]
 
 
 # log10 P(base | genotype) by phred quality, as plain lists: a pileup holds a few dozen bases, too
@@ -197,7 +199,7 @@ def _call(bases: str, qualities: list[int], locus, sample, options, base) -> dic
     evidence = {**base, "depth": depth, "ad": f"{first},{second}", "other_bases": other}
     if depth == 0:
         return _no_call(sample, locus, "no reads", evidence)
-    pl = genotype_likelihoods(bases, qualities, locus.alleles).tolist()
+    pl = _phred_likelihoods(bases, qualities, locus.alleles)
     best = pl.index(0.0)
     gq = int(min(round(sorted(pl)[1]), _MAX_GQ))
     evidence.update(gq=gq, pl=",".join(str(int(round(value))) for value in pl))

@@ -18,7 +18,7 @@ from genoassoc.loci import Catalog
 
 
 def _reference_base(fasta, chrom: str, position: int) -> str:
-    from genoassoc.calling.vcf import contig_name
+    from genoassoc.loci import contig_name
 
     name = contig_name(chrom, fasta.references)
     if name not in fasta.references:
@@ -63,7 +63,7 @@ def format_vcf(calls: pd.DataFrame, catalog: Catalog, build: str, reference: str
         contigs.add(chrom)
         lines.append("\t".join([chrom, str(position), locus.id, ref, ",".join(alts) or ".", ".", "PASS", ".", "GT",
                                 *genotypes]))
-    from genoassoc.calling.vcf import CHR7_LENGTH
+    from genoassoc.loci import CHR7_LENGTH
 
     chr7_length = {name: length for length, name in CHR7_LENGTH.items()}
     header = ["##fileformat=VCFv4.2", "##source=genoassoc", f"##reference={build}"]

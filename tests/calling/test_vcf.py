@@ -5,9 +5,9 @@ from pathlib import Path
 import pysam
 import pytest
 
-from genoassoc.calling.vcf import call_vcf, detect_build
+from genoassoc.calling.vcf import call_vcf
 from genoassoc.errors import InputError
-from genoassoc.loci import load_catalog
+from genoassoc.loci import detect_build, load_catalog
 
 CHR7 = {"GRCh37": 159138663, "GRCh38": 159345973}
 
