@@ -83,7 +83,6 @@ def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min
         raise click.UsageError("give the evidence to call from: one of --rflp FILE, --vcf FILE, --bam FILE/--bam-list")
     import os
 
-    from genoassoc.io.calls import write_calls
     from genoassoc.loci import load_catalog
 
     catalog = load_catalog(panel)
@@ -102,14 +101,21 @@ def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min
             click.echo(f"{locus_id}: {record['chrom']}:{record['pos']} REF {record['ref']} ALT {record['alt']} "
                        f"({record['build']}, {record['file']})", err=True)
     else:
-        from genoassoc.calling.bam import BamOptions, call_bams, read_bam_list
+        from genoassoc.calling.bam import COLUMNS, BamOptions, call_bam_rows, calls_frame, read_bam_list
 
         paths = list(bam_files) + (read_bam_list(bam_list) if bam_list else [])
         options = BamOptions(min_depth, min_gq, min_bq, min_mq, build, reference)
-        calls = call_bams(paths, loci, options, workers=workers or os.cpu_count(), scheduler=scheduler,
-                          progress=_progress("files"))
-        builds = [value for value in calls["build"].dropna().unique() if value]
-        used_build = builds[0] if builds else build
+        rows = call_bam_rows(paths, loci, options, workers=workers or os.cpu_count(), scheduler=scheduler,
+                             progress=_progress("files"))
+        used_build = next((row["build"] for row in rows if row.get("build")), build)
+        if fmt == "tsv" and not output_vcf:
+            # a plain TSV needs no DataFrame: batch calling runs without loading pandas
+            from genoassoc.io.records import format_records, write_text
+
+            write_text(format_records(COLUMNS, rows), output)
+            _summarise_calls([row["locus"] for row in rows], [row["status"] for row in rows])
+            return
+        calls = calls_frame(rows)
     vcf_text = None
     if output_vcf:
         from genoassoc.io.vcf_writer import format_vcf, write_vcf_text
@@ -117,20 +123,21 @@ def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min
         if used_build == "auto":
             raise click.UsageError("--output-vcf needs --build for calls that carry no build")
         vcf_text = format_vcf(calls, catalog, used_build, reference)
+    from genoassoc.io.calls import write_calls
+
     write_calls(calls, output, fmt)
     if vcf_text is not None:
         write_vcf_text(vcf_text, output_vcf)
-    _summarise_calls(calls)
+    _summarise_calls(calls["locus"].tolist(), calls["status"].tolist())
 
 
-def _summarise_calls(calls) -> None:
-    import numpy as np
-    import pandas as pd
-
-    codes, loci = pd.factorize(calls["locus"])
-    totals = np.bincount(codes, minlength=len(loci))
-    called = np.bincount(codes, weights=(calls["status"].to_numpy() == "called"), minlength=len(loci))
-    for locus, done, total in zip(loci, called.astype(int), totals, strict=True):
+def _summarise_calls(loci: list[str], statuses: list[str]) -> None:
+    totals: dict[str, list[int]] = {}
+    for locus, status in zip(loci, statuses, strict=True):
+        counts = totals.setdefault(locus, [0, 0])
+        counts[0] += status == "called"
+        counts[1] += 1
+    for locus, (done, total) in totals.items():
         click.echo(f"{locus}: {done} of {total} samples called", err=True)
 
 

@@ -162,21 +162,22 @@ def _split_aliases(text: str) -> tuple[str, ...]:
 
 def load_catalog(panel: str | os.PathLike | None = None) -> Catalog:
     """The built-in catalog (``reference/loci.tsv``), with a user panel's loci added when given."""
-    from genoassoc.io.tables import read_table
+    from genoassoc.io.records import read_records
     from genoassoc.resources import reference_file
 
-    table = read_table(reference_file("loci.tsv"), ["locus", "chrom", "alleles"])
+    path = reference_file("loci.tsv")
+    source = str(path)
     loci = []
-    for row, record in table.iterrows():
+    for row, record in read_records(path, ["locus", "chrom", "alleles"]):
         positions = {
-            build: _parse_position(record[f"pos_{build.lower()}"], table.attrs["source"], row, build)
+            build: _parse_position(record[f"pos_{build.lower()}"], source, row, build)
             for build in BUILDS
             if record.get(f"pos_{build.lower()}", "")
         }
         loci.append(
             Locus(
                 id=record["locus"],
-                alleles=_parse_alleles(record["alleles"], table.attrs["source"], row),
+                alleles=_parse_alleles(record["alleles"], source, row),
                 chrom=record["chrom"],
                 positions=positions,
                 gene=record.get("gene", ""),
@@ -191,12 +192,11 @@ def load_catalog(panel: str | os.PathLike | None = None) -> Catalog:
 def read_panel(path: str | os.PathLike) -> list[Locus]:
     """User loci from a panel table: ``locus, chrom, pos, alleles`` and optional ``build``
     (GRCh37/GRCh38; without it the position is used whatever the build), ``gene``, ``aliases``."""
-    from genoassoc.io.tables import read_table
+    from genoassoc.io.records import read_records
 
-    table = read_table(path, ["locus", "chrom", "pos", "alleles"])
-    source = table.attrs["source"]
+    source = str(path)
     by_id: dict[str, Locus] = {}
-    for row, record in table.iterrows():
+    for row, record in read_records(path, ["locus", "chrom", "pos", "alleles"]):
         if not record["locus"]:
             raise InputError("a locus id is required", source, row, "locus")
         build = record.get("build", "") or ANY_BUILD

@@ -23,12 +23,13 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from genoassoc.errors import InputError
 from genoassoc.loci import Locus, contig_name, merged_ranges, resolve_build
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = ["sample", "locus", "genotype", "status", "reason", "source", "file", "build", "chrom", "pos",
            "depth", "ad", "other_bases", "gq", "pl"]
@@ -56,9 +57,11 @@ class BamOptions:
     reference: str | None = None
 
 
-def genotype_likelihoods(bases, qualities, alleles: tuple[str, str]) -> np.ndarray:
+def genotype_likelihoods(bases, qualities, alleles: tuple[str, str]):
     """PL of the genotypes allele1/allele1, allele1/allele2, allele2/allele2 (minimum 0), from
-    base calls and their phred qualities."""
+    base calls and their phred qualities, as a numpy array."""
+    import numpy as np
+
     return np.array(_phred_likelihoods(list(bases), [min(max(int(q), 0), 255) for q in qualities], alleles))
 
 
@@ -229,7 +232,7 @@ def read_bam_list(path: str | os.PathLike) -> list[str]:
     return entries
 
 
-def call_bams(
+def call_bam_rows(
     paths: list[str],
     loci: list[Locus],
     options: BamOptions = BamOptions(),
@@ -237,8 +240,9 @@ def call_bams(
     scheduler: str | None = None,
     client=None,
     progress: Callable[[int, int], None] | None = None,
-) -> pd.DataFrame:
-    """Calls for every file's sample at every locus, in input order.
+) -> list[dict]:
+    """Rows of the calls table (keys from `COLUMNS`) for every file's sample at every locus, in
+    input order; `call_bams` gives them as a DataFrame.
 
     `workers` > 1 runs local processes; `scheduler` (an address) or `client` (a
     ``distributed.Client``) sends the same work to a Dask cluster.
@@ -277,11 +281,33 @@ def call_bams(
         for position, path in enumerate(paths):
             results[position] = genotype_bam(path, loci, options)
             finished()
-    calls = pd.DataFrame([row for rows in results for row in rows]).reindex(columns=COLUMNS)
+    rows = [row for file_rows in results for row in file_rows]
+    seen = set()
+    for row in rows:
+        if (row["sample"], row["locus"]) in seen:
+            raise InputError(f"sample '{row['sample']}' comes from several files; give each file its own read group SM")
+        seen.add((row["sample"], row["locus"]))
+    return rows
+
+
+def call_bams(
+    paths: list[str],
+    loci: list[Locus],
+    options: BamOptions = BamOptions(),
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    client=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Calls for every file's sample at every locus, in input order (see `call_bam_rows`)."""
+    return calls_frame(call_bam_rows(paths, loci, options, workers, scheduler, client, progress))
+
+
+def calls_frame(rows: list[dict]) -> pd.DataFrame:
+    """The calls table of `call_bam_rows`' rows."""
+    import pandas as pd
+
+    calls = pd.DataFrame(rows).reindex(columns=COLUMNS)
     # whole numbers stay whole when an unreadable file leaves some rows without them
     calls[_COUNT_COLUMNS] = calls[_COUNT_COLUMNS].astype("Int64")
-    duplicated = calls.duplicated(["sample", "locus"], keep=False)
-    if duplicated.any():
-        raise InputError(f"sample '{calls.loc[duplicated, 'sample'].iloc[0]}' comes from several files; "
-                         "give each file its own read group SM")
     return calls

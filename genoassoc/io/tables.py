@@ -1,4 +1,5 @@
-"""One reader for every table genoassoc takes in (TSV, CSV, XLSX) and one writer for what it puts out.
+"""One reader for every table genoassoc takes in (TSV, CSV, XLSX) and one writer for what it puts out
+(small reference tables also have a pandas-free reader with the same checks, `genoassoc.io.records`).
 
 The reader checks the delimiter against the file's extension instead of guessing, refuses duplicate or
 unnamed columns, and reports problems as `InputError` with file, row and column. The returned
@@ -13,8 +14,6 @@ import json
 import math
 import os
 import re
-import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -22,40 +21,11 @@ import numpy as np
 import pandas as pd
 
 from genoassoc.errors import InputError
-
-_DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon"}
-
-
-def _expected_delimiter(path: Path) -> str:
-    return "," if path.suffix.lower() == ".csv" else "\t"
-
-
-def _check_header_delimiter(header_line: str, delimiter: str, path: Path) -> None:
-    if delimiter in header_line:
-        return
-    for other in ("\t", ",", ";"):
-        if other != delimiter and other in header_line:
-            hint = "save it as .csv" if other == "," else "save it as .tsv (tab-separated)"
-            raise InputError(
-                f"the header is {_DELIMITER_NAMES[other]}-separated but a {path.suffix or 'plain'} "
-                f"file is read as {_DELIMITER_NAMES[delimiter]}-separated; {hint}",
-                str(path),
-                1,
-            )
+from genoassoc.io.records import delimited_text, table_header, too_many_fields, write_text
 
 
 def _read_delimited(path: Path) -> pd.DataFrame:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise InputError("not UTF-8 text (is it a binary or spreadsheet file?)", str(path), line) from None
-    if not text.strip():
-        raise InputError("the file is empty", str(path))
-    delimiter = _expected_delimiter(path)
-    first_line = next(line for line in text.splitlines() if line.strip())
-    _check_header_delimiter(first_line, delimiter, path)
+    text, delimiter = delimited_text(path)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -71,9 +41,7 @@ def _read_delimited(path: Path) -> pd.DataFrame:
     except pd.errors.ParserError as err:
         match = re.search(r"line (\d+), saw (\d+)", str(err))
         if match:
-            raise InputError(
-                f"{match.group(2)} fields where the header has fewer", str(path), int(match.group(1))
-            ) from None
+            raise too_many_fields(path, int(match.group(1)), int(match.group(2))) from None
         raise InputError(f"cannot parse the table ({err})", str(path)) from None
     return frame
 
@@ -111,28 +79,10 @@ def read_table(
     if frame.empty:
         raise InputError("the file is empty", str(path))
     header_row = frame.index[0]
-    header = list(frame.iloc[0])
-    while header and header[-1] == "" and (frame.iloc[1:, len(header) - 1] == "").all():
-        header.pop()
+    header = table_header(list(frame.iloc[0]), lambda column: bool((frame.iloc[1:, column] == "").all()), path,
+                     header_row, required, renames)
     frame = frame.iloc[1:, : len(header)]
-    seen: dict[str, int] = {}
-    for position, name in enumerate(header, start=1):
-        if name == "":
-            raise InputError(f"column {position} has no name", str(path), header_row)
-        if name in seen:
-            raise InputError(
-                f"duplicate column '{name}' (columns {seen[name]} and {position})", str(path), header_row
-            )
-        seen[name] = position
     frame.columns = header
-    for alternative, canonical in (renames or {}).items():
-        if canonical not in frame.columns and alternative in frame.columns:
-            frame = frame.rename(columns={alternative: canonical})
-    missing = [name for name in required if name not in frame.columns]
-    if missing:
-        raise InputError(
-            f"missing column '{missing[0]}' (columns found: {', '.join(header)})", str(path), header_row
-        )
     frame.attrs["source"] = str(path)
     return frame
 
@@ -223,26 +173,6 @@ def _text_column(values: pd.Series) -> list[str]:
     if "\t" in joined or "\n" in joined:
         text = [cell.replace("\t", " ").replace("\n", " ") for cell in text]
     return text
-
-
-def write_text(text: str, output: str | os.PathLike | None) -> None:
-    """Write to stdout, or atomically to `output`: a failed run never leaves a partial file."""
-    if output is None or str(output) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    target = Path(output)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError("the output folder does not exist", str(target))
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def write_table(frame: pd.DataFrame, output: str | os.PathLike | None = None, fmt: str = "tsv") -> None:

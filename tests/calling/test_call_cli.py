@@ -62,3 +62,33 @@ def test_call_bam_list_with_reference_for_output_vcf(tmp_path):
 def test_catalog_positions_cover_both_builds():
     catalog = load_catalog()
     assert all(locus.position("GRCh37") and locus.position("GRCh38") for locus in catalog)
+
+
+def test_bam_batch_tsv_matches_the_table_writer_and_needs_no_pandas(tmp_path):
+    from genoassoc.calling.bam import BamOptions, call_bams
+    from genoassoc.io.tables import format_table
+    from genoassoc.loci import read_panel
+
+    reference = Reference(seed=5)
+    panel = tmp_path / "panel.tsv"
+    panel.write_text("locus\tchrom\tpos\talleles\nsnpA\tsim\t1500\tA,G\nsnpB\tsim\t3500\tC,T\n")
+    paths = [simulate_bam(tmp_path / f"n{index}.bam", f"N{index}", {"sim": 5000},
+                          [Site("sim", 1500, ("A", "G")), Site("sim", 3500, ("C", "C"))], 6 + 10 * index,
+                          seed=index, reference=reference) for index in range(2)]
+    broken = tmp_path / "broken.bam"
+    broken.write_bytes(b"not a bam")
+    paths.append(broken)
+    out = tmp_path / "calls.tsv"
+    probe = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; from genoassoc.cli import main\n"
+         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+         "print(sorted(m for m in ('pandas', 'numpy') if m in sys.modules), file=sys.stderr)",
+         "call", "--panel", str(panel), "--loci", "snpA,snpB", "--build", "GRCh38", "--workers", "2", "-o", str(out),
+         *[arg for path in paths for arg in ("--bam", str(path))]],
+        capture_output=True, text=True,
+    )
+    assert probe.stderr.strip().endswith("[]"), probe.stderr
+    assert "snpA: 1 of 3 samples called" in probe.stderr
+    expected = call_bams([str(path) for path in paths], read_panel(panel), BamOptions(build="GRCh38"))
+    assert out.read_text() == format_table(expected)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from genoassoc.calling.rflp import Tolerance, call_rflp, match_lane, parse_sizes
 from genoassoc.errors import InputError
+from genoassoc.io.records import read_records
 from genoassoc.io.tables import read_table
 
 sizes = st.floats(min_value=0.01, max_value=1e6, allow_nan=False)
@@ -50,8 +51,11 @@ def test_table_reader_never_crashes(tmp_path, content):
         table = read_table(path, ["sample"])
     except InputError as err:
         assert "any.tsv" in str(err)
+        with pytest.raises(InputError):
+            read_records(path, ["sample"])
     else:
         assert "sample" in table.columns
+        assert [row for row, _ in read_records(path, ["sample"])] == list(table.index)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

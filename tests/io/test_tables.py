@@ -1,7 +1,10 @@
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from genoassoc.errors import InputError
+from genoassoc.io.records import read_records
 from genoassoc.io.tables import format_table, numeric_column, read_table, write_text
 
 
@@ -44,12 +47,27 @@ def test_reads_csv_and_xlsx(tmp_path):
         ("t.tsv", "id\tvalue\nA\t1\n", "row 1: missing column 'sample' (columns found: id, value)"),
         ("t.tsv", "sample\t\tvalue\nA\t\t1\n", "row 1: column 2 has no name"),
         ("t.tsv", "sample\tvalue\nA\t1\nB\t1\t2\t3\n", "row 3: 4 fields where the header has fewer"),
+        ("t.tsv", "sample\tvalue\nA\t1\x00\n", "row 2: NUL bytes in the text"),
     ],
 )
-def test_bad_tables_name_file_row_and_problem(tmp_path, name, text, message):
+@pytest.mark.parametrize("reader", [read_table, read_records])
+def test_bad_tables_name_file_row_and_problem(tmp_path, name, text, message, reader):
     with pytest.raises(InputError) as error:
-        read_table(write(tmp_path, name, text), ["sample"])
+        reader(write(tmp_path, name, text), ["sample"])
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize("name, text", [
+    ("t.tsv", "sample\tvalue\t\n\nA\t 1.5 \t\nB\n"),
+    ("t.csv", 'sample,value\n"A, the first","x\ty"\n'),
+    ("t.tsv", "id\tvalue\nA\t1\n"),
+])
+def test_record_reader_agrees_with_the_table_reader(tmp_path, name, text):
+    path = write(tmp_path, name, text)
+    table = read_table(path, ["sample"], renames={"id": "sample"})
+    records = read_records(path, ["sample"], renames={"id": "sample"})
+    assert records == [(row, dict(zip(table.columns, values, strict=True)))
+                       for row, values in zip(table.index, table.itertuples(index=False), strict=True)]
 
 
 def test_missing_file_and_binary_file(tmp_path):
@@ -96,3 +114,23 @@ def test_text_columns_with_missing_values_write_as_empty_cells():
                           "n": pd.array([3, None, 5, 6], dtype="Int64")})
     lines = format_table(frame).splitlines()
     assert lines[1:] == ["log-rank\t0.5\t3", "\t\t", "\t1e-20\t5", "Cox\t0.25\t6"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet='\t,"\n\r ab', max_size=40))
+def test_record_reader_accepts_only_what_the_table_reader_reads_the_same(tmp_path, text):
+    """Python's csv (strict) may refuse malformed quoting that pandas' parser repairs; otherwise the
+    two readers give the same rows or the same error."""
+    path = tmp_path / "t.tsv"
+    path.write_text("sample\tv\n" + text, encoding="utf-8", newline="")
+    try:
+        records = read_records(path, ["sample"])
+    except InputError as err:
+        if "cannot parse" not in str(err):
+            with pytest.raises(InputError) as other:
+                read_table(path, ["sample"])
+            assert str(other.value) == str(err)
+    else:
+        table = read_table(path, ["sample"])
+        assert records == [(row, dict(zip(table.columns, values, strict=True)))
+                           for row, values in zip(table.index, table.itertuples(index=False), strict=True)]

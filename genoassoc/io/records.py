@@ -1,0 +1,162 @@
+"""Table input and output without pandas: small tables (the locus catalog, panels) read with the
+checks and messages of `genoassoc.io.tables.read_table` (whose header and text checks live here),
+row dicts written as TSV, and the atomic text writer every output goes through. Commands that need
+nothing else from pandas (BAM calling) start without loading it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+from genoassoc.errors import InputError
+
+_DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon"}
+
+
+def _expected_delimiter(path: Path) -> str:
+    return "," if path.suffix.lower() == ".csv" else "\t"
+
+
+def _check_header_delimiter(header_line: str, delimiter: str, path: Path) -> None:
+    if delimiter in header_line:
+        return
+    for other in ("\t", ",", ";"):
+        if other != delimiter and other in header_line:
+            hint = "save it as .csv" if other == "," else "save it as .tsv (tab-separated)"
+            raise InputError(
+                f"the header is {_DELIMITER_NAMES[other]}-separated but a {path.suffix or 'plain'} "
+                f"file is read as {_DELIMITER_NAMES[delimiter]}-separated; {hint}",
+                str(path),
+                1,
+            )
+
+
+def delimited_text(path: Path) -> tuple[str, str]:
+    """The file's text and its delimiter, after the checks both readers share."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise InputError("not UTF-8 text (is it a binary or spreadsheet file?)", str(path), line) from None
+    if not text.replace("\x00", "").strip():
+        raise InputError("the file is empty", str(path))
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputError("NUL bytes in the text (is it a binary file?)", str(path), line)
+    delimiter = _expected_delimiter(path)
+    first_line = next(line for line in text.splitlines() if line.strip())
+    _check_header_delimiter(first_line, delimiter, path)
+    return text, delimiter
+
+
+def too_many_fields(path: Path, row: int, fields: int) -> InputError:
+    return InputError(f"{fields} fields where the header has fewer", str(path), row)
+
+
+def read_records(
+    path: str | os.PathLike,
+    required: Iterable[str] = (),
+    *,
+    renames: Mapping[str, str] | None = None,
+) -> list[tuple[int, dict[str, str]]]:
+    """A small table (catalog, panel) as (row number, {column: stripped text}) pairs, with the
+    checks and messages of `read_table` but without loading pandas (an .xlsx goes through
+    `read_table`). For reference-sized files; `read_table` is the fast reader for big ones."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", str(path))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from genoassoc.io.tables import read_table
+
+        table = read_table(path, required, renames=renames)
+        return [(int(row), dict(zip(table.columns, values, strict=True)))
+                for row, values in zip(table.index, table.itertuples(index=False), strict=True)]
+    text, delimiter = delimited_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        lines = list(reader)
+    except csv.Error as err:
+        raise InputError(f"cannot parse the table ({err})", str(path), reader.line_num) from None
+    width = len(lines[0])
+    rows = []
+    for number, cells in enumerate(lines, start=1):
+        if len(cells) > width:
+            raise too_many_fields(path, number, len(cells))
+        cells = [cell.strip() for cell in cells] + [""] * (width - len(cells))
+        if any(cells):
+            rows.append((number, cells))
+    if not rows:
+        raise InputError("the file is empty", str(path))
+    header_row, names = rows[0]
+    header = table_header(names, lambda column: not any(cells[column] for _, cells in rows[1:]), path, header_row,
+                     required, renames)
+    return [(number, dict(zip(header, cells, strict=False))) for number, cells in rows[1:]]
+
+
+def table_header(names: list[str], column_is_empty: Callable[[int], bool], path: Path, header_row: int,
+                 required: Iterable[str], renames: Mapping[str, str] | None) -> list[str]:
+    """Column names after the header checks: trailing unnamed empty columns dropped, no unnamed or
+    duplicate names, `renames` applied, `required` present."""
+    header = list(names)
+    while header and header[-1] == "" and column_is_empty(len(header) - 1):
+        header.pop()
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if name == "":
+            raise InputError(f"column {position} has no name", str(path), header_row)
+        if name in seen:
+            raise InputError(
+                f"duplicate column '{name}' (columns {seen[name]} and {position})", str(path), header_row
+            )
+        seen[name] = position
+    for alternative, canonical in (renames or {}).items():
+        if canonical not in header and alternative in header:
+            header[header.index(alternative)] = canonical
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise InputError(
+            f"missing column '{missing[0]}' (columns found: {', '.join(names[:len(header)])})", str(path), header_row
+        )
+    return header
+
+
+def format_records(columns: list[str], rows: list[dict]) -> str:
+    """TSV text of row dicts, cell for cell as `genoassoc.io.tables.format_table` writes a
+    DataFrame: missing values empty, floats at full precision, tabs and newlines made spaces."""
+    lines = ["\t".join(columns)]
+    lines += ["\t".join(_cell_text(row.get(column)) for column in columns) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = repr(value) if isinstance(value, float) else str(value)
+    return text.replace("\t", " ").replace("\n", " ") if "\t" in text or "\n" in text else text
+
+
+def write_text(text: str, output: str | os.PathLike | None) -> None:
+    """Write to stdout, or atomically to `output`: a failed run never leaves a partial file."""
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError("the output folder does not exist", str(target))
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
