@@ -105,9 +105,43 @@ def _no_call(sample, locus, reason, base):
 def genotype_bam(path: str | os.PathLike, loci: list[Locus], options: BamOptions = BamOptions()) -> list[dict]:
     """Rows of the calls table for one BAM/CRAM file's sample at every locus (an unreadable file
     gives no-calls). Loci close together are piled up in one pass."""
+    return genotype_bams([path], loci, options)[0]
+
+
+@dataclass
+class _Alignment:
+    """A readable file's sample, build, contigs and the rows decided before any pileup."""
+
+    path: Path
+    sample: str
+    build: str
+    contigs: tuple
+    rows: dict[str, dict]
+    targets: dict[tuple[str, int], list[Locus]]
+
+
+def genotype_bams(paths: list[str | os.PathLike], loci: list[Locus], options: BamOptions = BamOptions()
+                  ) -> list[list[dict]]:
+    """`genotype_bam` for several files: files with the same contigs and targets are piled up
+    together, one samtools pass per group and region, as ``bcftools mpileup`` reads a batch."""
+    results: list[list[dict] | None] = [None] * len(paths)
+    groups: dict[tuple, list[tuple[int, _Alignment]]] = {}
+    for position, path in enumerate(paths):
+        opened = _open_alignment(Path(path), loci, options)
+        if isinstance(opened, list):
+            results[position] = opened
+        else:
+            groups.setdefault((opened.contigs, tuple(sorted(opened.targets))), []).append((position, opened))
+    for members in groups.values():
+        for position, rows in _pile_up_group(members, loci, options):
+            results[position] = rows
+    return results
+
+
+def _open_alignment(path: Path, loci: list[Locus], options: BamOptions) -> _Alignment | list[dict]:
+    """The file's header facts and targets, or its no-call rows when it cannot be read."""
     import pysam
 
-    path = Path(path)
     try:
         with pysam.AlignmentFile(str(path), reference_filename=options.reference) as alignments:
             sample = _sample_name(alignments.header.to_dict(), path)
@@ -115,45 +149,71 @@ def genotype_bam(path: str | os.PathLike, loci: list[Locus], options: BamOptions
             build = resolve_build(options.build, lengths, [], str(path))
             if not alignments.has_index():
                 raise InputError("no index next to the file (samtools index makes one)", str(path))
-            rows: dict[str, dict] = {}
-            targets: dict[tuple[str, int], list[Locus]] = {}
-            for locus in loci:
-                position = locus.position(build)
-                base = {"source": "bam", "file": path.name, "build": build, "chrom": "", "pos": position}
-                if position is None:
-                    rows[locus.id] = _no_call(sample, locus, f"no {build} position for this locus", base)
-                    continue
-                chrom = contig_name(locus.chrom, alignments.references)
-                if chrom not in lengths:
-                    rows[locus.id] = _no_call(sample, locus, f"contig {locus.chrom} not in the alignment header",
-                                              {**base, "chrom": chrom})
-                    continue
-                targets.setdefault((chrom, position), []).append(locus)
-            for chrom, first, last in merged_ranges(targets):
-                observed = _pileup_bases(path, chrom, first, last,
-                                         {p for c, p in targets if c == chrom and first <= p <= last}, options)
-                for (target_chrom, position), at_position in targets.items():
-                    if target_chrom != chrom or not first <= position <= last:
-                        continue
-                    bases, qualities = observed.get(position, ("", []))
-                    for locus in at_position:
-                        base = {"source": "bam", "file": path.name, "build": build, "chrom": chrom, "pos": position}
-                        rows[locus.id] = _call(bases, qualities, locus, sample, options, base)
-            return [rows[locus.id] for locus in loci]
     except InputError as err:
-        return [_no_call(path.name, locus, err.problem, {"source": "bam", "file": path.name}) for locus in loci]
+        return _unreadable(path, loci, err.problem)
     except (OSError, ValueError) as err:
-        reason = f"unreadable file: {str(err).splitlines()[0] if str(err) else err.__class__.__name__}"
-        return [_no_call(path.name, locus, reason, {"source": "bam", "file": path.name}) for locus in loci]
+        return _unreadable(path, loci, f"unreadable file: {_first_line(err)}")
+    rows: dict[str, dict] = {}
+    targets: dict[tuple[str, int], list[Locus]] = {}
+    for locus in loci:
+        position = locus.position(build)
+        base = {"source": "bam", "file": path.name, "build": build, "chrom": "", "pos": position}
+        if position is None:
+            rows[locus.id] = _no_call(sample, locus, f"no {build} position for this locus", base)
+            continue
+        chrom = contig_name(locus.chrom, lengths)
+        if chrom not in lengths:
+            rows[locus.id] = _no_call(sample, locus, f"contig {locus.chrom} not in the alignment header",
+                                      {**base, "chrom": chrom})
+            continue
+        targets.setdefault((chrom, position), []).append(locus)
+    return _Alignment(path, sample, build, tuple(lengths.items()), rows, targets)
 
 
-def _pileup_bases(path, chrom, first, last, positions, options) -> dict[int, tuple[str, list[int]]]:
-    """Usable bases and qualities at `positions` (1-based) within [first, last].
+def _pile_up_group(members: list[tuple[int, _Alignment]], loci, options) -> list[tuple[int, list[dict]]]:
+    """Rows of files sharing contigs and targets; when samtools fails on the group, each file is
+    retried alone so that only the faulty one becomes no-calls."""
+    targets = members[0][1].targets
+    observed: list[dict[int, tuple[str, list[int]]]] = [{} for _ in members]
+    try:
+        for chrom, first, last in merged_ranges(targets):
+            positions = {p for c, p in targets if c == chrom and first <= p <= last}
+            for index, bases in enumerate(_pileup_bases([a.path for _, a in members], chrom, first, last,
+                                                        positions, options)):
+                observed[index].update(bases)
+    except ValueError as err:
+        if len(members) > 1:
+            return [result for member in members for result in _pile_up_group([member], loci, options)]
+        return [(members[0][0], _unreadable(members[0][1].path, loci, f"unreadable file: {_first_line(err)}"))]
+    results = []
+    for (position, alignment), bases_at in zip(members, observed, strict=True):
+        rows = dict(alignment.rows)
+        for (chrom, target), at_target in targets.items():
+            bases, qualities = bases_at.get(target, ("", []))
+            for locus in at_target:
+                base = {"source": "bam", "file": alignment.path.name, "build": alignment.build, "chrom": chrom,
+                        "pos": target}
+                rows[locus.id] = _call(bases, qualities, locus, alignment.sample, options, base)
+        results.append((position, [rows[locus.id] for locus in loci]))
+    return results
+
+
+def _unreadable(path: Path, loci: list[Locus], reason: str) -> list[dict]:
+    return [_no_call(path.name, locus, reason, {"source": "bam", "file": path.name}) for locus in loci]
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).splitlines()[0] if str(err) else err.__class__.__name__
+
+
+def _pileup_bases(paths, chrom, first, last, positions, options) -> list[dict[int, tuple[str, list[int]]]]:
+    """Per file, usable bases and qualities at `positions` (1-based) within [first, last].
 
     samtools mpileup (bundled with pysam) does the pileup: with a positions list it drops reads that
     overlap no target before piling up, as ``bcftools mpileup -T`` does, so only a few hundred reads
     per file reach the pileup engine. Its own flag, quality and overlapping-mate rules are the ones
-    described above; anomalous pairs are kept (-A), as amplicon data often lacks proper-pair flags.
+    described above; anomalous pairs are kept (-A), as amplicon data often lacks proper-pair flags,
+    and read groups are ignored (-R): one file is one sample.
     """
     import pysam
 
@@ -161,7 +221,7 @@ def _pileup_bases(path, chrom, first, last, positions, options) -> dict[int, tup
         targets.write("".join(f"{chrom}\t{position - 1}\t{position}\n" for position in sorted(positions)))
         targets.flush()
         region = f"{{{chrom}}}:{first}-{last}" if ":" in chrom else f"{chrom}:{first}-{last}"
-        arguments = ["-A", "-B", "-Q", str(options.min_base_quality), "-q", str(options.min_mapping_quality),
+        arguments = ["-A", "-B", "-R", "-Q", str(options.min_base_quality), "-q", str(options.min_mapping_quality),
                      "--ff", str(_FLAG_FILTER), "--no-output-ends",
                      "--no-output-ins", "--no-output-ins", "--no-output-del", "--no-output-del",
                      "-l", targets.name, "-r", region]
@@ -169,30 +229,35 @@ def _pileup_bases(path, chrom, first, last, positions, options) -> dict[int, tup
             arguments += ["--reference", options.reference]
         with _SAMTOOLS:
             try:
-                text = pysam.samtools.mpileup(*arguments, str(path))
+                text = pysam.samtools.mpileup(*arguments, *map(str, paths))
             except pysam.SamtoolsError as err:
                 raise ValueError(_samtools_problem(err)) from None
-    observed = {}
+    observed: list[dict[int, tuple[str, list[int]]]] = [{} for _ in paths]
     for line in text.splitlines():
         fields = line.split("\t")
-        if len(fields) < 6 or fields[3] == "0":
-            continue
-        # '.' and ',' appear only when a reference is attached: they are the reference base
-        symbols = fields[4].upper().replace(".", fields[2]).replace(",", fields[2])
-        if len(symbols) != len(fields[5]):
-            raise ValueError(f"samtools mpileup gave {len(symbols)} bases but {len(fields[5])} qualities "
-                             f"at {fields[0]}:{fields[1]}")
-        kept = [(symbol, code - 33) for symbol, code in zip(symbols, fields[5].encode(), strict=True)
-                if symbol not in _NOT_BASES and code - 33 >= options.min_base_quality]
-        observed[int(fields[1])] = ("".join(symbol for symbol, _ in kept), [quality for _, quality in kept])
+        if len(fields) != 3 + 3 * len(paths):
+            raise ValueError(f"samtools mpileup gave {len(fields)} fields for {len(paths)} files")
+        for index, observed_here in enumerate(observed):
+            depth, symbols, codes = fields[3 + 3 * index: 6 + 3 * index]
+            if depth == "0":
+                continue
+            # '.' and ',' appear only when a reference is attached: they are the reference base
+            symbols = symbols.upper().replace(".", fields[2]).replace(",", fields[2])
+            if len(symbols) != len(codes):
+                raise ValueError(f"samtools mpileup gave {len(symbols)} bases but {len(codes)} qualities "
+                                 f"at {fields[0]}:{fields[1]}")
+            kept = [(symbol, code - 33) for symbol, code in zip(symbols, codes.encode(), strict=True)
+                    if symbol not in _NOT_BASES and code - 33 >= options.min_base_quality]
+            observed_here[int(fields[1])] = ("".join(symbol for symbol, _ in kept), [quality for _, quality in kept])
     return observed
 
 
 def _samtools_problem(err) -> str:
-    """What samtools wrote to stderr, first line, without its ``[mpileup]`` prefix."""
+    """The last line samtools wrote to stderr (its error; earlier lines are progress notes),
+    without the ``[mpileup]`` or ``samtools mpileup:`` prefix."""
     text = str(getattr(err, "value", err))
-    lines = [line.strip() for line in (text.partition("stderr=")[2] or text).splitlines() if line.strip()]
-    return re.sub(r"^\[\w+\]\s*", "", lines[0]) if lines else "samtools mpileup failed"
+    lines = [line.strip() for line in (text.rpartition("stderr=")[2] or text).splitlines() if line.strip()]
+    return re.sub(r"^(\[\w+\]|samtools \w+:)\s*", "", lines[-1]) if lines else "samtools mpileup failed"
 
 
 def _call(bases: str, qualities: list[int], locus, sample, options, base) -> dict:
@@ -248,11 +313,13 @@ def call_bam_rows(
     ``distributed.Client``) sends the same work to a Dask cluster.
     """
     results: list[list[dict] | None] = [None] * len(paths)
+    chunks = _chunks(len(paths), max(workers or 1, 1) if scheduler is None and client is None else 8)
     done = 0
 
-    def finished() -> None:
+    def finished(start: int, end: int, chunk_rows: list[list[dict]]) -> None:
         nonlocal done
-        done += 1
+        results[start:end] = chunk_rows
+        done += end - start
         if progress:
             progress(done, len(paths))
 
@@ -263,24 +330,23 @@ def call_bam_rows(
         own = client is None
         client = client or Client(scheduler)
         try:
-            futures = client.map(genotype_bam, paths, loci=loci, options=options, pure=False)
-            index = {future.key: position for position, future in enumerate(futures)}
+            futures = client.map(genotype_bams, [paths[start:end] for start, end in chunks], loci=loci,
+                                 options=options, pure=False)
+            index = {future.key: chunk for chunk, future in zip(chunks, futures, strict=True)}
             for future in dask_completed(futures):
-                results[index[future.key]] = future.result()
-                finished()
+                finished(*index[future.key], future.result())
         finally:
             if own:
                 client.close()
-    elif workers and workers > 1 and len(paths) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(genotype_bam, path, loci, options): position for position, path in enumerate(paths)}
+    elif workers and workers > 1 and len(chunks) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+            futures = {pool.submit(genotype_bams, paths[start:end], loci, options): (start, end)
+                       for start, end in chunks}
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                finished()
+                finished(*futures[future], future.result())
     else:
-        for position, path in enumerate(paths):
-            results[position] = genotype_bam(path, loci, options)
-            finished()
+        for start, end in chunks:
+            finished(start, end, genotype_bams(paths[start:end], loci, options))
     rows = [row for file_rows in results for row in file_rows]
     seen = set()
     for row in rows:
@@ -311,3 +377,10 @@ def calls_frame(rows: list[dict]) -> pd.DataFrame:
     # whole numbers stay whole when an unreadable file leaves some rows without them
     calls[_COUNT_COLUMNS] = calls[_COUNT_COLUMNS].astype("Int64")
     return calls
+
+
+def _chunks(count: int, workers: int, largest: int = 32) -> list[tuple[int, int]]:
+    """(start, end) slices of the batch: about four per worker for balance, each piled up in one
+    samtools pass; at most `largest` files open at once."""
+    size = max(1, min(largest, -(-count // (4 * workers))))
+    return [(start, min(start + size, count)) for start in range(0, count, size)]

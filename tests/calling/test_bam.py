@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 from bam_simulation import Reference, Site, simulate_bam
 
-from genoassoc.calling.bam import BamOptions, call_bams, genotype_bam, genotype_likelihoods, read_bam_list
+from genoassoc.calling.bam import (
+    BamOptions,
+    call_bams,
+    genotype_bam,
+    genotype_bams,
+    genotype_likelihoods,
+    read_bam_list,
+)
 from genoassoc.io.tables import format_table
 from genoassoc.loci import Locus, load_catalog
 
@@ -108,11 +115,25 @@ def test_unreadable_file_becomes_no_calls_and_the_batch_goes_on(tmp_path, il6_lo
     broken.write_bytes(b"not a bam at all")
     unindexed = tmp_path / "unindexed.bam"
     unindexed.write_bytes(good.read_bytes())
-    calls = call_bams([str(good), str(broken), str(unindexed)], il6_loci[:1], workers=2)
-    assert calls["sample"].tolist() == ["G1", "broken.bam", "unindexed.bam"]
-    assert calls.iloc[0]["genotype"] == "G/C"
-    assert calls.iloc[1]["status"] == "no_call" and calls.iloc[1]["reason"].startswith("unreadable file")
-    assert calls.iloc[2]["status"] == "no_call" and calls.iloc[2]["reason"].startswith("no index")
+    # header, index and end marker intact, reads damaged: the batch's shared pileup fails and each
+    # file is read alone
+    damaged = tmp_path / "damaged.bam"
+    data = bytearray(good.read_bytes())
+    header_block = int.from_bytes(data[16:18], "little") + 1
+    data[header_block + 40: header_block + 240] = bytes(200)
+    damaged.write_bytes(bytes(data))
+    (tmp_path / "damaged.bam.bai").write_bytes((tmp_path / "g.bam.bai").read_bytes())
+    later = simulate_bam(tmp_path / "l.bam", "L1", GRCH38_CHR7,
+                         [Site("chr7", il6_loci[0].position("GRCh38"), ("C", "C"))], depth=25, seed=10)
+    paths = [str(good), str(damaged), str(later), str(broken), str(unindexed)]
+    for workers in (1, 2):
+        calls = call_bams(paths, il6_loci[:1], workers=workers)
+        assert calls["sample"].tolist() == ["G1", "damaged.bam", "L1", "broken.bam", "unindexed.bam"]
+        assert calls["genotype"].tolist()[0::2][:2] == ["G/C", "C/C"]
+        reasons = calls["reason"].tolist()
+        assert reasons[1].startswith("unreadable file") and reasons[3].startswith("unreadable file")
+        assert reasons[4].startswith("no index")
+        assert (calls["status"] == "no_call").tolist() == [False, True, False, True, True]
     # counts stay whole numbers beside the rows that have none
     good_row = format_table(calls).splitlines()[1].split("\t")
     assert good_row[calls.columns.get_loc("depth")] == str(calls.iloc[0]["depth"]) == "25"
@@ -127,6 +148,8 @@ def test_dask_cluster_gives_the_same_calls(tmp_path, il6_loci):
                  for locus in il6_loci[:2]]
         paths.append(str(simulate_bam(tmp_path / f"s{index}.bam", f"S{index}", GRCH38_CHR7, sites, 20, seed=index)))
     local = call_bams(paths, il6_loci[:2])
+    # files piled up together give what each gives alone
+    assert genotype_bams(paths, il6_loci[:2]) == [genotype_bam(path, il6_loci[:2]) for path in paths]
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         distributed = call_bams(paths, il6_loci[:2], client=client)
