@@ -113,7 +113,11 @@ def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min
             from genoassoc.io.records import format_records, write_text
 
             write_text(format_records(COLUMNS, rows), output)
-            _summarise_calls([row["locus"] for row in rows], [row["status"] for row in rows])
+            counts: dict[str, tuple[int, int]] = {}
+            for row in rows:
+                done, total = counts.get(row["locus"], (0, 0))
+                counts[row["locus"]] = (done + (row["status"] == "called"), total + 1)
+            _summarise_calls(counts)
             return
         calls = calls_frame(rows)
     vcf_text = None
@@ -128,16 +132,13 @@ def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min
     write_calls(calls, output, fmt)
     if vcf_text is not None:
         write_vcf_text(vcf_text, output_vcf)
-    _summarise_calls(calls["locus"].tolist(), calls["status"].tolist())
+    called = calls["status"].eq("called").groupby(calls["locus"], sort=False).agg(["sum", "size"])
+    _summarise_calls({locus: (int(done), int(total)) for locus, done, total in called.itertuples()})
 
 
-def _summarise_calls(loci: list[str], statuses: list[str]) -> None:
-    totals: dict[str, list[int]] = {}
-    for locus, status in zip(loci, statuses, strict=True):
-        counts = totals.setdefault(locus, [0, 0])
-        counts[0] += status == "called"
-        counts[1] += 1
-    for locus, (done, total) in totals.items():
+def _summarise_calls(counts: dict[str, tuple[int, int]]) -> None:
+    """Called and total samples per locus, on stderr."""
+    for locus, (done, total) in counts.items():
         click.echo(f"{locus}: {done} of {total} samples called", err=True)
 
 

@@ -1,8 +1,10 @@
 """Genotype calls at catalog or panel loci from aligned reads (BAM/CRAM, pysam).
 
-Per position: reads that are unmapped, secondary, supplementary, QC-failed or duplicates are skipped,
-bases below the base-quality floor and reads below the mapping-quality floor are left out, and
-overlapping mates count once (htslib's overlap detection, as ``bcftools mpileup``). Genotype
+The pileup is samtools mpileup, bundled with pysam. Per position: reads that are unmapped,
+secondary, supplementary, QC-failed or duplicates are skipped, bases below the base-quality floor
+and reads below the mapping-quality floor are left out, and overlapping mates count once (htslib's
+overlap detection, as ``bcftools mpileup``). Reads that overlap no target never reach the pileup,
+and files with the same contigs and targets are piled up together, as bcftools reads a batch. Genotype
 likelihoods come from base qualities: a base matches an allele with probability 1 − ε and each other
 base with ε/3; a heterozygote draws either allele with probability ½ (the model of bcftools and
 GATK). PL is phred-scaled and normalised to the best genotype; GQ is the second-lowest PL, capped at
