@@ -95,8 +95,8 @@ def read_records(
     if not rows:
         raise InputError("the file is empty", str(path))
     header_row, names = rows[0]
-    header = table_header(names, lambda column: not any(cells[column] for _, cells in rows[1:]), path, header_row,
-                     required, renames)
+    header = table_header(names, lambda column: not any(cells[column] for _, cells in rows[1:]), path,
+                          header_row, required, renames)
     return [(number, dict(zip(header, cells, strict=False))) for number, cells in rows[1:]]
 
 
