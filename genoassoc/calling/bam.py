@@ -118,6 +118,7 @@ class _Alignment:
     sample: str
     build: str
     contigs: tuple
+    cram: bool
     rows: dict[str, dict]
     targets: dict[tuple[str, int], list[Locus]]
 
@@ -148,6 +149,7 @@ def _open_alignment(path: Path, loci: list[Locus], options: BamOptions) -> _Alig
         with pysam.AlignmentFile(str(path), reference_filename=options.reference) as alignments:
             sample = _sample_name(alignments.header.to_dict(), path)
             lengths = dict(zip(alignments.references, alignments.lengths, strict=True))
+            cram = alignments.is_cram
             build = resolve_build(options.build, lengths, [], str(path))
             if not alignments.has_index():
                 raise InputError("no index next to the file (samtools index makes one)", str(path))
@@ -169,7 +171,7 @@ def _open_alignment(path: Path, loci: list[Locus], options: BamOptions) -> _Alig
                                       {**base, "chrom": chrom})
             continue
         targets.setdefault((chrom, position), []).append(locus)
-    return _Alignment(path, sample, build, tuple(lengths.items()), rows, targets)
+    return _Alignment(path, sample, build, tuple(lengths.items()), cram, rows, targets)
 
 
 def _pile_up_group(members: list[tuple[int, _Alignment]], loci, options) -> list[tuple[int, list[dict]]]:
@@ -186,7 +188,11 @@ def _pile_up_group(members: list[tuple[int, _Alignment]], loci, options) -> list
     except ValueError as err:
         if len(members) > 1:
             return [result for member in members for result in _pile_up_group([member], loci, options)]
-        return [(members[0][0], _unreadable(members[0][1].path, loci, f"unreadable file: {_first_line(err)}"))]
+        position, alignment = members[0]
+        reason = f"unreadable file: {_first_line(err)}"
+        if alignment.cram and not options.reference:
+            reason += " (a CRAM is decoded with its reference: give --reference FASTA)"
+        return [(position, _unreadable(alignment.path, loci, reason))]
     results = []
     for (position, alignment), bases_at in zip(members, observed, strict=True):
         rows = dict(alignment.rows)

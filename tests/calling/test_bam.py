@@ -156,7 +156,7 @@ def test_dask_cluster_gives_the_same_calls(tmp_path, il6_loci):
     pd.testing.assert_frame_equal(local, distributed)
 
 
-def test_cram_with_its_reference_gives_the_bam_calls(tmp_path):
+def test_cram_with_its_reference_gives_the_bam_calls(tmp_path, monkeypatch):
     import pysam
 
     contig, length = "sim", 5_000
@@ -177,6 +177,12 @@ def test_cram_with_its_reference_gives_the_bam_calls(tmp_path):
     from_cram = pd.DataFrame(genotype_bam(cram, loci, options)).drop(columns="file")
     pd.testing.assert_frame_equal(from_bam, from_cram)
     assert from_cram["genotype"].tolist() == ["A/G", "T/T"]
+    # the reference gone from where the CRAM header says it was, none given, no reference server
+    fasta.rename(tmp_path / "moved.fa")
+    monkeypatch.setenv("REF_PATH", str(tmp_path / "no-references"))
+    without = genotype_bam(cram, loci, BamOptions(build="GRCh38"))
+    assert {row["status"] for row in without} == {"no_call"}
+    assert "give --reference FASTA" in without[0]["reason"]
 
 
 def test_bam_list(tmp_path):
