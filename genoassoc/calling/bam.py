@@ -178,13 +178,13 @@ def _pile_up_group(members: list[tuple[int, _Alignment]], loci, options) -> list
     """Rows of files sharing contigs and targets; when samtools fails on the group, each file is
     retried alone so that only the faulty one becomes no-calls."""
     targets = members[0][1].targets
-    observed: list[dict[int, tuple[str, list[int]]]] = [{} for _ in members]
+    observed: list[dict[tuple[str, int], tuple[str, list[int]]]] = [{} for _ in members]
     try:
         for chrom, first, last in merged_ranges(targets):
             positions = {p for c, p in targets if c == chrom and first <= p <= last}
             for index, bases in enumerate(_pileup_bases([a.path for _, a in members], chrom, first, last,
                                                         positions, options)):
-                observed[index].update(bases)
+                observed[index].update({(chrom, position): found for position, found in bases.items()})
     except ValueError as err:
         if len(members) > 1:
             return [result for member in members for result in _pile_up_group([member], loci, options)]
@@ -197,7 +197,7 @@ def _pile_up_group(members: list[tuple[int, _Alignment]], loci, options) -> list
     for (position, alignment), bases_at in zip(members, observed, strict=True):
         rows = dict(alignment.rows)
         for (chrom, target), at_target in targets.items():
-            bases, qualities = bases_at.get(target, ("", []))
+            bases, qualities = bases_at.get((chrom, target), ("", []))
             for locus in at_target:
                 base = {"source": "bam", "file": alignment.path.name, "build": alignment.build, "chrom": chrom,
                         "pos": target}

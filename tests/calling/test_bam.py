@@ -185,6 +185,16 @@ def test_cram_with_its_reference_gives_the_bam_calls(tmp_path, monkeypatch):
     assert "give --reference FASTA" in without[0]["reason"]
 
 
+def test_same_position_on_two_contigs(tmp_path):
+    contigs = {"sim1": 5_000, "sim2": 5_000}
+    loci = [Locus("one", ("A", "G"), "sim1", {"any": 1_500}), Locus("two", ("A", "G"), "sim2", {"any": 1_500})]
+    sites = [Site("sim1", 1_500, ("A", "A")), Site("sim2", 1_500, ("G", "G"))]
+    paths = [simulate_bam(tmp_path / f"t{index}.bam", f"T{index}", contigs, sites, depth=20, seed=index)
+             for index in range(2)]
+    for rows in genotype_bams(paths, loci, BamOptions(build="GRCh38")):
+        assert [(row["chrom"], row["genotype"]) for row in rows] == [("sim1", "A/A"), ("sim2", "G/G")]
+
+
 def test_bam_list(tmp_path):
     (tmp_path / "list.txt").write_text("# batch 1\na.bam\n/abs/b.bam\n\n")
     assert read_bam_list(tmp_path / "list.txt") == [str(tmp_path / "a.bam"), "/abs/b.bam"]
