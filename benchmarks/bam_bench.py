@@ -1,10 +1,12 @@
 """Batch BAM genotyping: genoassoc vs bcftools mpileup | bcftools call on the same simulated batch.
 
-    python benchmarks/bam_bench.py [--samples 200] [--depth 30] [--workers N] [--repeats 3] [--workdir DIR]
+    python benchmarks/bam_bench.py [--samples 200] [--depth 30] [--length 20000] [--cluster]
+                                   [--workers N] [--repeats 3] [--workdir DIR]
 
-Simulates a 20 kb contig with 20 SNPs, gives each sample random genotypes, draws reads from its two
-haplotypes with dwgsim, aligns them with bwa mem and sorts with samtools (../shared/tools/
-install-peers.sh installs all three). Then times, as whole processes, `genoassoc call --bam-list`
+Simulates a contig (20 kb) with 20 SNPs (spread over it, or with --cluster 100 bp apart in its
+middle, as a gene's SNPs sit in a larger genome), gives each sample random genotypes, draws reads
+from its two haplotypes with dwgsim, aligns them with bwa mem and sorts with samtools
+(../shared/tools/install-peers.sh installs all three). Then times, as whole processes, `genoassoc call --bam-list`
 and `bcftools mpileup -b | bcftools call -m` at the SNP positions, in both of bcftools' site modes
 (-T streams the files, -R jumps through the index), and prints wall and CPU time ratios
 (genoassoc / bcftools) and each caller's concordance with the simulated truth. CPU seconds show
@@ -24,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-CONTIG, LENGTH, READ = "sim", 20_000, 100
+CONTIG, READ = "sim", 100
 
 
 def run(command: str) -> None:
@@ -32,19 +34,21 @@ def run(command: str) -> None:
                    executable="/bin/bash")
 
 
-def simulate(work: Path, samples: int, depth: int, seed: int):
+def simulate(work: Path, samples: int, depth: int, seed: int, length: int, cluster: bool):
     rng = random.Random(seed)
-    reference = [rng.choice("ACGT") for _ in range(LENGTH)]
+    reference = [rng.choice("ACGT") for _ in range(length)]
     (work / "ref.fa").write_text(f">{CONTIG}\n" + "".join(reference) + "\n")
     run(f"bwa index {work / 'ref.fa'} && samtools faidx {work / 'ref.fa'}")
     snps = []
-    for position in range(1_000, LENGTH - 1_000, 900)[:20]:
+    # spread: every 900 bp over the contig; cluster: 100 bp apart, as a gene's SNPs in a larger genome
+    layout = range(length // 2 - 1_000, length // 2 + 1_000, 100) if cluster else range(1_000, length - 1_000, 900)
+    for position in layout[:20]:
         ref = reference[position - 1]
         snps.append((position, ref, rng.choice([b for b in "ACGT" if b != ref])))
     (work / "panel.tsv").write_text("locus\tchrom\tpos\talleles\n" + "".join(
         f"snp{p}\t{CONTIG}\t{p}\t{r},{a}\n" for p, r, a in snps))
     (work / "targets.tsv").write_text("".join(f"{CONTIG}\t{p}\n" for p, _, _ in snps))
-    pairs = depth * LENGTH // (2 * READ) // 2
+    pairs = depth * length // (2 * READ) // 2
     truth, bams = {}, []
     for index in range(samples):
         name = f"S{index:03d}"
@@ -89,14 +93,14 @@ def timed(command, shell: bool = False) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def prepare(work: Path, samples: int, depth: int) -> dict:
+def prepare(work: Path, samples: int, depth: int, length: int, cluster: bool) -> dict:
     """The simulated batch in `work`, made once and reused by later runs with the same folder."""
     truth_file = work / "truth.json"
     if truth_file.exists():
         print(f"reusing the batch in {work}", file=sys.stderr)
         return {tuple(key.split("|")): value for key, value in json.loads(truth_file.read_text()).items()}
     print(f"simulating {samples} BAMs at {depth}x in {work} ...", file=sys.stderr)
-    truth = simulate(work, samples, depth, seed=20261122)
+    truth = simulate(work, samples, depth, seed=20261122, length=length, cluster=cluster)
     truth_file.write_text(json.dumps({"|".join(key): value for key, value in truth.items()}))
     (work / "regions.tsv").write_text("".join(f"{line.split()[0]}\t{line.split()[1]}\t{line.split()[1]}\n"
                                               for line in (work / "targets.tsv").read_text().splitlines()))
@@ -107,6 +111,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--depth", type=int, default=30)
+    parser.add_argument("--length", type=int, default=20_000, help="contig length (bp)")
+    parser.add_argument("--cluster", action="store_true",
+                        help="the 20 SNPs 100 bp apart mid-contig instead of spread over it")
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--repeats", type=int, default=3, help="runs per caller, interleaved; the fastest counts")
     parser.add_argument("--workdir", help="keep the simulated batch here and reuse it on later runs")
@@ -114,7 +121,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(options.workdir or scratch)
         work.mkdir(parents=True, exist_ok=True)
-        truth = prepare(work, options.samples, options.depth)
+        truth = prepare(work, options.samples, options.depth, options.length, options.cluster)
         loci = ",".join(sorted({locus for _, locus in truth}))
         ours_command = [sys.executable, "-m", "genoassoc.cli", "call", "--bam-list", str(work / "bams.txt"),
                         "--panel", str(work / "panel.tsv"), "--loci", loci, "--build", "GRCh38",
@@ -147,7 +154,9 @@ def main() -> None:
               f"{best['genoassoc'][1] / best[mode][1]:.2f} (CPU)")
     import pysam.config
 
-    print(f"({options.samples} BAMs, 20 SNPs, {options.depth}x, {options.workers} workers on {os.cpu_count()} CPUs, "
+    layout = "100 bp apart" if options.cluster else "spread"
+    print(f"({options.samples} BAMs, 20 SNPs {layout} on a {options.length // 1000} kb contig, {options.depth}x, "
+          f"{options.workers} workers on {os.cpu_count()} CPUs, "
           f"best of {options.repeats}; pysam {pysam.__version__} "
           f"{'with' if pysam.config.HAVE_LIBDEFLATE else 'without'} libdeflate)")
 
