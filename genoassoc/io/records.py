@@ -139,7 +139,12 @@ def _cell_text(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     text = repr(value) if isinstance(value, float) else str(value)
-    return text.replace("\t", " ").replace("\n", " ") if "\t" in text or "\n" in text else text
+    return one_line(text) if "\t" in text or "\n" in text else text
+
+
+def one_line(cell: str) -> str:
+    """A TSV cell's text: tabs and newlines become spaces."""
+    return cell.replace("\t", " ").replace("\n", " ")
 
 
 def write_text(text: str, output: str | os.PathLike | None) -> None:

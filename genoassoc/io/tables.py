@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from genoassoc.errors import InputError
-from genoassoc.io.records import delimited_text, table_header, too_many_fields, write_text
+from genoassoc.io.records import delimited_text, one_line, table_header, too_many_fields, write_text
 
 
 def _read_delimited(path: Path) -> pd.DataFrame:
@@ -171,7 +171,7 @@ def _text_column(values: pd.Series) -> list[str]:
         text = [cell if isinstance(cell, str) else str(cell) for cell in text]
     joined = "\x00".join(text)
     if "\t" in joined or "\n" in joined:
-        text = [cell.replace("\t", " ").replace("\n", " ") for cell in text]
+        text = [one_line(cell) for cell in text]
     return text
 
 
