@@ -49,12 +49,12 @@ def call_vcf(
     """Calls for every sample (or `samples`) at every locus of `loci` from one VCF/BCF."""
     import pysam
 
-    # numpy, pandas and the table code load while htslib inflates the records
-    loading = threading.Thread(target=__import__, args=("genoassoc.calling.vcf_table",), daemon=True)
-    loading.start()
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", str(path))
+    # numpy, pandas and the table code load while htslib inflates the records
+    loading = threading.Thread(target=__import__, args=("genoassoc.calling.vcf_table",), daemon=True)
+    loading.start()
     indexed_text = path.name.endswith(".gz") and any(
         Path(str(path) + suffix).is_file() for suffix in (".tbi", ".csi"))
     found: dict[str, list[str]] = {}
