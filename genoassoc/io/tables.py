@@ -80,7 +80,7 @@ def read_table(
         raise InputError("the file is empty", str(path))
     header_row = frame.index[0]
     header = table_header(list(frame.iloc[0]), lambda column: bool((frame.iloc[1:, column] == "").all()), path,
-                     header_row, required, renames)
+                          header_row, required, renames)
     frame = frame.iloc[1:, : len(header)]
     frame.columns = header
     frame.attrs["source"] = str(path)
