@@ -122,12 +122,12 @@ def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min
         calls = calls_frame(rows)
     vcf_text = None
     if output_vcf:
-        from genoassoc.io.vcf_writer import format_vcf, write_vcf_text
+        from genoassoc.calling.vcf_writer import format_vcf, write_vcf_text
 
         if used_build == "auto":
             raise click.UsageError("--output-vcf needs --build for calls that carry no build")
         vcf_text = format_vcf(calls, catalog, used_build, reference)
-    from genoassoc.io.calls import write_calls
+    from genoassoc.calls import write_calls
 
     write_calls(calls, output, fmt)
     if vcf_text is not None:
@@ -156,7 +156,7 @@ def _split_names(values: tuple[str, ...]) -> list[str]:
 
 
 def _load_calls(calls_file: str, panel: str | None):
-    from genoassoc.io.calls import read_calls
+    from genoassoc.calls import read_calls
     from genoassoc.loci import load_catalog
 
     catalog = load_catalog(panel)
@@ -686,7 +686,7 @@ def plot_cutpoint(cuts_file, marker, cut, output) -> None:
 def plot_gel(calls_file, assays_file, locus, output) -> None:
     """Virtual gel of RFLP calls: observed bands beside the expected pattern of each call."""
     from genoassoc.assays import load_assays
-    from genoassoc.io.calls import read_calls
+    from genoassoc.calls import read_calls
     from genoassoc.loci import load_catalog
     from genoassoc.report.figures import virtual_gel
 

@@ -51,7 +51,7 @@ def _infer_alleles(locus: str, genotypes: pd.Series) -> tuple[str, str]:
 
 
 def genotype_matrix(calls: pd.DataFrame, catalog: Catalog) -> GenotypeMatrix:
-    """The matrix of a validated calls table (see `genoassoc.io.calls.read_calls`); loci outside the
+    """The matrix of a validated calls table (see `genoassoc.calls.read_calls`); loci outside the
     catalog take their alleles in order of first appearance."""
     samples = pd.Index(pd.unique(calls["sample"]))
     loci = pd.Index(pd.unique(calls["locus"]))

@@ -9,7 +9,7 @@ from conftest import read_golden
 
 from genoassoc.association import associate, infer_outcome_type
 from genoassoc.errors import InputError
-from genoassoc.io.calls import read_calls
+from genoassoc.calls import read_calls
 from genoassoc.io.phenotypes import read_phenotypes
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "assoc"

@@ -133,7 +133,7 @@ def test_cli_cox_cutpoint_and_assoc_event(tmp_path, lung_file):
 
 def test_by_subgroup_with_interaction_matches_r(r, lung_file, tmp_path):
     from genoassoc.association import associate
-    from genoassoc.io.calls import read_calls
+    from genoassoc.calls import read_calls
 
     lung = pd.read_csv(lung_file, sep="\t", dtype=str)
     genotypes = ["G/C" if index % 3 == 0 else "C/C" for index in range(len(lung))]

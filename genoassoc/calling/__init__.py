@@ -1,1 +1,1 @@
-"""Genotype callers: each returns the same calls table (see `genoassoc.io.calls`)."""
+"""Genotype callers: each returns the same calls table (see `genoassoc.calls`)."""

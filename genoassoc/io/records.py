@@ -6,21 +6,110 @@ nothing else from pandas (BAM calling) start without loading it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
+import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 from genoassoc.errors import InputError
 
 _DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon"}
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Control characters that never occur in a text table (tab, newlines, form feed and Ctrl-Z allowed).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x19\x7f]")
 
 
-def _expected_delimiter(path: Path) -> str:
-    return "," if path.suffix.lower() == ".csv" else "\t"
+@dataclass(frozen=True)
+class ReadOptions:
+    """How input tables are read: a forced text `encoding` (default: detected), the `sheet` of a
+    workbook (name, or 1-based number; default the first), and `decimal_comma` (``12,5`` is 12.5)."""
+
+    encoding: str | None = None
+    sheet: str | int | None = None
+    decimal_comma: bool = False
+
+
+_READ_OPTIONS: ContextVar[ReadOptions] = ContextVar("genoassoc_read_options", default=ReadOptions())
+
+
+def read_options() -> ReadOptions:
+    """The options in force for reading tables (see `reading`)."""
+    return _READ_OPTIONS.get()
+
+
+@contextmanager
+def reading(options: ReadOptions) -> Iterator[ReadOptions]:
+    """Read every table inside the block with `options` (the command line sets them per command)."""
+    token = _READ_OPTIONS.set(options)
+    try:
+        yield options
+    finally:
+        _READ_OPTIONS.reset(token)
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """utf-16-le/-be when every other byte of the start is NUL (Excel "Unicode text" lost its BOM)."""
+    sample = raw[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
+def decode_text(raw: bytes, path: Path, encoding: str | None = None) -> str:
+    """A text file's content: UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern: Excel's
+    "Unicode text"), else Windows-1252 (Excel's "Text (tab delimited)" on Windows), or `encoding`."""
+    if raw.startswith(b"PK\x03\x04"):
+        raise InputError("this is a zip archive, not text (an Excel workbook? give it the .xlsx extension)",
+                         str(path))
+    if raw.startswith(_OLE2):
+        raise InputError("this is an Excel 97-2003 workbook (.xls), which genoassoc does not read: "
+                         "save it as .xlsx or as CSV", str(path))
+    if encoding:
+        try:
+            return raw.decode(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding '{encoding}' (e.g. utf-8, utf-16, cp1252, latin-1)") from None
+        except UnicodeDecodeError as err:
+            line = raw[: err.start].count(b"\n") + 1
+            raise InputError(f"not {encoding} text", str(path), line) from None
+    if raw.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        wide = _utf16_without_bom(raw)
+        candidates = [wide] if wide else ["utf-8", "cp1252", "latin-1"]
+    for candidate in candidates[:-1]:
+        try:
+            return raw.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+    try:
+        return raw.decode(candidates[-1])
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise InputError(f"not {candidates[-1]} text (is it a binary file? --encoding forces one)", str(path),
+                         line) from None
+
+
+def _expected_delimiter(path: Path, header_line: str) -> str:
+    if path.suffix.lower() != ".csv":
+        return "\t"
+    # European Excel writes CSV with semicolons (the comma is its decimal mark).
+    return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
 def _check_header_delimiter(header_line: str, delimiter: str, path: Path) -> None:
@@ -28,7 +117,7 @@ def _check_header_delimiter(header_line: str, delimiter: str, path: Path) -> Non
         return
     for other in ("\t", ",", ";"):
         if other != delimiter and other in header_line:
-            hint = "save it as .csv" if other == "," else "save it as .tsv (tab-separated)"
+            hint = "save it as .csv" if other in ",;" else "save it as .tsv (tab-separated)"
             raise InputError(
                 f"the header is {_DELIMITER_NAMES[other]}-separated but a {path.suffix or 'plain'} "
                 f"file is read as {_DELIMITER_NAMES[delimiter]}-separated; {hint}",
@@ -39,21 +128,24 @@ def _check_header_delimiter(header_line: str, delimiter: str, path: Path) -> Non
 
 def delimited_text(path: Path) -> tuple[str, str]:
     """The file's text and its delimiter, after the checks both readers share."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise InputError("not UTF-8 text (is it a binary or spreadsheet file?)", str(path), line) from None
+    text = decode_text(path.read_bytes(), path, read_options().encoding)
     if not text.replace("\x00", "").strip():
         raise InputError("the file is empty", str(path))
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise InputError("NUL bytes in the text (is it a binary file?)", str(path), line)
-    delimiter = _expected_delimiter(path)
+    control = _CONTROL.search(text)
+    if control:
+        line = text[: control.start()].count("\n") + 1
+        raise InputError("control characters in the text (is it a binary file?)", str(path), line)
     first_line = next(line for line in text.splitlines() if line.strip())
+    delimiter = _expected_delimiter(path, first_line)
     _check_header_delimiter(first_line, delimiter, path)
     return text, delimiter
+
+
+def no_rows(path: Path, header_row: int) -> InputError:
+    return InputError("the table has a header but no rows", str(path), header_row)
 
 
 def too_many_fields(path: Path, row: int, fields: int) -> InputError:
@@ -65,6 +157,7 @@ def read_records(
     required: Iterable[str] = (),
     *,
     renames: Mapping[str, str] | None = None,
+    allow_no_rows: bool = False,
 ) -> list[tuple[int, dict[str, str]]]:
     """A small table (catalog, panel) as (row number, {column: stripped text}) pairs, with the
     checks and messages of `read_table` but without loading pandas (an .xlsx goes through
@@ -75,7 +168,7 @@ def read_records(
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from genoassoc.io.tables import read_table
 
-        table = read_table(path, required, renames=renames)
+        table = read_table(path, required, renames=renames, allow_no_rows=allow_no_rows)
         return [(int(row), dict(zip(table.columns, values, strict=True)))
                 for row, values in zip(table.index, table.itertuples(index=False), strict=True)]
     text, delimiter = delimited_text(path)
@@ -97,6 +190,8 @@ def read_records(
     header_row, names = rows[0]
     header = table_header(names, lambda column: not any(cells[column] for _, cells in rows[1:]), path,
                           header_row, required, renames)
+    if len(rows) == 1 and not allow_no_rows:
+        raise no_rows(path, header_row)
     return [(number, dict(zip(header, cells, strict=False))) for number, cells in rows[1:]]
 
 

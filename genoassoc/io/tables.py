@@ -21,7 +21,15 @@ import numpy as np
 import pandas as pd
 
 from genoassoc.errors import InputError
-from genoassoc.io.records import delimited_text, one_line, table_header, too_many_fields, write_text
+from genoassoc.io.records import (
+    delimited_text,
+    no_rows,
+    one_line,
+    read_options,
+    table_header,
+    too_many_fields,
+    write_text,
+)
 
 
 def _read_delimited(path: Path) -> pd.DataFrame:
@@ -46,13 +54,35 @@ def _read_delimited(path: Path) -> pd.DataFrame:
     return frame
 
 
+def _sheet_name(path: Path, names: list[str], sheet: str | int | None) -> str:
+    """The sheet to read: `sheet` by name or 1-based number, else the first."""
+    if sheet is None or sheet == "":
+        return names[0]
+    if isinstance(sheet, int) or str(sheet).isdigit():
+        number = int(sheet)
+        if not 1 <= number <= len(names):
+            raise InputError(f"no sheet {number}: the workbook has {len(names)} ({', '.join(names)})", str(path))
+        return names[number - 1]
+    if sheet not in names:
+        raise InputError(f"no sheet '{sheet}' (sheets: {', '.join(names)})", str(path))
+    return str(sheet)
+
+
 def _read_xlsx(path: Path) -> pd.DataFrame:
+    sheet = read_options().sheet
     try:
-        frame = pd.read_excel(path, header=None, dtype=str, engine="openpyxl")
+        with pd.ExcelFile(path, engine="openpyxl") as workbook:
+            names = [str(name) for name in workbook.sheet_names]
+            chosen = _sheet_name(path, names, sheet)
+            frame = pd.read_excel(workbook, sheet_name=chosen, header=None, dtype=str)
+    except InputError:
+        raise
     except Exception as err:  # openpyxl raises many types for a damaged workbook
         raise InputError(f"cannot read the workbook ({err.__class__.__name__}: {err})", str(path)) from None
-    if frame.empty:
-        raise InputError("the file is empty", str(path))
+    if frame.dropna(how="all").empty:
+        others = [name for name in names if name != chosen]
+        hint = f"; give --sheet (sheets: {', '.join(names)})" if others and sheet is None else ""
+        raise InputError(f"sheet '{chosen}' is empty{hint}", str(path))
     return frame
 
 
@@ -61,16 +91,22 @@ def read_table(
     required: Iterable[str] = (),
     *,
     renames: Mapping[str, str] | None = None,
+    allow_no_rows: bool = False,
 ) -> pd.DataFrame:
-    """Read a TSV (.tsv/.txt/other), CSV (.csv) or Excel (.xlsx) table with a header row.
+    """Read a TSV (.tsv/.txt/other), CSV (.csv, comma- or semicolon-separated) or Excel (.xlsx)
+    table with a header row; text in UTF-8, UTF-16 or Windows-1252 (see `genoassoc.io.records`).
 
     `renames` maps accepted alternative column names to the canonical one (applied only when the
-    canonical column is absent). Missing `required` columns raise `InputError` naming what was found.
+    canonical column is absent). Missing `required` columns raise `InputError` naming what was found;
+    so does a table with a header and no rows, unless `allow_no_rows`.
     """
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", str(path))
-    frame = _read_xlsx(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_delimited(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".ods"):
+        raise InputError(f"genoassoc does not read {suffix} workbooks: save it as .xlsx or as CSV", str(path))
+    frame = _read_xlsx(path) if suffix in (".xlsx", ".xlsm") else _read_delimited(path)
     frame = frame.fillna("").astype(str)
     frame = frame.apply(lambda column: column.str.strip())
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
@@ -82,19 +118,40 @@ def read_table(
     header = table_header(list(frame.iloc[0]), lambda column: bool((frame.iloc[1:, column] == "").all()), path,
                           header_row, required, renames)
     frame = frame.iloc[1:, : len(header)]
+    if frame.empty and not allow_no_rows:
+        raise no_rows(path, header_row)
     frame.columns = header
     frame.attrs["source"] = str(path)
     return frame
 
 
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+(?:[eE][+-]?\d+)?$")
+
+
+def parse_numbers(text: pd.Series) -> pd.Series:
+    """Text cells as floats, NaN where a cell is empty or not a number. With the `decimal_comma`
+    read option, ``12,5`` is 12.5 (a comma beside a dot stays unreadable: ``1.234,5`` is refused)."""
+    text = text.astype(str).str.strip()
+    if read_options().decimal_comma:
+        text = text.where(~text.str.match(_DECIMAL_COMMA), text.str.replace(",", ".", regex=False))
+    return pd.to_numeric(text.where(text != ""), errors="coerce").astype(float)
+
+
+def not_a_number(value: str) -> str:
+    """The problem text for a cell that is not a number, with the fix when it has a decimal comma."""
+    if _DECIMAL_COMMA.match(value.strip()) and not read_options().decimal_comma:
+        return f"'{value}' is not a number (a decimal comma? give --decimal-comma)"
+    return f"'{value}' is not a number"
+
+
 def numeric_column(frame: pd.DataFrame, column: str, *, allow_empty: bool = True) -> pd.Series:
     """A column as floats; empty cells become NaN, anything else non-numeric raises `InputError`."""
-    values = pd.to_numeric(frame[column].replace("", None), errors="coerce").astype(float)
+    values = parse_numbers(frame[column])
     bad = values.isna() & (frame[column] != "") if allow_empty else values.isna()
     if bad.any():
         row = bad.idxmax()
         shown = frame.at[row, column]
-        problem = f"'{shown}' is not a number" if shown else "a value is required"
+        problem = not_a_number(shown) if shown else "a value is required"
         raise InputError(problem, frame.attrs.get("source"), int(row), column)
     return values
 

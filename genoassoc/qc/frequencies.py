@@ -28,7 +28,7 @@ def read_population_frequencies(path: str | os.PathLike | None = None) -> pd.Dat
     from genoassoc.resources import reference_file
 
     table = read_table(path or reference_file("population_frequencies.tsv"),
-                       ["locus", "population", "allele", "frequency"])
+                       ["locus", "population", "allele", "frequency"], allow_no_rows=path is None)
     frequency = numeric_column(table, "frequency", allow_empty=False)
     bad = (frequency < 0) | (frequency > 1)
     if bad.any():

@@ -136,7 +136,7 @@ def build_report(study: Study) -> str:
     """The report's HTML text."""
     from genoassoc.association import associate
     from genoassoc.cox_table import cox_table
-    from genoassoc.io.calls import read_calls
+    from genoassoc.calls import read_calls
     from genoassoc.io.phenotypes import numeric_phenotype, read_phenotypes
     from genoassoc.loci import load_catalog
     from genoassoc.models import encode, minor_allele
@@ -162,7 +162,7 @@ def build_report(study: Study) -> str:
     elif study.calls:
         calls = read_calls(study.calls, catalog)
     if calls is not None:
-        from genoassoc.io.calls import validate_calls
+        from genoassoc.calls import validate_calls
 
         calls = validate_calls(calls, catalog)
         loci_table, samples_table = qc(calls, catalog)

@@ -75,7 +75,10 @@ def test_missing_file_and_binary_file(tmp_path):
         read_table(tmp_path / "absent.tsv")
     binary = tmp_path / "b.tsv"
     binary.write_bytes(b"sample\tv\n\xff\xfe\x00")
-    with pytest.raises(InputError, match="row 2: not UTF-8"):
+    with pytest.raises(InputError, match="row 2: NUL bytes in the text"):
+        read_table(binary)
+    binary.write_bytes(b"sample\tv\n\x89PNG\x1a\x02\x03")
+    with pytest.raises(InputError, match="row 2: control characters in the text"):
         read_table(binary)
 
 
@@ -135,3 +138,96 @@ def test_record_reader_accepts_only_what_the_table_reader_reads_the_same(tmp_pat
         table = read_table(path, ["sample"])
         assert records == [(row, dict(zip(table.columns, values, strict=True)))
                            for row, values in zip(table.index, table.itertuples(index=False), strict=True)]
+
+
+# Bytes as spreadsheet programs and instruments write them.
+EXCEL_FILES = {
+    "excel_utf8.csv": b"\xef\xbb\xbfsample,il6 (pg/mL),site\r\nS1,12.5,K\xc3\xb6ln\r\nS2,3.1,Lyon\r\n",
+    "excel_windows.txt": b"sample\til6 (pg/mL)\tsite\r\nS1\t12.5\tK\xf6ln\r\nS2\t3.1\tLyon\r\n",
+    "excel_unicode.txt": "sample\til6 (pg/mL)\tsite\r\nS1\t12.5\tKöln\r\nS2\t3.1\tLyon\r\n".encode("utf-16"),
+    "no_bom_utf16.txt": "sample\til6 (pg/mL)\tsite\r\nS1\t12.5\tKöln\r\nS2\t3.1\tLyon\r\n".encode("utf-16-le"),
+    "libreoffice.csv": b'"sample","il6 (pg/mL)","site"\n"S1",12.5,"K\xc3\xb6ln"\n"S2",3.1,"Lyon"\n',
+    "european.csv": b"sample;il6 (pg/mL);site\r\nS1;12.5;K\xf6ln\r\nS2;3.1;Lyon\r\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXCEL_FILES))
+@pytest.mark.parametrize("reader", [read_table, read_records])
+def test_spreadsheet_exports_are_read_alike(tmp_path, name, reader):
+    path = tmp_path / name
+    path.write_bytes(EXCEL_FILES[name])
+    rows = reader(path, ["sample", "site"])
+    if reader is read_table:
+        rows = [(int(row), dict(zip(rows.columns, values, strict=True)))
+                for row, values in zip(rows.index, rows.itertuples(index=False), strict=True)]
+    assert rows == [(2, {"sample": "S1", "il6 (pg/mL)": "12.5", "site": "Köln"}),
+                    (3, {"sample": "S2", "il6 (pg/mL)": "3.1", "site": "Lyon"})]
+
+
+def test_decimal_commas_need_the_option_and_are_then_read(tmp_path):
+    from genoassoc.io.records import ReadOptions, reading
+
+    path = tmp_path / "european.csv"
+    path.write_bytes(b"sample;il6;age\r\nS1;12,5;61\r\nS2;3;70\r\nS3;1.234,5;70\r\n")
+    table = read_table(path)
+    with pytest.raises(InputError, match=r"row 2, column 'il6': '12,5' is not a number \(a decimal comma\? "
+                                         r"give --decimal-comma\)"):
+        numeric_column(table.loc[[2]], "il6")
+    with reading(ReadOptions(decimal_comma=True)):
+        assert numeric_column(table.loc[[2, 3]], "il6").tolist() == [12.5, 3.0]
+        with pytest.raises(InputError, match=r"row 4, column 'il6': '1.234,5' is not a number$"):
+            numeric_column(table, "il6")
+
+
+def test_forced_encoding(tmp_path):
+    from genoassoc.io.records import ReadOptions, reading
+
+    path = tmp_path / "t.tsv"
+    path.write_bytes("sample\tsite\nS1\tKöln\n".encode("latin-1"))
+    with reading(ReadOptions(encoding="latin-1")):
+        assert read_table(path)["site"].tolist() == ["Köln"]
+    with reading(ReadOptions(encoding="utf-8")), pytest.raises(InputError, match="row 2: not utf-8 text"):
+        read_table(path)
+    with reading(ReadOptions(encoding="klingon")), pytest.raises(InputError, match="unknown encoding 'klingon'"):
+        read_table(path)
+
+
+@pytest.mark.parametrize("header", ["sample\tassay\tbands\n", "sample\tlocus\tgenotype\r\n", "sample\tage\n\n\n"])
+@pytest.mark.parametrize("reader", [read_table, read_records])
+def test_header_only_tables_are_an_error(tmp_path, header, reader):
+    with pytest.raises(InputError, match=r"t.tsv, row 1: the table has a header but no rows"):
+        reader(write(tmp_path, "t.tsv", header))
+
+
+def test_workbook_sheets(tmp_path):
+    from genoassoc.io.records import ReadOptions, reading
+
+    path = tmp_path / "study.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame().to_excel(writer, sheet_name="Notes", index=False)
+        pd.DataFrame({"sample": ["S1"], "il6": [2.5]}).to_excel(writer, sheet_name="IL-6", index=False)
+    with pytest.raises(InputError, match=r"sheet 'Notes' is empty; give --sheet \(sheets: Notes, IL-6\)"):
+        read_table(path)
+    for sheet in ("IL-6", 2, "2"):
+        with reading(ReadOptions(sheet=sheet)):
+            assert read_table(path)["il6"].tolist() == ["2.5"]
+    with reading(ReadOptions(sheet="Data")), pytest.raises(InputError, match=r"no sheet 'Data' \(sheets: Notes"):
+        read_table(path)
+    with reading(ReadOptions(sheet=3)), pytest.raises(InputError, match="no sheet 3: the workbook has 2"):
+        read_table(path)
+
+
+def test_old_workbooks_are_refused_with_the_fix(tmp_path):
+    xls = tmp_path / "gel.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    with pytest.raises(InputError, match=r"gel.xls: genoassoc does not read .xls workbooks: save it as .xlsx"):
+        read_table(xls)
+    renamed = tmp_path / "gel.txt"
+    renamed.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    with pytest.raises(InputError, match=r"Excel 97-2003 workbook \(.xls\).*save it as .xlsx or as CSV"):
+        read_table(renamed)
+    zipped = tmp_path / "gel.csv"
+    pd.DataFrame({"sample": ["S1"]}).to_excel(tmp_path / "real.xlsx", index=False)
+    zipped.write_bytes((tmp_path / "real.xlsx").read_bytes())
+    with pytest.raises(InputError, match="an Excel workbook\\? give it the .xlsx extension"):
+        read_table(zipped)
