@@ -8,8 +8,8 @@ import pytest
 from conftest import read_golden
 
 from genoassoc.association import associate, infer_outcome_type
-from genoassoc.errors import InputError
 from genoassoc.calls import read_calls
+from genoassoc.errors import InputError
 from genoassoc.io.phenotypes import read_phenotypes
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "assoc"

@@ -1,7 +1,7 @@
 import pytest
 
-from genoassoc.errors import InputError
 from genoassoc.calls import read_calls, write_calls
+from genoassoc.errors import InputError
 
 
 def write(tmp_path, text):

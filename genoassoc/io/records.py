@@ -37,12 +37,12 @@ class ReadOptions:
     decimal_comma: bool = False
 
 
-_READ_OPTIONS: ContextVar[ReadOptions] = ContextVar("genoassoc_read_options", default=ReadOptions())
+_READ_OPTIONS: ContextVar[ReadOptions | None] = ContextVar("genoassoc_read_options", default=None)
 
 
 def read_options() -> ReadOptions:
     """The options in force for reading tables (see `reading`)."""
-    return _READ_OPTIONS.get()
+    return _READ_OPTIONS.get() or ReadOptions()
 
 
 @contextmanager

@@ -135,8 +135,8 @@ ASSOCIATION_COLUMNS = ["model", "effect_allele", "groups", "row", "group", "n", 
 def build_report(study: Study) -> str:
     """The report's HTML text."""
     from genoassoc.association import associate
-    from genoassoc.cox_table import cox_table
     from genoassoc.calls import read_calls
+    from genoassoc.cox_table import cox_table
     from genoassoc.io.phenotypes import numeric_phenotype, read_phenotypes
     from genoassoc.loci import load_catalog
     from genoassoc.models import encode, minor_allele
