@@ -4,8 +4,10 @@ Everything the command line does is a function here (imported on first use, so t
 fast)::
 
     from genoassoc import call_rflp, hwe, associate, read_phenotypes
-    calls = call_rflp("gel_sizes.tsv", assays="lab_assays.toml")
+    calls = call_rflp("gel_sizes.tsv")
     result = associate(calls, read_phenotypes("pheno.tsv"), "rs1800796", "il6", "dominant", log=True)
+    result.table      # the machine table the command writes
+    result.notes      # who was left out, which reference level, which effect allele
 """
 
 from __future__ import annotations
@@ -33,8 +35,11 @@ _API = {
     "read_table": "genoassoc.io.tables",
     "read_records": "genoassoc.io.records",
     "write_table": "genoassoc.io.tables",
-    "read_phenotypes": "genoassoc.io.phenotypes",
-    "join_calls": "genoassoc.io.phenotypes",
+    "ReadOptions": "genoassoc.io.records",
+    "reading": "genoassoc.io.records",
+    "read_phenotypes": "genoassoc.phenotypes",
+    "Coding": "genoassoc.phenotypes",
+    "join_genotypes": "genoassoc.analysis.genotyped",
     "read_pk_samples": "genoassoc.io.pk_samples",
     "call_vcf": "genoassoc.calling.vcf",
     "call_bams": "genoassoc.calling.bam",
@@ -44,29 +49,33 @@ _API = {
     "BamOptions": "genoassoc.calling.bam",
     "format_vcf": "genoassoc.calling.vcf_writer",
     "genotype_matrix": "genoassoc.genotypes",
-    "hwe": "genoassoc.qc.hwe",
+    "hwe": "genoassoc.analysis.genotype_qc",
+    "genotype_qc": "genoassoc.analysis.genotype_qc",
+    "concordance": "genoassoc.analysis.genotype_qc",
     "hwe_exact": "genoassoc.qc.hwe",
-    "qc": "genoassoc.qc.frequencies",
-    "concordance": "genoassoc.qc.concordance",
     "estimate_haplotypes": "genoassoc.qc.ld",
     "pairwise_ld": "genoassoc.qc.ld",
     "encode": "genoassoc.models",
-    "associate": "genoassoc.association",
+    "associate": "genoassoc.analysis.association",
+    "cox_table": "genoassoc.analysis.cox_regression",
+    "survival_cutpoint": "genoassoc.analysis.cutpoints",
+    "response_cutpoint": "genoassoc.analysis.cutpoints",
+    "correlation": "genoassoc.analysis.continuous",
+    "paired": "genoassoc.analysis.continuous",
+    "pk": "genoassoc.analysis.exposure",
+    "table1": "genoassoc.analysis.baseline",
     "correlate": "genoassoc.stats.correlation",
     "paired_wilcoxon": "genoassoc.stats.continuous",
     "paired_change": "genoassoc.stats.continuous",
     "nca": "genoassoc.stats.pk",
     "kaplan_meier": "genoassoc.stats.survival",
     "logrank": "genoassoc.stats.survival",
-    "cox": "genoassoc.stats.survival",
+    "cox": "genoassoc.stats.coxph",
+    "firth_cox": "genoassoc.stats.coxph",
     "cox_zph": "genoassoc.stats.survival",
     "concordance_index": "genoassoc.stats.survival",
     "maxstat": "genoassoc.stats.cutpoint",
     "roc": "genoassoc.stats.cutpoint",
-    "cox_table": "genoassoc.cox_table",
-    "survival_cutpoint": "genoassoc.biomarker",
-    "response_cutpoint": "genoassoc.biomarker",
-    "table1": "genoassoc.report.table1",
     "build_report": "genoassoc.report.html",
     "load_study": "genoassoc.report.html",
 }

@@ -1,50 +1,242 @@
-"""The `genoassoc` command line: parse options, call the API, write the result.
+"""The `genoassoc` command line: parse options, call one analysis, write its result.
 
-Bad input ends with one line on stderr and exit code 2. Heavy libraries are imported inside the
-commands that need them so that `genoassoc --help` stays fast.
+Bad input ends with one line on stderr and exit code 2, and no output file. Heavy libraries are
+imported inside the commands that need them so that `genoassoc --help` stays fast. The same idea has
+the same option everywhere: genotypes ``--calls --locus --model --effect-allele``, survival ``--time
+--event [--start]``, adjustment ``--covariates``, reference levels ``--ref-level``, a FASTA
+``--reference``; list options accept commas and repetition alike.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
 
 import click
 
 from genoassoc import __version__
 from genoassoc.errors import InputError
 
+MODEL_NAMES = ["codominant", "dominant", "recessive", "overdominant", "additive"]
 
-class _Group(click.Group):
-    def invoke(self, ctx: click.Context):
+
+def _fail(problem: str) -> None:
+    click.echo(f"genoassoc: error: {problem}", err=True)
+    sys.exit(2)
+
+
+class Command(click.Command):
+    """A genoassoc command: the table-reading options (``--encoding``, ``--sheet``,
+    ``--decimal-comma``) on every command, old option spellings accepted with a note, a single-valued
+    option given twice refused, and an output that would overwrite an input refused before anything
+    is read."""
+
+    def __init__(self, *args: Any, aliases: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.aliases = aliases or {}
+        self.params += [
+            click.Option(["--encoding"], help="Text encoding of the input tables (default: detected; e.g. cp1252)."),
+            click.Option(["--sheet"], help="Worksheet of .xlsx inputs: name or number (default: the first)."),
+            click.Option(["--decimal-comma"], is_flag=True,
+                         help="Numbers in the input tables are written with a decimal comma (12,5)."),
+        ]
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = [self._renamed(arg) for arg in args]
+        self._refuse_repeats(args)
+        return super().parse_args(ctx, args)
+
+    def _renamed(self, arg: str) -> str:
+        name, equals, value = arg.partition("=")
+        if name in self.aliases:
+            click.echo(f"genoassoc: note: {name} is now {self.aliases[name]}", err=True)
+            return self.aliases[name] + equals + value
+        return arg
+
+    def _refuse_repeats(self, args: list[str]) -> None:
+        words = args[: args.index("--")] if "--" in args else args
+        for param in self.params:
+            if not isinstance(param, click.Option) or param.multiple or param.count or param.is_flag:
+                continue
+            names = set(param.opts)
+            given = [word for word in words if word.partition("=")[0] in names]
+            if len(given) > 1:
+                raise click.UsageError(f"{param.opts[-1]} is given {len(given)} times; give it once")
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from genoassoc.io.records import ReadOptions, reading
+
+        options = ReadOptions(ctx.params.pop("encoding"), ctx.params.pop("sheet"), ctx.params.pop("decimal_comma"))
+        _refuse_overwriting_inputs(ctx)
         try:
-            return super().invoke(ctx)
+            with reading(options):
+                return super().invoke(ctx)
         except InputError as err:
-            click.echo(f"genoassoc: error: {err}", err=True)
-            ctx.exit(2)
+            _fail(str(err))
 
 
-def _output_options(command):
-    command = click.option(
-        "--format", "fmt", type=click.Choice(["tsv", "json"]), default="tsv", show_default=True,
-        help="Table format; JSON keeps numbers at full precision.",
-    )(command)
-    return click.option(
-        "-o", "--output", type=click.Path(dir_okay=False), default=None,
-        help="Write to this file (written only when the command succeeds) instead of stdout.",
-    )(command)
+def _paths(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str | os.PathLike):
+        return [str(value)]
+    if isinstance(value, Iterable):
+        return [str(item) for item in value if item]
+    return []
 
 
-_panel_option = click.option("--panel", type=click.Path(dir_okay=False),
-                             help="Panel of extra loci (locus, chrom, pos, alleles[, build]).")
+def _refuse_overwriting_inputs(ctx: click.Context) -> None:
+    outputs, inputs = {}, {}
+    for param in ctx.command.params:
+        if not isinstance(param.type, click.Path) or param.name is None:
+            continue
+        target = outputs if "output" in param.name or param.name in ("overlay",) else inputs
+        for path in _paths(ctx.params.get(param.name)):
+            if path != "-":
+                target.setdefault(os.path.realpath(path), param.opts[-1] if param.opts else param.name)
+    for path, option in outputs.items():
+        if path in inputs:
+            raise click.UsageError(f"{option} {Path(path).name} would overwrite the input given as {inputs[path]}; "
+                                   "choose another output file")
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+class Group(click.Group):
+    command_class = Command
+    group_class = type
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="genoassoc")
 def main() -> None:
     """Genotype calling, QC and association for pharmacogenetic and biomarker studies."""
 
 
-@main.command("call")
+# ---------------------------------------------------------------------------------------------- options
+
+def _options(*decorators: Callable) -> Callable:
+    def decorate(command: Callable) -> Callable:
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+    return decorate
+
+
+def _output_options(formats: tuple[str, ...] = ("tsv", "json")) -> Callable:
+    return _options(
+        click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+                     help="Write to this file (only when the command succeeds) instead of stdout."),
+        click.option("--format", "fmt", type=click.Choice(formats), default="tsv", show_default=True,
+                     help="Table format; JSON keeps numbers at full precision."),
+    )
+
+
+_panel_option = click.option("--panel", type=click.Path(dir_okay=False),
+                             help="Panel of extra loci (locus, chrom, pos, alleles[, build]).")
+_pheno_options = _options(
+    click.option("--pheno", required=True, type=click.Path(dir_okay=False),
+                 help="Phenotype table, one row per sample."),
+    click.option("--sample-col", default="sample", show_default=True, help="Sample id column of --pheno."),
+)
+_coding_options = _options(
+    click.option("--ref-level", "ref_levels", multiple=True,
+                 help="Reference level of a categorical column: sex=M (repeat or comma-separate)."),
+    click.option("--below-lloq", type=click.Choice(["half", "lloq", "missing"]),
+                 help="Values written '<x' (below the limit of quantification): x/2, x, or missing."),
+)
+_covariates_option = click.option("--covariates", multiple=True,
+                                  help="Adjustment covariates (comma-separate or repeat).")
+
+
+def _genotype_options(locus_required: bool = False, model_default: str = "dominant",
+                      models: list[str] = MODEL_NAMES) -> Callable:
+    return _options(
+        click.option("--calls", "calls_option", type=click.Path(dir_okay=False), help="Calls table."),
+        click.option("--locus", required=locus_required, help="Locus (rsID or alias such as -572G>C)."),
+        click.option("--model", default=model_default, show_default=True, type=click.Choice(models),
+                     help="Genetic model."),
+        click.option("--effect-allele", help="Effect allele (default: the minor allele in the analysed samples)."),
+        _panel_option,
+    )
+
+
+def _split(values: Iterable[str | None]) -> list[str]:
+    return [name.strip() for value in values if value for name in value.split(",") if name.strip()]
+
+
+def _assignments(values: Iterable[str]) -> dict[str, str]:
+    pairs = {}
+    for item in _split(values):
+        name, sep, level = item.partition("=")
+        if not sep:
+            raise click.UsageError(f"--ref-level takes COLUMN=LEVEL, got '{item}'")
+        pairs[name.strip()] = level.strip()
+    return pairs
+
+
+def _coding(ref_levels: Iterable[str], below_lloq: str | None):
+    from genoassoc.phenotypes import Coding
+
+    return Coding(below_lloq=below_lloq, ref_levels=_assignments(ref_levels))
+
+
+def _calls_file(positional: str | None, option: str | None, required: bool = True) -> str | None:
+    if positional and option and positional != option:
+        raise click.UsageError("give the calls table once, as the first argument or as --calls")
+    chosen = positional or option
+    if required and not chosen:
+        raise click.UsageError("give the calls table (first argument or --calls)")
+    return chosen
+
+
+def _load_calls(calls_file: str, panel: str | None):
+    from genoassoc.calls import read_calls
+    from genoassoc.loci import load_catalog
+
+    catalog = load_catalog(panel)
+    return read_calls(calls_file, catalog), catalog
+
+
+def _phenotypes(pheno: str, sample_col: str):
+    from genoassoc.phenotypes import read_phenotypes
+
+    return read_phenotypes(pheno, sample_col)
+
+
+def _write_tables(tables: list[tuple[Any, str | None]], fmt: str) -> None:
+    """Format every table first, then write: one failure leaves no partial set of files."""
+    from genoassoc.io.tables import format_table, write_text
+
+    texts = [(format_table(table, fmt), output) for table, output in tables if table is not None]
+    for text, output in texts:
+        write_text(text, output)
+
+
+def _notes(notes: Iterable[str]) -> None:
+    for note in notes:
+        if note:
+            click.echo(note, err=True)
+
+
+def _progress(label: str) -> Callable[[int, int], None] | None:
+    """A progress callback writing to stderr when it is a terminal, else None."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        sys.stderr.write(f"\r{label}: {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return report
+
+
+# ------------------------------------------------------------------------------------------------ call
+
+@main.command("call", aliases={"--loci": "--locus"})
 @click.option("--rflp", "gel", type=click.Path(dir_okay=False), help="Gel band table (TSV/CSV/XLSX).")
 @click.option("--vcf", "vcf_file", type=click.Path(dir_okay=False), help="VCF or BCF (bgzipped+indexed or plain).")
 @click.option("--bam", "bam_files", multiple=True, type=click.Path(dir_okay=False), help="BAM/CRAM file; repeat.")
@@ -58,10 +250,11 @@ def main() -> None:
 @click.option("--het-min-ratio", type=float, default=0.5, show_default=True,
               help="With band intensities: least molar ratio of the two alleles' bands to call a "
                    "heterozygote that a partial digest could mimic.")
-@click.option("--loci", "loci_names", help="Loci to call (rsIDs or aliases, comma-separated; default: all).")
+@click.option("--locus", "loci_names", multiple=True,
+              help="Loci to call (rsIDs or aliases; comma-separate or repeat; default: all).")
 @_panel_option
 @click.option("--build", type=click.Choice(["auto", "GRCh37", "GRCh38"]), default="auto", show_default=True)
-@click.option("--samples", "sample_names", help="Samples to keep from the VCF (comma-separated).")
+@click.option("--samples", "sample_names", multiple=True, help="Samples to keep from the VCF (comma-separated).")
 @click.option("--reference", type=click.Path(dir_okay=False),
               help="Reference FASTA (CRAM decoding; REF bases for --output-vcf).")
 @click.option("--min-depth", type=int, default=8, show_default=True, help="BAM: least usable bases to call.")
@@ -71,7 +264,7 @@ def main() -> None:
 @click.option("--workers", type=int, default=None, help="BAM: local worker processes (default: the cores).")
 @click.option("--scheduler", help="BAM: address of a Dask distributed scheduler to run the batch on.")
 @click.option("--output-vcf", type=click.Path(dir_okay=False), help="Also write the calls as VCF (.vcf or .vcf.gz).")
-@_output_options
+@_output_options()
 def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min_band, het_min_ratio, loci_names,
                  panel, build, sample_names, reference, min_depth, min_gq, min_bq, min_mq, workers, scheduler,
                  output_vcf, output, fmt) -> None:
@@ -81,12 +274,11 @@ def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min
                if given]
     if len(sources) != 1:
         raise click.UsageError("give the evidence to call from: one of --rflp FILE, --vcf FILE, --bam FILE/--bam-list")
-    import os
-
     from genoassoc.loci import load_catalog
 
     catalog = load_catalog(panel)
-    loci = [catalog.resolve(name) for name in _split_names((loci_names,))] if loci_names else list(catalog)
+    names = _split(loci_names)
+    loci = [catalog.resolve(name) for name in names] if names else list(catalog)
     used_build = build
     if gel:
         from genoassoc.calling.rflp import Tolerance, call_rflp
@@ -95,7 +287,7 @@ def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min
     elif vcf_file:
         from genoassoc.calling.vcf import call_vcf
 
-        calls = call_vcf(vcf_file, loci, build, _split_names((sample_names,)) or None)
+        calls = call_vcf(vcf_file, loci, build, _split(sample_names) or None)
         used_build = calls.attrs["build"]
         for locus_id, record in calls.attrs["vcf_records"].items():
             click.echo(f"{locus_id}: {record['chrom']}:{record['pos']} REF {record['ref']} ALT {record['alt']} "
@@ -122,7 +314,7 @@ def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min
         calls = calls_frame(rows)
     vcf_text = None
     if output_vcf:
-        from genoassoc.calling.vcf_writer import format_vcf, write_vcf_text
+        from genoassoc.calling.vcf_writer import format_vcf
 
         if used_build == "auto":
             raise click.UsageError("--output-vcf needs --build for calls that carry no build")
@@ -131,6 +323,8 @@ def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min
 
     write_calls(calls, output, fmt)
     if vcf_text is not None:
+        from genoassoc.calling.vcf_writer import write_vcf_text
+
         write_vcf_text(vcf_text, output_vcf)
     called = calls["status"].eq("called").groupby(calls["locus"], sort=False).agg(["sum", "size"])
     _summarise_calls({locus: (int(done), int(total)) for locus, done, total in called.itertuples()})
@@ -142,59 +336,34 @@ def _summarise_calls(counts: dict[str, tuple[int, int]]) -> None:
         click.echo(f"{locus}: {done} of {total} samples called", err=True)
 
 
-def _write_outputs(tables: list[tuple[object, str | None]], fmt: str) -> None:
-    """Format every table first, then write: one failure leaves no partial set of files."""
-    from genoassoc.io.tables import format_table, write_text
+# -------------------------------------------------------------------------------------------------- QC
 
-    texts = [(format_table(table, fmt), output) for table, output in tables]
-    for text, output in texts:
-        write_text(text, output)
-
-
-def _split_names(values: tuple[str, ...]) -> list[str]:
-    return [name.strip() for value in values if value for name in value.split(",") if name.strip()]
-
-
-def _load_calls(calls_file: str, panel: str | None):
-    from genoassoc.calls import read_calls
-    from genoassoc.loci import load_catalog
-
-    catalog = load_catalog(panel)
-    return read_calls(calls_file, catalog), catalog
-
-
-@main.command("hwe")
-@click.argument("calls_file", type=click.Path(dir_okay=False))
+@main.command("hwe", aliases={"--loci": "--locus"})
+@click.argument("calls_file", required=False, type=click.Path(dir_okay=False))
+@click.option("--calls", "calls_option", type=click.Path(dir_okay=False), help="Calls table.")
 @click.option("--locus", "loci", multiple=True, help="Locus (rsID or alias); repeat or comma-separate.")
 @click.option("--by", "by_column", help="Phenotype column to stratify by (cases/controls, cohort).")
 @click.option("--pheno", type=click.Path(dir_okay=False), help="Phenotype table holding the --by column.")
 @click.option("--sample-col", default="sample", show_default=True, help="Sample id column of --pheno.")
 @_panel_option
-@_output_options
-def hwe_command(calls_file, loci, by_column, pheno, sample_col, panel, output, fmt) -> None:
+@_output_options()
+def hwe_command(calls_file, calls_option, loci, by_column, pheno, sample_col, panel, output, fmt) -> None:
     """Hardy-Weinberg per locus: counts, allele frequency (95% CI), exact p and mid-p (as PLINK
     --hardy), chi-square with and without continuity correction."""
-    from genoassoc.qc.hwe import hwe
+    from genoassoc.analysis.genotype_qc import hwe
 
     if (by_column is None) != (pheno is None):
         raise click.UsageError("--by and --pheno go together")
-    calls, catalog = _load_calls(calls_file, panel)
-    by = None
-    if by_column:
-        from genoassoc.io.phenotypes import read_phenotypes
-
-        phenotypes = read_phenotypes(pheno, sample_col)
-        if by_column not in phenotypes.columns:
-            raise InputError(f"no column '{by_column}' (columns: {', '.join(phenotypes.columns[:-1])})", pheno)
-        by = phenotypes[by_column].replace("", None).dropna()
-        unmatched = set(calls["sample"]) - set(by.index)
-        if unmatched:
-            click.echo(f"{len(unmatched)} samples have no '{by_column}' and are left out of the strata", err=True)
-    _write_outputs([(hwe(calls, catalog, _split_names(loci), by), output)], fmt)
+    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel)
+    phenotypes = _phenotypes(pheno, sample_col) if pheno else None
+    result = hwe(calls, catalog, _split(loci), phenotypes, by_column)
+    _write_tables([(result.table, output)], fmt)
+    _notes(result.notes)
 
 
 @main.command("qc")
-@click.argument("calls_file", type=click.Path(dir_okay=False))
+@click.argument("calls_file", required=False, type=click.Path(dir_okay=False))
+@click.option("--calls", "calls_option", type=click.Path(dir_okay=False), help="Calls table.")
 @click.option("--population", type=click.Choice(["EAS", "EUR", "AFR", "AMR", "SAS"]),
               help="Compare allele frequencies with this reference super-population.")
 @click.option("--population-file", type=click.Path(dir_okay=False),
@@ -208,45 +377,22 @@ def hwe_command(calls_file, loci, by_column, pheno, sample_col, panel, output, f
                    "--haplotype-pairs-output).")
 @click.option("--haplotype-pairs-output", type=click.Path(dir_okay=False))
 @_panel_option
-@_output_options
-def qc_command(calls_file, population, population_file, min_locus_call_rate, min_sample_call_rate,
+@_output_options()
+def qc_command(calls_file, calls_option, population, population_file, min_locus_call_rate, min_sample_call_rate,
                samples_output, ld_output, haplotypes_output, haplotype_pairs_output, panel, output, fmt) -> None:
     """Call rates per locus and sample, allele frequencies against a population reference (with a
     strand-flip warning for G/C and A/T loci), monomorphic loci, LD and haplotypes."""
-    from genoassoc.qc.frequencies import qc, read_population_frequencies
+    from genoassoc.analysis.genotype_qc import genotype_qc
+    from genoassoc.qc.frequencies import read_population_frequencies
 
-    calls, catalog = _load_calls(calls_file, panel)
+    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel)
     reference = read_population_frequencies(population_file) if population_file else None
-    loci, samples = qc(calls, catalog, population, reference, min_locus_call_rate, min_sample_call_rate)
-    tables = [(loci, output)]
-    if samples_output:
-        tables.append((samples, samples_output))
-    if ld_output or haplotypes_output or haplotype_pairs_output:
-        from genoassoc.genotypes import genotype_matrix
-        from genoassoc.qc.ld import estimate_haplotypes, pairwise_ld
-
-        matrix = genotype_matrix(calls, catalog)
-        if ld_output:
-            tables.append((pairwise_ld(matrix), ld_output))
-        if haplotypes_output or haplotype_pairs_output:
-            fit = estimate_haplotypes(matrix)
-            if haplotypes_output:
-                tables.append((fit.haplotypes, haplotypes_output))
-            if haplotype_pairs_output:
-                tables.append((fit.samples, haplotype_pairs_output))
-            click.echo(f"haplotypes: {fit.n_samples} samples called at every locus, {fit.n_excluded} left out",
-                       err=True)
-    _write_outputs(tables, fmt)
-    for _, row in loci.iterrows():
-        if row["low_call_rate"]:
-            click.echo(f"{row['locus']}: call rate {row['call_rate']:.3f} below {min_locus_call_rate}", err=True)
-        if row["monomorphic"]:
-            click.echo(f"{row['locus']}: monomorphic in these samples", err=True)
-        if row.get("strand_warning"):
-            click.echo(f"{row['locus']}: {row['strand_warning']}", err=True)
-    low = samples[samples["low_call_rate"]]
-    if len(low):
-        click.echo(f"{len(low)} samples below call rate {min_sample_call_rate}: {', '.join(low['sample'])}", err=True)
+    result = genotype_qc(calls, catalog, population, reference, min_locus_call_rate, min_sample_call_rate,
+                         ld=bool(ld_output), haplotypes=bool(haplotypes_output or haplotype_pairs_output))
+    _write_tables([(result.table, output), (result.samples if samples_output else None, samples_output),
+                   (result.ld, ld_output), (result.haplotypes if haplotypes_output else None, haplotypes_output),
+                   (result.haplotype_pairs if haplotype_pairs_output else None, haplotype_pairs_output)], fmt)
+    _notes(result.notes)
 
 
 @main.command("concordance")
@@ -255,59 +401,31 @@ def qc_command(calls_file, population, population_file, min_locus_call_rate, min
 @click.option("--discordant-output", type=click.Path(dir_okay=False),
               help="Discordant sample x locus pairs to this file.")
 @_panel_option
-@_output_options
+@_output_options()
 def concordance_command(first_file, second_file, discordant_output, panel, output, fmt) -> None:
     """Agreement of two call sets per locus and overall (concordance, Cohen's kappa); no-calls and
     samples in one set only are counted apart."""
-    from genoassoc.qc.concordance import concordance
+    from genoassoc.analysis.genotype_qc import concordance
 
     first, _ = _load_calls(first_file, panel)
     second, _ = _load_calls(second_file, panel)
-    summary, discordant = concordance(first, second)
-    tables = [(summary, output)] + ([(discordant, discordant_output)] if discordant_output else [])
-    _write_outputs(tables, fmt)
-    overall = summary.iloc[-1]
-    click.echo(f"{overall['n_agree']} of {overall['n_both_called']} pairs agree; "
-               f"{overall['n_discordant']} discordant", err=True)
+    result = concordance(first, second)
+    _write_tables([(result.table, output), (result.discordant if discordant_output else None, discordant_output)],
+                  fmt)
+    _notes(result.notes)
 
 
-def _split_assignments(text: str | None) -> dict[str, str]:
-    pairs = {}
-    for item in _split_names((text or "",)):
-        name, sep, level = item.partition("=")
-        if not sep:
-            raise click.UsageError(f"--reference takes COLUMN=LEVEL, got '{item}'")
-        pairs[name.strip()] = level.strip()
-    return pairs
+# ----------------------------------------------------------------------------------------- association
 
-
-_pheno_options = [
-    click.option("--pheno", required=True, type=click.Path(dir_okay=False),
-                 help="Phenotype table, one row per sample."),
-    click.option("--sample-col", default="sample", show_default=True, help="Sample id column of --pheno."),
-]
-
-
-def _with(options):
-    def decorate(command):
-        for option in reversed(options):
-            command = option(command)
-        return command
-    return decorate
-
-
-@main.command("assoc")
-@click.argument("calls_file", type=click.Path(dir_okay=False))
-@_with(_pheno_options)
-@click.option("--locus", required=True, help="Locus (rsID or alias such as -572G>C).")
-@click.option("--model", default="codominant", show_default=True,
-              type=click.Choice(["codominant", "dominant", "recessive", "overdominant", "additive", "all"]),
-              help="Genetic model; 'all' runs every model and, for a binary outcome, the max-statistic.")
-@click.option("--outcome", required=True, help="Outcome column (IL-6, C0, AUC, response...).")
-@click.option("--effect-allele", help="Effect allele (default: the minor allele in the analysed samples).")
-@click.option("--covariates", help="Comma-separated covariate columns (text columns become categories).")
-@click.option("--reference", "references", help="Reference levels of categorical covariates: sex=M,egfr=del19.")
-@click.option("--event", help="Event column (1 = event, 0 = censored): the outcome is then a survival time.")
+@main.command("assoc", aliases={"--reference": "--ref-level"})
+@click.argument("calls_file", required=False, type=click.Path(dir_okay=False))
+@_pheno_options
+@_genotype_options(locus_required=True, model_default="codominant", models=[*MODEL_NAMES, "all"])
+@click.option("--outcome", help="Outcome column (IL-6, C0, AUC, response...).")
+@click.option("--time", "time_col", help="Survival time column (with --event).")
+@click.option("--event", help="Event column (1 = event, 0 = censored).")
+@_covariates_option
+@_coding_options
 @click.option("--ties", type=click.Choice(["efron", "breslow"]), default="efron", show_default=True,
               help="Tied event times in Cox models (R coxph default: efron).")
 @click.option("--outcome-type", type=click.Choice(["continuous", "binary", "time-to-event"]),
@@ -319,69 +437,71 @@ def _with(options):
                                         "genotype x level interaction test.")
 @click.option("--firth/--no-firth", default=None,
               help="Firth's logistic regression only / never (default: added when a cell has < 5 samples).")
-@_panel_option
-@_output_options
-def assoc_command(calls_file, pheno, sample_col, locus, model, outcome, effect_allele, covariates, references,
-                  event, ties, outcome_type, case_level, log_scale, exact, by_column, firth, panel, output,
-                  fmt) -> None:
+@_output_options()
+def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, effect_allele, panel, outcome, time_col,
+                  event, covariates, ref_levels, below_lloq, ties, outcome_type, case_level, log_scale, exact,
+                  by_column, firth, output, fmt) -> None:
     """Association of a locus with a continuous, binary or time-to-event outcome under a genetic
     model; every row states locus, model, effect allele, groups, n, estimate, CI, test and p."""
-    from genoassoc.association import associate
-    from genoassoc.io.phenotypes import read_phenotypes
+    from genoassoc.analysis.association import associate
 
-    calls, catalog = _load_calls(calls_file, panel)
-    phenotypes = read_phenotypes(pheno, sample_col)
+    if event and outcome and not time_col:
+        click.echo("genoassoc: note: a survival time is now given as --time (with --event)", err=True)
+        time_col, outcome = outcome, None
+    if (time_col is None) != (event is None):
+        raise click.UsageError("--time and --event go together")
+    if outcome is None and time_col is None:
+        raise click.UsageError("give --outcome COLUMN, or --time and --event")
+    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel)
     result = associate(
-        calls, phenotypes, locus, outcome, model, catalog=catalog, effect_allele=effect_allele,
-        covariates=_split_names((covariates or "",)), references=_split_assignments(references),
-        outcome_type=outcome_type, case_level=case_level, log=log_scale, exact=exact, firth=firth,
-        event=event, ties=ties, by=by_column,
+        calls, _phenotypes(pheno, sample_col), locus, outcome, model, time=time_col, event=event, catalog=catalog,
+        effect_allele=effect_allele, covariates=_split(covariates), coding_options=_coding(ref_levels, below_lloq),
+        outcome_type=outcome_type, case_level=case_level, log=log_scale, exact=exact, firth=firth, ties=ties,
+        by=by_column,
     )
-    _write_outputs([(result.table, output)], fmt)
-    for message in result.messages:
-        click.echo(message, err=True)
+    _write_tables([(result.table, output)], fmt)
+    _notes(result.notes)
 
 
-@main.command("cox")
-@_with(_pheno_options)
-@click.option("--time", "time_col", required=True, help="Survival time column (e.g. os_months).")
+@main.command("cox", aliases={"--reference": "--ref-level", "--adjust": "--covariates"})
+@_pheno_options
+@click.option("--time", "time_col", required=True, help="Survival (or interval stop) time column.")
 @click.option("--event", "event_col", required=True, help="Event column (1 = event, 0 = censored).")
-@click.option("--vars", "variables", required=True, help="Candidate variables, comma-separated (columns or loci).")
-@click.option("--adjust", help="Adjustment covariates of the multivariable model, comma-separated.")
+@click.option("--start", "start_col", help="Interval start column: (start, stop] rows, several per patient.")
+@click.option("--vars", "variables", multiple=True, required=True,
+              help="Candidate variables: columns or loci (comma-separate or repeat).")
+@_covariates_option
 @click.option("--dichotomize", help="Split numeric candidates at 'median' or at a value (high = above).")
-@click.option("--reference", "references", help="Reference levels: sex=M,egfr=del19.")
+@_coding_options
 @click.option("--ties", type=click.Choice(["efron", "breslow"]), default="efron", show_default=True)
 @click.option("--calls", "calls_file", type=click.Path(dir_okay=False),
               help="Calls table: loci named in --vars enter under --model.")
-@click.option("--model", default="dominant", show_default=True,
-              type=click.Choice(["dominant", "recessive", "overdominant", "additive", "codominant"]))
+@click.option("--model", default="dominant", show_default=True, type=click.Choice(MODEL_NAMES))
 @_panel_option
-@_output_options
-def cox_command(pheno, sample_col, time_col, event_col, variables, adjust, dichotomize, references, ties, calls_file,
-                model, panel, output, fmt) -> None:
+@_output_options()
+def cox_command(pheno, sample_col, time_col, event_col, start_col, variables, covariates, dichotomize, ref_levels,
+                below_lloq, ties, calls_file, model, panel, output, fmt) -> None:
     """Table 2: each variable alone in a Cox model, then all together (hazard ratios, 95% CI, p)."""
-    from genoassoc.cox_table import cox_table
-    from genoassoc.io.phenotypes import read_phenotypes
+    from genoassoc.analysis.cox_regression import cox_table
     from genoassoc.loci import load_catalog
+    from genoassoc.phenotypes import read_phenotypes
 
-    phenotypes = read_phenotypes(pheno, sample_col)
+    phenotypes = read_phenotypes(pheno, sample_col, repeated=start_col is not None)
     calls, catalog = _load_calls(calls_file, panel) if calls_file else (None, load_catalog(panel))
-    cut = None
+    cut: str | float | None = None
     if dichotomize:
         try:
             cut = "median" if dichotomize == "median" else float(dichotomize)
         except ValueError:
             raise click.UsageError("--dichotomize takes 'median' or a number") from None
-    table, messages = cox_table(phenotypes, time_col, event_col, _split_names((variables,)),
-                                _split_names((adjust or "",)), cut, _split_assignments(references), ties,
-                                calls, catalog, model)
-    _write_outputs([(table, output)], fmt)
-    for message in messages:
-        click.echo(message, err=True)
+    result = cox_table(phenotypes, time_col, event_col, _split(variables), _split(covariates), cut,
+                       _coding(ref_levels, below_lloq), ties, calls, catalog, model, start=start_col)
+    _write_tables([(result.table, output)], fmt)
+    _notes(result.notes)
 
 
 @main.command("cutpoint")
-@_with(_pheno_options)
+@_pheno_options
 @click.option("--marker", required=True, help="Continuous biomarker column (e.g. il6).")
 @click.option("--time", "time_col", help="Survival time column.")
 @click.option("--event", "event_col", help="Event column (1 = event, 0 = censored).")
@@ -393,90 +513,66 @@ def cox_command(pheno, sample_col, time_col, event_col, variables, adjust, dicho
 @click.option("--validate", "validation_file", type=click.Path(dir_okay=False),
               help="Validation cohort: the discovery cuts are applied unchanged.")
 @click.option("--ties", type=click.Choice(["efron", "breslow"]), default="efron", show_default=True)
+@click.option("--below-lloq", type=click.Choice(["half", "lloq", "missing"]),
+              help="Marker values written '<x' (below the limit of quantification): x/2, x, or missing.")
 @click.option("--cuts-output", type=click.Path(dir_okay=False),
               help="Every candidate cut with its statistic and hazard ratio, for the HR-by-cut plot.")
-@_output_options
+@_output_options()
 def cutpoint_command(pheno, sample_col, marker, time_col, event_col, response, min_prop, permutations,
-                     validation_file, ties, cuts_output, output, fmt) -> None:
+                     validation_file, ties, below_lloq, cuts_output, output, fmt) -> None:
     """Median split and optimal cut-point of a biomarker (maximally selected log-rank statistic as R
     maxstat, or ROC/Youden for a response), applied unchanged to a validation cohort."""
-    from genoassoc.biomarker import response_cutpoint, survival_cutpoint
-    from genoassoc.io.phenotypes import read_phenotypes
+    from genoassoc.analysis.cutpoints import response_cutpoint, survival_cutpoint
 
     if response is None and (time_col is None or event_col is None):
         raise click.UsageError("give --time and --event, or --response")
     if not 0 < min_prop < 0.5:
         raise click.UsageError("--min-prop must be between 0 and 0.5")
-    discovery = read_phenotypes(pheno, sample_col)
-    validation = read_phenotypes(validation_file, sample_col) if validation_file else None
+    options = _coding((), below_lloq)
+    discovery = _phenotypes(pheno, sample_col)
+    validation = _phenotypes(validation_file, sample_col) if validation_file else None
     if response is not None:
-        summary, messages = response_cutpoint(discovery, marker, response, validation=validation)
-        tables = [(summary, output)]
+        result = response_cutpoint(discovery, marker, response, validation=validation, coding_options=options)
     else:
-        summary, cuts, messages = survival_cutpoint(discovery, marker, time_col, event_col, validation=validation,
-                                                    min_prop=min_prop, permutations=permutations, ties=ties,
-                                                    progress=_progress("permutations"))
-        tables = [(summary, output)] + ([(cuts, cuts_output)] if cuts_output else [])
-    _write_outputs(tables, fmt)
-    for message in messages:
-        click.echo(message, err=True)
-
-
-def _progress(label: str):
-    """A progress callback writing to stderr when it is a terminal, else None."""
-    if not sys.stderr.isatty():
-        return None
-
-    def report(done: int, total: int) -> None:
-        sys.stderr.write(f"\r{label}: {done}/{total}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return report
+        result = survival_cutpoint(discovery, marker, time_col, event_col, validation=validation, min_prop=min_prop,
+                                   permutations=permutations, ties=ties, coding_options=options,
+                                   progress=_progress("permutations"))
+    _write_tables([(result.table, output), (result.cuts if cuts_output else None, cuts_output)], fmt)
+    _notes(result.notes)
 
 
 @main.command("corr")
-@_with(_pheno_options)
+@_pheno_options
 @click.option("--x", "x_column", required=True, help="First variable (e.g. il6).")
 @click.option("--y", "y_column", required=True, help="Second variable (e.g. c0).")
 @click.option("--method", type=click.Choice(["spearman", "pearson", "kendall"]), default="spearman", show_default=True)
-@_output_options
-def corr_command(pheno, sample_col, x_column, y_column, method, output, fmt) -> None:
+@click.option("--below-lloq", type=click.Choice(["half", "lloq", "missing"]),
+              help="Values written '<x' (below the limit of quantification): x/2, x, or missing.")
+@_output_options()
+def corr_command(pheno, sample_col, x_column, y_column, method, below_lloq, output, fmt) -> None:
     """Correlation with its p (and CI for Pearson) as R's cor.test."""
-    import pandas as pd
+    from genoassoc.analysis.continuous import correlation
 
-    from genoassoc.io.phenotypes import numeric_phenotype, read_phenotypes
-    from genoassoc.stats.correlation import correlate
-
-    phenotypes = read_phenotypes(pheno, sample_col)
-    x, y = numeric_phenotype(phenotypes, x_column), numeric_phenotype(phenotypes, y_column)
-    complete = x.notna() & y.notna()
-    result = correlate(x[complete], y[complete], method)
-    row = {"x": x_column, "y": y_column, **result.__dict__}
-    _write_outputs([(pd.DataFrame([row]), output)], fmt)
-    if (~complete).any():
-        click.echo(f"{int((~complete).sum())} samples missing {x_column} or {y_column} left out", err=True)
+    result = correlation(_phenotypes(pheno, sample_col), x_column, y_column, method, _coding((), below_lloq))
+    _write_tables([(result.table, output)], fmt)
+    _notes(result.notes)
 
 
 @main.command("paired")
-@_with(_pheno_options)
+@_pheno_options
 @click.option("--before", required=True, help="Column measured before treatment (e.g. il6_pre).")
 @click.option("--after", required=True, help="Column measured after treatment (e.g. il6_post).")
 @click.option("--exact", is_flag=True, help="Exact p (no ties or zero differences).")
-@_output_options
-def paired_command(pheno, sample_col, before, after, exact, output, fmt) -> None:
+@click.option("--below-lloq", type=click.Choice(["half", "lloq", "missing"]),
+              help="Values written '<x' (below the limit of quantification): x/2, x, or missing.")
+@_output_options()
+def paired_command(pheno, sample_col, before, after, exact, below_lloq, output, fmt) -> None:
     """Paired change of a biomarker: Wilcoxon signed-rank test as R's wilcox.test(paired = TRUE)."""
-    import pandas as pd
+    from genoassoc.analysis.continuous import paired
 
-    from genoassoc.io.phenotypes import numeric_phenotype, read_phenotypes
-    from genoassoc.stats.continuous import paired_change
-
-    phenotypes = read_phenotypes(pheno, sample_col)
-    first, second = numeric_phenotype(phenotypes, before), numeric_phenotype(phenotypes, after)
-    complete = first.notna() & second.notna()
-    row = {"before": before, "after": after, **paired_change(first[complete], second[complete], exact=exact)}
-    _write_outputs([(pd.DataFrame([row]), output)], fmt)
+    result = paired(_phenotypes(pheno, sample_col), before, after, exact, _coding((), below_lloq))
+    _write_tables([(result.table, output)], fmt)
+    _notes(result.notes)
 
 
 @main.command("pk")
@@ -489,36 +585,45 @@ def paired_command(pheno, sample_col, before, after, exact, output, fmt) -> None
               help="BLQ values after the first measurable concentration.")
 @click.option("--lloq", type=float, help="Lower limit of quantification: smaller concentrations are BLQ.")
 @click.option("--tau", type=float, default=24.0, show_default=True, help="End of the partial AUC (h).")
-@_output_options
+@_output_options()
 def pk_command(samples_file, method, blq_before, blq_after, lloq, tau, output, fmt) -> None:
     """Non-compartmental PK per sample: C0, Cmax, Tmax, AUC0-t, AUC0-24, lambda_z, t1/2."""
+    from genoassoc.analysis.exposure import pk
     from genoassoc.io.pk_samples import read_pk_samples
-    from genoassoc.stats.pk import nca
 
-    samples = read_pk_samples(samples_file, lloq)
-    table = nca(samples, method=method, blq_before=blq_before, blq_after=blq_after, tau=tau)
-    _write_outputs([(table, output)], fmt)
-    click.echo(f"{len(table)} profiles; BLQ before the first measurable value: {blq_before}, after: {blq_after}; "
-               f"AUC by the {method} trapezoidal rule", err=True)
+    result = pk(read_pk_samples(samples_file, lloq), method=method, blq_before=blq_before, blq_after=blq_after,
+                tau=tau)
+    _write_tables([(result.table, output)], fmt)
+    _notes(result.notes)
 
 
 @main.command("table1")
-@_with(_pheno_options)
-@click.option("--by", "by_column", required=True, help="Grouping column (genotype group, arm, cohort).")
-@click.option("--vars", "variables", help="Variables to describe, comma-separated (default: every column).")
+@_pheno_options
+@click.option("--by", "by_column", help="Grouping column (arm, cohort); or group by genotype with --calls.")
+@_genotype_options()
+@click.option("--vars", "variables", multiple=True, help="Variables to describe (default: every column).")
 @click.option("--normal", type=click.Choice(["auto", "normal", "nonnormal"]), default="auto", show_default=True,
               help="Summaries of numeric variables: by Shapiro-Wilk per group, or forced.")
-@click.option("--format", "fmt", type=click.Choice(["tsv", "json", "markdown"]), default="tsv", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
-def table1_command(pheno, sample_col, by_column, variables, normal, fmt, output) -> None:
+@_coding_options
+@_output_options(("tsv", "json", "markdown"))
+def table1_command(pheno, sample_col, by_column, calls_option, locus, model, effect_allele, panel, variables, normal,
+                   ref_levels, below_lloq, output, fmt) -> None:
     """Table 1: n (%), median (IQR) or mean +/- SD per group, the fitting test and missing counts."""
-    from genoassoc.io.phenotypes import read_phenotypes
+    from genoassoc.analysis.baseline import table1
     from genoassoc.io.tables import format_table, write_text
-    from genoassoc.report.table1 import table1, to_markdown
+    from genoassoc.report.tables import to_markdown
 
-    table = table1(read_phenotypes(pheno, sample_col), by_column, _split_names((variables,)) or None, normal)
-    write_text(to_markdown(table) if fmt == "markdown" else format_table(table, fmt), output)
+    if (by_column is None) == (calls_option is None):
+        raise click.UsageError("group by a column (--by) or by genotype (--calls with --locus and --model)")
+    calls, catalog = _load_calls(calls_option, panel) if calls_option else (None, None)
+    result = table1(_phenotypes(pheno, sample_col), by_column, _split(variables) or None, normal,
+                    _coding(ref_levels, below_lloq), calls=calls, locus=locus, model=model,
+                    effect_allele=effect_allele, catalog=catalog)
+    write_text(to_markdown(result.table) if fmt == "markdown" else format_table(result.table, fmt), output)
+    _notes(result.notes)
 
+
+# ---------------------------------------------------------------------------------------------- report
 
 @main.command("report")
 @click.argument("study_file", required=False, type=click.Path(dir_okay=False))
@@ -529,11 +634,11 @@ def table1_command(pheno, sample_col, by_column, variables, normal, fmt, output)
 @click.option("--pheno", type=click.Path(dir_okay=False), help="Phenotype table.")
 @click.option("--pk", type=click.Path(dir_okay=False), help="PK samples (C0, AUC0-24 joined as phenotypes).")
 @click.option("--locus")
-@click.option("--model", type=click.Choice(["codominant", "dominant", "recessive", "overdominant", "additive"]))
-@click.option("--outcomes", help="Outcome columns, comma-separated.")
+@click.option("--model", type=click.Choice(MODEL_NAMES))
+@click.option("--outcomes", multiple=True, help="Outcome columns (comma-separate or repeat).")
 @click.option("--time", "time_col", help="Survival time column.")
 @click.option("--event", "event_col", help="Survival event column.")
-@click.option("--covariates", help="Adjustment covariates, comma-separated.")
+@_covariates_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
 def report_command(study_file, title, calls_file, gel, assays_file, pheno, pk, locus, model, outcomes, time_col,
                    event_col, covariates, output) -> None:
@@ -549,10 +654,12 @@ def report_command(study_file, title, calls_file, gel, assays_file, pheno, pk, l
         if value:
             setattr(study, name, value)
     if outcomes:
-        study.outcomes = _split_names((outcomes,))
+        study.outcomes = _split(outcomes)
     if covariates:
-        study.covariates = _split_names((covariates,))
-    if time_col and event_col:
+        study.covariates = _split(covariates)
+    if (time_col is None) != (event_col is None):
+        raise click.UsageError("--time and --event go together")
+    if time_col:
         study.survival = [[time_col, event_col]]
     if not (study.calls or study.gel or study.pheno or study.cutpoint_pheno):
         raise click.UsageError("give a study file or at least --calls/--gel and --pheno")
@@ -560,17 +667,19 @@ def report_command(study_file, title, calls_file, gel, assays_file, pheno, pk, l
     click.echo(f"report written to {output}", err=True)
 
 
-@main.group("plot", cls=_Group)
+# ----------------------------------------------------------------------------------------------- plots
+
+@main.group("plot", cls=Group)
 def plot_group() -> None:
     """Publication figures (PNG or SVG by the -o extension)."""
 
 
-def _figure_output(command):
+def _figure_output(command: Callable) -> Callable:
     return click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
                         help="Figure file (.png or .svg).")(command)
 
 
-def _save(figure, output) -> None:
+def _save(figure: Any, output: str) -> None:
     from genoassoc.report.figures import save
 
     if not str(output).lower().endswith((".png", ".svg")):
@@ -578,70 +687,91 @@ def _save(figure, output) -> None:
     save(figure, output)
 
 
+def _groups(phenotypes, by_column, calls_option, locus, model, effect_allele, panel):
+    """(group label per sample, labels in order, legend title) from a column or from genotypes."""
+    from genoassoc import phenotypes as coding
+
+    if (by_column is None) == (calls_option is None):
+        raise click.UsageError("group by a column (--by) or by genotype (--calls with --locus and --model)")
+    if by_column:
+        values, levels = coding.categorical(phenotypes, by_column)
+        return values, levels, by_column
+    if locus is None:
+        raise click.UsageError("grouping by genotype needs --locus")
+    from genoassoc.analysis.genotyped import join_genotypes
+
+    calls, catalog = _load_calls(calls_option, panel)
+    genotyped = join_genotypes(calls, phenotypes, locus, catalog)
+    _notes(genotyped.report.messages())
+    labels, encoding, title = genotyped.group_column(model, effect_allele)
+    return labels.reindex(phenotypes.index), list(encoding.groups), title
+
+
 @plot_group.command("km")
-@_with(_pheno_options)
+@_pheno_options
 @click.option("--time", "time_col", required=True)
 @click.option("--event", "event_col", required=True)
-@click.option("--by", "by_column", required=True, help="Grouping column.")
+@click.option("--by", "by_column", help="Grouping column; or group by genotype with --calls.")
+@_genotype_options()
 @click.option("--ci", is_flag=True, help="Draw 95% confidence bands.")
 @click.option("--xlabel", default="Months", show_default=True)
 @_figure_output
-def plot_km(pheno, sample_col, time_col, event_col, by_column, ci, xlabel, output) -> None:
+def plot_km(pheno, sample_col, time_col, event_col, by_column, calls_option, locus, model, effect_allele, panel, ci,
+            xlabel, output) -> None:
     """Kaplan-Meier curves with censoring marks, numbers at risk and the log-rank p."""
-    from genoassoc.io.phenotypes import MISSING_VALUES, numeric_phenotype, read_phenotypes
+    from genoassoc import phenotypes as coding
     from genoassoc.report.figures import kaplan_meier_plot
-    from genoassoc.stats.survival import validate
 
-    phenotypes = read_phenotypes(pheno, sample_col)
-    times, events = numeric_phenotype(phenotypes, time_col), numeric_phenotype(phenotypes, event_col)
-    groups = phenotypes[by_column] if by_column in phenotypes else None
-    if groups is None:
-        raise InputError(f"no column '{by_column}'", pheno)
-    keep = times.notna() & events.notna() & ~groups.isin(MISSING_VALUES)
-    validate(times[keep], events[keep], phenotypes["_row"][keep], pheno, time_col, event_col)
-    labels = sorted(groups[keep].unique(), key=str)
+    phenotypes = _phenotypes(pheno, sample_col)
+    groups, labels, _ = _groups(phenotypes, by_column, calls_option, locus, model, effect_allele, panel)
+    times, events = coding.times(phenotypes, time_col), coding.events(phenotypes, event_col)
+    keep, dropped = coding.complete_cases({time_col: times, event_col: events, "group": groups})
+    _notes([dropped.message()])
     _save(kaplan_meier_plot(times[keep], events[keep], groups[keep], labels, xlabel=xlabel, ci=ci), output)
 
 
 @plot_group.command("box")
-@_with(_pheno_options)
+@_pheno_options
 @click.option("--outcome", required=True)
-@click.option("--by", "by_column", required=True)
+@click.option("--by", "by_column", help="Grouping column; or group by genotype with --calls.")
+@_genotype_options()
 @click.option("--log", "log_scale", is_flag=True, help="Log axis.")
 @_figure_output
-def plot_box(pheno, sample_col, outcome, by_column, log_scale, output) -> None:
+def plot_box(pheno, sample_col, outcome, by_column, calls_option, locus, model, effect_allele, panel, log_scale,
+             output) -> None:
     """Box and strip plot of a continuous outcome by group with the rank-test p."""
-    from genoassoc.io.phenotypes import MISSING_VALUES, numeric_phenotype, read_phenotypes
+    from genoassoc import phenotypes as coding
     from genoassoc.report.figures import box_plot
     from genoassoc.stats.continuous import kruskal_wallis, mann_whitney
 
-    phenotypes = read_phenotypes(pheno, sample_col)
-    values = numeric_phenotype(phenotypes, outcome)
-    if by_column not in phenotypes:
-        raise InputError(f"no column '{by_column}'", pheno)
-    groups = phenotypes[by_column]
-    keep = values.notna() & ~groups.isin(MISSING_VALUES)
-    labels = sorted(groups[keep].unique(), key=str)
-    samples = [values[keep & (groups == label)] for label in labels]
+    phenotypes = _phenotypes(pheno, sample_col)
+    groups, labels, _ = _groups(phenotypes, by_column, calls_option, locus, model, effect_allele, panel)
+    values = coding.numeric(phenotypes, outcome)
+    keep, dropped = coding.complete_cases({outcome: values, "group": groups})
+    _notes([dropped.message()])
+    labels = [label for label in labels if (groups[keep] == label).any()]
+    samples = [values[keep & (groups == label)].to_numpy(float) for label in labels]
+    if len(samples) < 2:
+        raise InputError("a box plot by group needs at least two groups with values")
     test = mann_whitney(*samples) if len(samples) == 2 else kruskal_wallis(samples)
     _save(box_plot(values[keep], groups[keep], labels, ylabel=outcome, p=test.p, test=test.test, log=log_scale),
           output)
 
 
 @plot_group.command("scatter")
-@_with(_pheno_options)
+@_pheno_options
 @click.option("--x", "x_column", required=True)
 @click.option("--y", "y_column", required=True)
 @_figure_output
 def plot_scatter(pheno, sample_col, x_column, y_column, output) -> None:
     """Scatter of two variables with Spearman's r and p (as R cor.test)."""
-    from genoassoc.io.phenotypes import numeric_phenotype, read_phenotypes
+    from genoassoc import phenotypes as coding
     from genoassoc.report.figures import scatter_plot
     from genoassoc.stats.correlation import correlate
 
-    phenotypes = read_phenotypes(pheno, sample_col)
-    x, y = numeric_phenotype(phenotypes, x_column), numeric_phenotype(phenotypes, y_column)
-    keep = x.notna() & y.notna()
+    phenotypes = _phenotypes(pheno, sample_col)
+    x, y = coding.numeric(phenotypes, x_column), coding.numeric(phenotypes, y_column)
+    keep, _ = coding.complete_cases({x_column: x, y_column: y})
     result = correlate(x[keep], y[keep], "spearman")
     _save(scatter_plot(x[keep], y[keep], xlabel=x_column, ylabel=y_column, r=result.estimate, p=result.p), output)
 
@@ -658,8 +788,7 @@ def plot_forest(cox_file, adjusted, output) -> None:
     table = read_table(cox_file, ["term", "hr", "ci_lo", "ci_hi", "p"])
     suffix = "_adjusted" if adjusted else ""
     columns = {name: numeric_column(table, name + suffix) for name in ("hr", "ci_lo", "ci_hi", "p")}
-    frame = table.assign(**columns)
-    _save(forest_plot(frame), output)
+    _save(forest_plot(table.assign(**columns)), output)
 
 
 @plot_group.command("cutpoint")
@@ -696,7 +825,9 @@ def plot_gel(calls_file, assays_file, locus, output) -> None:
     _save(virtual_gel(calls, load_assays(assays_file)), output)
 
 
-@main.group("assays", cls=_Group)
+# ---------------------------------------------------------------------------------------------- assays
+
+@main.group("assays", cls=Group)
 def assays_group() -> None:
     """List the PCR-RFLP assays or show one with its expected band patterns."""
 
@@ -704,13 +835,12 @@ def assays_group() -> None:
 @assays_group.command("list")
 @click.option("--assays", "assays_file", type=click.Path(dir_okay=False),
               help="TOML file of your own assays, added to the built-ins.")
-@_output_options
+@_output_options()
 def assays_list(assays_file, output, fmt) -> None:
     """One row per assay: id, locus, enzyme, fragments per allele, source."""
     import pandas as pd
 
     from genoassoc.assays import load_assays
-    from genoassoc.io.tables import write_table
 
     rows = [
         {
@@ -728,7 +858,7 @@ def assays_list(assays_file, output, fmt) -> None:
         for assay in load_assays(assays_file)
     ]
     columns = ["assay", "locus", "enzyme", "alleles", "fragments_bp", "source", "from"]
-    write_table(pd.DataFrame(rows, columns=columns), output, fmt)
+    _write_tables([(pd.DataFrame(rows, columns=columns), output)], fmt)
     if not rows:
         click.echo("no assays: add yours with --assays FILE", err=True)
 

@@ -23,7 +23,7 @@ def test_assoc_command_prints_definitions_on_every_row():
 def test_assoc_bad_covariate_and_duplicate_phenotype(tmp_path):
     result = run("assoc", GOLDEN / "calls.tsv", "--pheno", GOLDEN / "cohort.tsv", "--locus", "rs1800796",
                  "--outcome", "il6", "--covariates", "bmi")
-    assert result.returncode == 2 and "no covariate column 'bmi'" in result.stderr
+    assert result.returncode == 2 and "cohort.tsv: no column 'bmi' (columns: age, sex, egfr, il6" in result.stderr
     pheno = tmp_path / "p.tsv"
     pheno.write_text("sample\til6\nP001\t3\nP001\t4\n")
     result = run("assoc", GOLDEN / "calls.tsv", "--pheno", pheno, "--locus", "rs1800796", "--outcome", "il6")

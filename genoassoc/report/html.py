@@ -1,5 +1,6 @@
-"""One self-contained HTML study report: genotype QC, Table 1, PK, association with IL-6, exposure and
-response, survival, Table 2 and biomarker cut-points, with the parameters, inputs (SHA-256) and
+"""One self-contained HTML study report: a list of sections, each built from the result of one
+analysis (`genoassoc.analysis`): genotype calls and QC, PK, Table 1, association with IL-6, exposure
+and response, survival, Table 2 and biomarker cut-points, with the parameters, inputs (SHA-256) and
 package versions that produced it. Figures are embedded as PNG data, so the file opens offline in
 any browser. Displayed numbers are rounded to 4 significant digits; the TSV/JSON outputs of the
 individual commands keep full precision.
@@ -15,10 +16,12 @@ import io
 import os
 import platform
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,6 +61,9 @@ class Study:
     table1_variables: list[str] = field(default_factory=list)
 
 
+_PATHS = ("calls", "gel", "assays", "pheno", "pk", "cutpoint_pheno", "cutpoint_validate")
+
+
 def load_study(path: str | os.PathLike) -> Study:
     """A Study from a TOML file of the Study fields (top level or under [study])."""
     path = Path(path)
@@ -73,13 +79,23 @@ def load_study(path: str | os.PathLike) -> Study:
     if unknown:
         raise InputError(f"unknown study setting {', '.join(sorted(unknown))} (settings: {', '.join(sorted(known))})",
                          str(path))
-    for name in ("calls", "gel", "assays", "pheno", "pk", "cutpoint_pheno", "cutpoint_validate"):
+    for name in _PATHS:
         if document.get(name):
             document[name] = str((path.parent / document[name]).resolve())
     return Study(**document)
 
 
-def _figure_html(figure, caption: str) -> str:
+# --------------------------------------------------------------------------------------------- rendering
+
+@dataclass(frozen=True)
+class Section:
+    """A report section: a title and its HTML parts (tables, figures, text)."""
+
+    title: str
+    parts: tuple[str, ...]
+
+
+def _figure_html(figure: Any, caption: str) -> str:
     from genoassoc.report.figures import plt
 
     buffer = io.BytesIO()
@@ -90,10 +106,10 @@ def _figure_html(figure, caption: str) -> str:
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 
-def _display(value) -> str:
+def _display(value: Any) -> str:
     if value is None or value is pd.NA:
         return ""
-    if isinstance(value, (float, np.floating)):
+    if isinstance(value, float | np.floating):
         if value != value:
             return ""
         return f"{value:.4g}"
@@ -132,176 +148,259 @@ ASSOCIATION_COLUMNS = ["model", "effect_allele", "groups", "row", "group", "n", 
                        "note"]
 
 
-def build_report(study: Study) -> str:
-    """The report's HTML text."""
-    from genoassoc.association import associate
-    from genoassoc.calls import read_calls
-    from genoassoc.cox_table import cox_table
-    from genoassoc.io.phenotypes import numeric_phenotype, read_phenotypes
-    from genoassoc.loci import load_catalog
-    from genoassoc.models import encode, minor_allele
-    from genoassoc.qc.frequencies import qc
-    from genoassoc.report import figures
-    from genoassoc.report.table1 import table1
-    from genoassoc.stats.correlation import correlate
+# -------------------------------------------------------------------------------------------- the data
 
-    sections: list[str] = []
-    catalog = load_catalog()
-    calls = None
+@dataclass
+class _Inputs:
+    """What the sections share: read once, used by many."""
+
+    study: Study
+    catalog: Any
+    calls: pd.DataFrame | None = None
+    assays: Any = None
+    phenotypes: pd.DataFrame | None = None
+    exposure: pd.DataFrame | None = None
+
+
+def _load(study: Study) -> _Inputs:
+    from genoassoc.calls import read_calls, validate_calls
+    from genoassoc.loci import load_catalog
+    from genoassoc.phenotypes import read_phenotypes
+
+    inputs = _Inputs(study, load_catalog())
     if study.gel:
         from genoassoc.assays import load_assays
         from genoassoc.calling.rflp import call_rflp
 
-        assays = load_assays(study.assays)
-        calls = call_rflp(study.gel, assays)
-        shown = calls[calls["locus"] == catalog.resolve(study.locus).id] if study.locus else calls
-        sections.append("<h2>Genotype calls from the gels</h2>" + _figure_html(
-            figures.virtual_gel(shown, assays), "Virtual gel: observed bands beside the expected pattern")
-            + _table_html(calls[calls["status"] == "no_call"], "No-calls and their reasons",
-                          ["sample", "locus", "reason", "observed_bp"]))
+        inputs.assays = load_assays(study.assays)
+        inputs.calls = validate_calls(call_rflp(study.gel, inputs.assays), inputs.catalog)
     elif study.calls:
-        calls = read_calls(study.calls, catalog)
-    if calls is not None:
-        from genoassoc.calls import validate_calls
+        inputs.calls = read_calls(study.calls, inputs.catalog)
+    if study.pheno:
+        inputs.phenotypes = read_phenotypes(study.pheno, study.sample_col)
+        if study.pk:
+            from genoassoc.analysis.exposure import pk
+            from genoassoc.io.pk_samples import read_pk_samples
 
-        calls = validate_calls(calls, catalog)
-        loci_table, samples_table = qc(calls, catalog)
-        sections.append("<h2>Genotype QC</h2>" + _table_html(
-            loci_table, "Hardy-Weinberg equilibrium per locus (exact p as PLINK --hardy)",
-            ["locus", "allele1", "allele2", "n", "call_rate", "n_hom1", "n_het", "n_hom2", "maf", "minor_allele",
-             "obs_het", "exp_het", "p_exact", "p_midp", "p_chisq", "monomorphic"]))
+            inputs.exposure = pk(read_pk_samples(study.pk)).table.set_index("sample")
+            for column in ("auc_0_24", "cmax", "half_life"):
+                if column not in inputs.phenotypes.columns:
+                    values = inputs.exposure[column].reindex(inputs.phenotypes.index)
+                    inputs.phenotypes[column] = values.map(lambda value: "" if value != value else repr(float(value)))
+    return inputs
 
-    phenotypes = read_phenotypes(study.pheno, study.sample_col) if study.pheno else None
-    if phenotypes is not None and study.pk:
-        from genoassoc.io.pk_samples import read_pk_samples
-        from genoassoc.stats.pk import nca
 
-        exposure = nca(read_pk_samples(study.pk)).set_index("sample")
-        sections.append("<h2>Pharmacokinetics</h2>" + _table_html(
-            exposure.reset_index(), "Non-compartmental analysis per patient (linear trapezoid)",
-            ["sample", "c0", "cmax", "tmax", "auc_0_24", "half_life", "note"]))
-        for column in ("auc_0_24", "cmax", "half_life"):
-            if column not in phenotypes.columns:
-                phenotypes[column] = exposure[column].reindex(phenotypes.index).map(
-                    lambda value: "" if value != value else repr(float(value)))
+# ------------------------------------------------------------------------------------------- sections
 
-    if phenotypes is not None and calls is not None and study.locus:
-        locus = catalog.resolve(study.locus)
-        at_locus = calls[(calls["locus"] == locus.id) & (calls["status"] == "called")].set_index("sample")
-        genotypes = at_locus["genotype"].reindex(phenotypes.index)
-        present = genotypes.notna()
-        effect = study.effect_allele or minor_allele(genotypes[present], locus.alleles)
-        encoding = encode(genotypes[present], locus.alleles, study.model, effect)
-        group_column = f"{locus.id} ({study.model}, effect allele {effect})"
-        phenotypes[group_column] = ""
-        phenotypes.loc[present, group_column] = [encoding.groups[k] for k in encoding.group]
-        if encoding.testable:
-            variables = study.table1_variables or [c for c in phenotypes.columns if c not in ("_row", group_column)]
-            sections.append("<h2>Table 1</h2>" + _table_html(
-                table1(phenotypes[present], group_column, variables),
-                f"Baseline characteristics by {group_column}"))
-        association = ["<h2>Association with the genotype</h2>"]
-        for outcome in study.outcomes:
-            result = associate(calls, phenotypes, locus.id, outcome, study.model, catalog=catalog,
-                               effect_allele=effect, covariates=study.covariates, log=study.log_outcomes,
-                               case_level=study.case_level)
-            association.append(_table_html(result.table, f"{outcome}: {result.outcome_type} outcome, "
-                                           f"{'; '.join(result.messages[-1:])}", ASSOCIATION_COLUMNS))
-            if result.outcome_type == "continuous":
-                values = numeric_phenotype(phenotypes, outcome)
-                keep = present & values.notna()
-                test_row = result.table[(result.table["row"] == "test") & result.table["test"].notna()].head(1)
-                p = float(test_row["p"].iloc[0]) if len(test_row) else None
-                association.append(_figure_html(figures.box_plot(
-                    values[keep], phenotypes.loc[keep, group_column], list(encoding.groups), ylabel=outcome,
-                    p=p, test=test_row["test"].iloc[0] if len(test_row) else "", title=outcome,
-                    log=study.log_outcomes), f"{outcome} by {group_column}"))
-        sections.append("".join(association))
-        for time_column, event_column in study.survival:
-            result = associate(calls, phenotypes, locus.id, time_column, study.model, catalog=catalog,
-                               effect_allele=effect, covariates=study.covariates, event=event_column)
-            times, events = numeric_phenotype(phenotypes, time_column), numeric_phenotype(phenotypes, event_column)
-            keep = present & times.notna() & events.notna()
-            sections.append(f"<h2>Survival: {html.escape(time_column)}</h2>" + _figure_html(
-                figures.kaplan_meier_plot(times[keep], events[keep], phenotypes.loc[keep, group_column],
-                                          list(encoding.groups), title=time_column),
-                f"Kaplan-Meier estimate of {time_column} by {group_column}")
-                + _table_html(result.table, f"{time_column}: medians, log-rank and Cox hazard ratios",
-                              ASSOCIATION_COLUMNS))
+def _calls_section(inputs: _Inputs) -> Section:
+    from genoassoc.report import figures
 
-    if phenotypes is not None and study.correlations:
-        parts = ["<h2>Correlations</h2>"]
-        for x_column, y_column in study.correlations:
-            x, y = numeric_phenotype(phenotypes, x_column), numeric_phenotype(phenotypes, y_column)
-            keep = x.notna() & y.notna()
-            result = correlate(x[keep], y[keep], "spearman")
-            parts.append(_figure_html(figures.scatter_plot(x[keep], y[keep], xlabel=x_column, ylabel=y_column,
-                                                           r=result.estimate, p=result.p),
-                                      f"{y_column} against {x_column} (Spearman, as R cor.test)"))
-        sections.append("".join(parts))
+    calls, study = inputs.calls, inputs.study
+    shown = calls[calls["locus"] == inputs.catalog.resolve(study.locus).id] if study.locus else calls
+    return Section("Genotype calls from the gels", (
+        _figure_html(figures.virtual_gel(shown, inputs.assays),
+                     "Virtual gel: observed bands beside the expected pattern"),
+        _table_html(calls[calls["status"] == "no_call"], "No-calls and their reasons",
+                    ["sample", "locus", "reason", "observed_bp"])))
 
-    if phenotypes is not None and study.cox_vars and study.survival:
-        time_column, event_column = study.survival[0]
-        table, messages = cox_table(phenotypes, time_column, event_column, study.cox_vars, study.cox_adjust,
-                                    study.dichotomize, calls=calls, catalog=catalog, model=study.model)
-        forest = table.dropna(subset=["hr_adjusted"]).assign(label=lambda frame: frame["term"])
-        sections.append("<h2>Table 2: Cox regression</h2>" + _table_html(
-            table, f"{time_column}: univariable and multivariable hazard ratios; {'; '.join(messages)}")
-            + (_figure_html(figures.forest_plot(forest, label="label", estimate="hr_adjusted", low="ci_lo_adjusted",
-                                                high="ci_hi_adjusted", p="p_adjusted",
-                                                title="Multivariable hazard ratio (95% CI)"),
-                            "Forest plot of the multivariable Cox model") if len(forest) else ""))
 
-    if study.cutpoint_pheno and study.cutpoint_marker:
-        from genoassoc.biomarker import survival_cutpoint
+def _qc_section(inputs: _Inputs) -> Section:
+    from genoassoc.analysis.genotype_qc import genotype_qc
 
-        discovery = read_phenotypes(study.cutpoint_pheno, study.sample_col)
-        validation = read_phenotypes(study.cutpoint_validate, study.sample_col) if study.cutpoint_validate else None
-        summary, cuts, messages = survival_cutpoint(discovery, study.cutpoint_marker, study.cutpoint_time,
-                                                    study.cutpoint_event, validation=validation)
-        optimal = summary[summary["analysis"].str.startswith("optimal")].iloc[0]
-        parts = ["<h2>Biomarker cut-point</h2>", _table_html(summary, "; ".join(messages)),
-                 _figure_html(figures.cutpoint_plot(cuts, marker=study.cutpoint_marker, chosen=optimal["cut"]),
-                              "Hazard ratio and standardised log-rank statistic by candidate cut")]
-        for name, frame in (("discovery", discovery), ("validation", validation)):
-            if frame is None:
-                continue
-            marker = numeric_phenotype(frame, study.cutpoint_marker)
-            times = numeric_phenotype(frame, study.cutpoint_time)
-            events = numeric_phenotype(frame, study.cutpoint_event)
-            keep = marker.notna() & times.notna() & events.notna()
-            labels = [f"{study.cutpoint_marker} <= {optimal['cut']:g}", f"{study.cutpoint_marker} > {optimal['cut']:g}"]
-            groups = np.where(marker[keep] > optimal["cut"], labels[1], labels[0])
-            parts.append(_figure_html(figures.kaplan_meier_plot(times[keep], events[keep], groups, labels,
-                                                                title=f"{name} cohort"),
-                                      f"{name} cohort split at the discovery cut {optimal['cut']:g}"))
-        sections.append("".join(parts))
+    result = genotype_qc(inputs.calls, inputs.catalog)
+    return Section("Genotype QC", (_table_html(
+        result.table, "Hardy-Weinberg equilibrium per locus (exact p as PLINK --hardy)",
+        ["locus", "allele1", "allele2", "n", "call_rate", "n_hom1", "n_het", "n_hom2", "maf", "minor_allele",
+         "obs_het", "exp_het", "p_exact", "p_midp", "p_chisq", "monomorphic"]),))
 
+
+def _pk_section(inputs: _Inputs) -> Section:
+    return Section("Pharmacokinetics", (_table_html(
+        inputs.exposure.reset_index(), "Non-compartmental analysis per patient (linear trapezoid)",
+        ["sample", "c0", "cmax", "tmax", "auc_0_24", "half_life", "note"]),))
+
+
+def _genotyped(inputs: _Inputs) -> tuple[Any, pd.Series, Any, str]:
+    from genoassoc.analysis.genotyped import join_genotypes
+
+    study = inputs.study
+    genotyped = join_genotypes(inputs.calls, inputs.phenotypes, study.locus, inputs.catalog)
+    labels, encoding, title = genotyped.group_column(study.model, study.effect_allele)
+    return genotyped, labels.reindex(inputs.phenotypes.index), encoding, title
+
+
+def _table1_section(inputs: _Inputs) -> Section:
+    from genoassoc.analysis.baseline import table1
+
+    study = inputs.study
+    result = table1(inputs.phenotypes, variables=study.table1_variables or None, calls=inputs.calls,
+                    locus=study.locus, model=study.model, effect_allele=study.effect_allele, catalog=inputs.catalog)
+    return Section("Table 1", (_table_html(result.table, f"Baseline characteristics by {result.by}"),))
+
+
+def _association_section(inputs: _Inputs) -> Section:
+    from genoassoc import phenotypes as coding
+    from genoassoc.analysis.association import associate
+    from genoassoc.report import figures
+
+    study = inputs.study
+    _, groups, encoding, title = _genotyped(inputs)
+    parts = []
+    for outcome in study.outcomes:
+        result = associate(inputs.calls, inputs.phenotypes, study.locus, outcome, study.model, catalog=inputs.catalog,
+                           effect_allele=encoding.effect_allele, covariates=study.covariates,
+                           log=study.log_outcomes, case_level=study.case_level)
+        parts.append(_table_html(result.table, f"{outcome}: {result.outcome_type} outcome, {result.notes[-1]}",
+                                 ASSOCIATION_COLUMNS))
+        if result.outcome_type == "continuous":
+            values = coding.numeric(inputs.phenotypes, outcome)
+            keep, _ = coding.complete_cases({outcome: values, "group": groups})
+            test = result.table[(result.table["row"] == "test") & result.table["test"].notna()].head(1)
+            parts.append(_figure_html(figures.box_plot(
+                values[keep], groups[keep], list(encoding.groups), ylabel=outcome,
+                p=float(test["p"].iloc[0]) if len(test) else None, test=test["test"].iloc[0] if len(test) else "",
+                title=outcome, log=study.log_outcomes), f"{outcome} by {title}"))
+    return Section("Association with the genotype", tuple(parts))
+
+
+def _survival_section(inputs: _Inputs, time_column: str, event_column: str) -> Section:
+    from genoassoc import phenotypes as coding
+    from genoassoc.analysis.association import associate
+    from genoassoc.report import figures
+
+    study = inputs.study
+    _, groups, encoding, title = _genotyped(inputs)
+    result = associate(inputs.calls, inputs.phenotypes, study.locus, model=study.model, time=time_column,
+                       event=event_column, catalog=inputs.catalog, effect_allele=encoding.effect_allele,
+                       covariates=study.covariates)
+    times, events = coding.times(inputs.phenotypes, time_column), coding.events(inputs.phenotypes, event_column)
+    keep, _ = coding.complete_cases({time_column: times, event_column: events, "group": groups})
+    return Section(f"Survival: {time_column}", (
+        _figure_html(figures.kaplan_meier_plot(times[keep], events[keep], groups[keep], list(encoding.groups),
+                                               title=time_column),
+                     f"Kaplan-Meier estimate of {time_column} by {title}"),
+        _table_html(result.table, f"{time_column}: medians, log-rank and Cox hazard ratios", ASSOCIATION_COLUMNS)))
+
+
+def _correlation_section(inputs: _Inputs) -> Section:
+    from genoassoc import phenotypes as coding
+    from genoassoc.analysis.continuous import correlation
+    from genoassoc.report import figures
+
+    parts = []
+    for x_column, y_column in inputs.study.correlations:
+        result = correlation(inputs.phenotypes, x_column, y_column, "spearman")
+        row = result.table.iloc[0]
+        x, y = coding.numeric(inputs.phenotypes, x_column), coding.numeric(inputs.phenotypes, y_column)
+        keep, _ = coding.complete_cases({x_column: x, y_column: y})
+        parts.append(_figure_html(figures.scatter_plot(x[keep], y[keep], xlabel=x_column, ylabel=y_column,
+                                                       r=row["estimate"], p=row["p"]),
+                                  f"{y_column} against {x_column} (Spearman, as R cor.test)"))
+    return Section("Correlations", tuple(parts))
+
+
+def _cox_section(inputs: _Inputs) -> Section:
+    from genoassoc.analysis.cox_regression import cox_table
+    from genoassoc.report import figures
+
+    study = inputs.study
+    time_column, event_column = study.survival[0]
+    result = cox_table(inputs.phenotypes, time_column, event_column, study.cox_vars, study.cox_adjust,
+                       study.dichotomize, calls=inputs.calls, catalog=inputs.catalog, model=study.model)
+    table = result.table
+    forest = table.dropna(subset=["hr_adjusted"]).assign(label=lambda frame: frame["term"])
+    parts = [_table_html(table, f"{time_column}: univariable and multivariable hazard ratios; "
+                                f"{'; '.join(result.notes)}")]
+    if len(forest):
+        parts.append(_figure_html(figures.forest_plot(forest, label="label", estimate="hr_adjusted",
+                                                      low="ci_lo_adjusted", high="ci_hi_adjusted", p="p_adjusted",
+                                                      title="Multivariable hazard ratio (95% CI)"),
+                                  "Forest plot of the multivariable Cox model"))
+    return Section("Table 2: Cox regression", tuple(parts))
+
+
+def _cutpoint_section(inputs: _Inputs) -> Section:
+    from genoassoc import phenotypes as coding
+    from genoassoc.analysis.cutpoints import survival_cutpoint
+    from genoassoc.phenotypes import read_phenotypes
+    from genoassoc.report import figures
+
+    study = inputs.study
+    discovery = read_phenotypes(study.cutpoint_pheno, study.sample_col)
+    validation = read_phenotypes(study.cutpoint_validate, study.sample_col) if study.cutpoint_validate else None
+    marker, time_column, event_column = study.cutpoint_marker, study.cutpoint_time, study.cutpoint_event
+    result = survival_cutpoint(discovery, marker, time_column, event_column, validation=validation)
+    parts = [_table_html(result.table, "; ".join(result.notes)),
+             _figure_html(figures.cutpoint_plot(result.cuts, marker=marker, chosen=result.cut),
+                          "Hazard ratio and standardised log-rank statistic by candidate cut")]
+    for name, frame in (("discovery", discovery), ("validation", validation)):
+        if frame is None:
+            continue
+        values = coding.numeric(frame, marker)
+        times, events = coding.times(frame, time_column), coding.events(frame, event_column)
+        keep, _ = coding.complete_cases({marker: values, time_column: times, event_column: events})
+        labels = [f"{marker} <= {result.cut:g}", f"{marker} > {result.cut:g}"]
+        groups = np.where(values[keep] > result.cut, labels[1], labels[0])
+        parts.append(_figure_html(figures.kaplan_meier_plot(times[keep], events[keep], groups, labels,
+                                                            title=f"{name} cohort"),
+                                  f"{name} cohort split at the discovery cut {result.cut:g}"))
+    return Section("Biomarker cut-point", tuple(parts))
+
+
+def _sections(inputs: _Inputs) -> list[Section]:
+    study = inputs.study
+    with_genotypes = inputs.phenotypes is not None and inputs.calls is not None and bool(study.locus)
+    planned: list[tuple[bool, Callable[[], Section]]] = [
+        (study.gel is not None and inputs.calls is not None, lambda: _calls_section(inputs)),
+        (inputs.calls is not None, lambda: _qc_section(inputs)),
+        (inputs.exposure is not None, lambda: _pk_section(inputs)),
+        (with_genotypes, lambda: _table1_section(inputs)),
+        (with_genotypes and bool(study.outcomes), lambda: _association_section(inputs)),
+    ]
+    for time_column, event_column in study.survival:
+        planned.append((with_genotypes, lambda t=time_column, e=event_column: _survival_section(inputs, t, e)))
+    planned += [
+        (inputs.phenotypes is not None and bool(study.correlations), lambda: _correlation_section(inputs)),
+        (inputs.phenotypes is not None and bool(study.cox_vars) and bool(study.survival), lambda: _cox_section(inputs)),
+        (bool(study.cutpoint_pheno and study.cutpoint_marker), lambda: _cutpoint_section(inputs)),
+    ]
+    return [build() for wanted, build in planned if wanted]
+
+
+def _reproducibility(study: Study) -> Section:
     settings = {name: value for name, value in dataclasses.asdict(study).items() if value not in (None, [], "")}
     parameters = "".join(f"<tr><td>{html.escape(name)}</td><td>{html.escape(str(value))}</td></tr>"
                          for name, value in settings.items())
-    inputs = "".join(_file_record(getattr(study, name)) for name in ("calls", "gel", "assays", "pheno", "pk",
-                                                                       "cutpoint_pheno", "cutpoint_validate"))
+    inputs = "".join(_file_record(getattr(study, name)) for name in _PATHS)
     versions = "".join(f"<tr><td>{name}</td><td>{version}</td></tr>" for name, version in _versions())
+    return Section("Reproducibility", (
+        f"<table><caption>Parameters</caption><tbody>{parameters}</tbody></table>",
+        f"<table><caption>Inputs (SHA-256)</caption><tbody>{inputs}</tbody></table>",
+        f"<table><caption>Software</caption><tbody>{versions}</tbody></table>"))
+
+
+_STYLE = """
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1100px;
+       color: #222; line-height: 1.4; }
+h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; margin-top: 2em; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.82em; display: block; overflow-x: auto; }
+caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
+th, td { border: 1px solid #ddd; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
+th { background: #f2f2f2; } figure { margin: 1em 0; } img { max-width: 100%; }
+figcaption { font-size: 0.85em; color: #555; } code { font-size: 0.8em; }
+"""
+
+
+def build_report(study: Study) -> str:
+    """The report's HTML text: each configured section from its analysis, then reproducibility."""
+    sections = _sections(_load(study)) + [_reproducibility(study)]
+    body = "".join(f"<h2>{html.escape(section.title)}</h2>{''.join(section.parts)}" for section in sections)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    sections.append("<h2>Reproducibility</h2>"
-                    f"<table><caption>Parameters</caption><tbody>{parameters}</tbody></table>"
-                    f"<table><caption>Inputs (SHA-256)</caption><tbody>{inputs}</tbody></table>"
-                    f"<table><caption>Software</caption><tbody>{versions}</tbody></table>")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(study.title)}</title>
-<style>
-body {{ font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1100px;
-       color: #222; line-height: 1.4; }}
-h1 {{ font-size: 1.6em; }} h2 {{ border-bottom: 1px solid #ccc; margin-top: 2em; }}
-table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.82em; display: block; overflow-x: auto; }}
-caption {{ text-align: left; font-weight: bold; padding: 0.3em 0; }}
-th, td {{ border: 1px solid #ddd; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }}
-th {{ background: #f2f2f2; }} figure {{ margin: 1em 0; }} img {{ max-width: 100%; }}
-figcaption {{ font-size: 0.85em; color: #555; }} code {{ font-size: 0.8em; }}
-</style></head>
+<style>{_STYLE}</style></head>
 <body><h1>{html.escape(study.title)}</h1>
 <p>Generated {generated} by genoassoc {__version__}.</p>
-{''.join(sections)}
+{body}
 </body></html>
 """

@@ -10,14 +10,22 @@ additive trend statistics with its multiplicity-adjusted p (Gonzalez et al. 2008
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import integrate, special, stats
 
+from genoassoc.stats import HypothesisTest
+
 # R's fisher.test counts tables within this relative distance of the observed probability as ties.
 _RELATIVE_ERROR = 1 + 1e-7
 SCORES = {"dominant": (0, 1, 1), "recessive": (0, 0, 1), "additive": (0, 1, 2)}
+# Exact enumeration of 2×k tables is used up to this many tables; beyond it, Monte Carlo.
+MAX_EXACT_TABLES = 2_000_000
+# Monte Carlo p: R fisher.test(simulate.p.value = TRUE)'s default B, with a fixed seed.
+REPLICATES = 2000
+SEED = 20261123
 
 
 @dataclass(frozen=True)
@@ -26,10 +34,14 @@ class FisherResult:
     odds_ratio: float = float("nan")
     ci_lo: float = float("nan")
     ci_hi: float = float("nan")
+    method: str = "exact"
 
 
 def fisher_exact(table: np.ndarray) -> FisherResult:
-    """Two-sided Fisher's exact test of a 2×k table (rows: outcome no/yes; columns: groups)."""
+    """Two-sided Fisher's exact test of an r×c table (2×2 with the conditional MLE odds ratio and
+    exact CI as R). 2×k tables are enumerated exactly while there are at most `MAX_EXACT_TABLES`;
+    other tables get R's ``simulate.p.value`` Monte Carlo p (`REPLICATES` tables, fixed seed), so the
+    work never grows with the number of levels."""
     table = np.asarray(table, dtype=np.int64)
     if table.shape == (2, 2):
         from scipy.stats.contingency import odds_ratio
@@ -38,7 +50,27 @@ def fisher_exact(table: np.ndarray) -> FisherResult:
         estimate = odds_ratio(table, kind="conditional")
         ci = estimate.confidence_interval(0.95)
         return FisherResult(p, float(estimate.statistic), float(ci.low), float(ci.high))
-    return FisherResult(_fisher_2xk(table))
+    if table.shape[0] != 2:
+        table = table.T
+    if table.shape[0] == 2 and math.prod(int(c) + 1 for c in table.sum(axis=0)[:-1]) <= MAX_EXACT_TABLES:
+        return FisherResult(_fisher_2xk(table))
+    return FisherResult(_fisher_monte_carlo(table), method=f"Monte Carlo ({REPLICATES} tables)")
+
+
+def _log_table_probability(tables: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Log probability of r×c tables given their margins (multivariate hypergeometric)."""
+    n = rows.sum()
+    constant = special.gammaln(rows + 1).sum() + special.gammaln(columns + 1).sum() - special.gammaln(n + 1)
+    return constant - special.gammaln(tables + 1).sum(axis=(-2, -1))
+
+
+def _fisher_monte_carlo(table: np.ndarray) -> float:
+    """p = (1 + #simulated tables no more probable than the observed) / (B + 1), as R."""
+    rows, columns = table.sum(axis=1), table.sum(axis=0)
+    simulated = stats.random_table(rows, columns, seed=SEED).rvs(REPLICATES)
+    observed = _log_table_probability(table[None], rows, columns)[0]
+    log_p = _log_table_probability(simulated, rows, columns)
+    return float((1 + np.sum(log_p <= observed + np.log(_RELATIVE_ERROR))) / (REPLICATES + 1))
 
 
 def _fisher_2xk(table: np.ndarray) -> float:
@@ -64,14 +96,14 @@ def _fisher_2xk(table: np.ndarray) -> float:
     return float(min(1.0, probabilities[probabilities <= _RELATIVE_ERROR].sum() * np.exp(observed)))
 
 
-def chi_square(table: np.ndarray, yates: bool) -> tuple[float, float, int]:
+def chi_square(table: np.ndarray, yates: bool) -> HypothesisTest:
     """Pearson chi-square of a contingency table; `yates` applies the 2×2 continuity correction as
-    R's ``chisq.test`` does. Returns statistic, p, df."""
+    R's ``chisq.test`` does."""
     table = np.asarray(table, dtype=float)
     if (table.sum(axis=0) == 0).any() or (table.sum(axis=1) == 0).any():
-        return float("nan"), float("nan"), 0
+        return HypothesisTest(float("nan"), 0, float("nan"))
     result = stats.chi2_contingency(table, correction=yates)
-    return float(result.statistic), float(result.pvalue), int(result.dof)
+    return HypothesisTest(float(result.statistic), int(result.dof), float(result.pvalue))
 
 
 def trend_statistic(table: np.ndarray, scores=(0, 1, 2)) -> float:

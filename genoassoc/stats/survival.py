@@ -1,12 +1,13 @@
 """Survival analysis with R ``survival`` conventions.
 
 - Kaplan–Meier per group (as ``survfit``): Greenwood standard error of log S, 95% CI by
-  ``conf.type`` log (default), log-log or plain; median survival and its CI found where the curve and
-  its confidence limits first reach 0.5 (as ``quantile.survfit``); survival and numbers at risk at
-  landmark times.
-- Log-rank test for k groups, optionally stratified (``survdiff``; statsmodels).
-- Cox proportional hazards (``coxph``; statsmodels ``PHReg``): Efron ties by default, Breslow on
-  request; hazard ratios with Wald 95% CIs; global Wald, likelihood-ratio and score tests.
+  ``conf.type`` log (default), log-log or plain; median survival and its CI as the table of
+  ``summary(survfit)`` gives them (the first time the curve, or a confidence limit, falls to 0.5; where
+  it sits exactly at 0.5 over an interval, the midpoint of that interval); survival and numbers at
+  risk at landmark times.
+- Log-rank test for k groups, optionally stratified (``survdiff``), p from the chi-square survival
+  function (so p = 4.4e-29 stays 4.4e-29).
+- Cox proportional hazards: `genoassoc.stats.coxph` (R ``coxph``'s algorithm), re-exported here.
 - Proportional-hazards check as ``cox.zph`` (survival ≥ 3.0): score test for adding x·g(t), g the
   KM transform of time, per term and global.
 - Harrell's C as ``concordance``, with its infinitesimal-jackknife standard error.
@@ -24,6 +25,11 @@ import pandas as pd
 from scipy import stats
 
 from genoassoc.errors import InputError
+from genoassoc.stats import HypothesisTest
+from genoassoc.stats.coxph import CoxDidNotConverge, CoxFit, CoxNotEstimable, CoxTerm, cox, firth_cox, fix_times
+
+__all__ = ["CoxDidNotConverge", "CoxFit", "CoxNotEstimable", "CoxTerm", "concordance", "cox", "cox_zph",
+           "firth_cox", "kaplan_meier", "logrank", "validate"]
 
 CONF_TYPES = ("log", "log-log", "plain")
 _TOLERANCE = math.sqrt(np.finfo(float).eps)
@@ -95,19 +101,19 @@ class KaplanMeier:
 
 
 def _quantile_time(time: np.ndarray, curve: np.ndarray, p: float) -> float:
-    """First time a step curve reaches p; where it sits exactly at p over an interval, the midpoint
-    of that interval (R ``quantile.survfit``)."""
+    """First time a step curve reaches p; where it sits exactly at p and falls later, the midpoint
+    of the flat interval; where it stays at p to the end of follow-up, the time it got there (the
+    ``minmin`` rule of R ``survmean``, which fills ``summary(survfit)$table``)."""
     valid = ~np.isnan(curve)
     time, curve = time[valid], curve[valid]
-    below = np.flatnonzero(curve <= p + _TOLERANCE)
+    below = np.flatnonzero(curve < p + _TOLERANCE)
     if len(below) == 0:
         return math.nan
     first = below[0]
     if abs(curve[first] - p) < _TOLERANCE:
-        later = np.flatnonzero(curve < p - _TOLERANCE)
-        if len(later) == 0:
-            return math.nan
-        return (time[first] + time[later[0]]) / 2
+        later = np.flatnonzero(curve < curve[first])
+        if len(later):
+            return float((time[first] + time[later[0]]) / 2)
     return float(time[first])
 
 
@@ -142,97 +148,48 @@ def kaplan_meier(time, event, conf_type: str = "log", conf_level: float = 0.95) 
     return KaplanMeier(times, n_risk, n_event, n_total - n_event, surv, std_err, lower, upper, conf_type)
 
 
-@dataclass(frozen=True)
-class LogRank:
-    chisq: float
-    df: int
-    p: float
-
-
-def logrank(time, event, group, strata=None) -> LogRank:
-    """Log-rank test across the levels of `group` (R ``survdiff``), stratified when `strata` is given."""
-    from statsmodels.duration.survfunc import survdiff
-
-    group = np.asarray(group)
-    levels = np.unique(group)
+def logrank(time, event, group, strata=None) -> HypothesisTest:
+    """Log-rank test across the levels of `group` (R ``survdiff``, rho = 0), stratified when
+    `strata` is given: observed minus expected events and their hypergeometric variance summed over
+    the distinct event times of each stratum; groups with no expected events are left out and the
+    first remaining group is the reference, as R does."""
+    time, event = fix_times(np.asarray(time, float))[0], np.asarray(event, int)
+    codes, levels = pd.factorize(np.asarray(group), sort=True)
     if len(levels) < 2:
-        return LogRank(math.nan, 0, math.nan)
-    chisq, p = survdiff(np.asarray(time, float), np.asarray(event, int), group, strata=strata)
-    return LogRank(float(chisq), len(levels) - 1, float(p))
-
-
-@dataclass(frozen=True)
-class CoxTerm:
-    term: str
-    coef: float
-    se: float
-    hazard_ratio: float
-    ci_lo: float
-    ci_hi: float
-    p: float
-
-
-@dataclass(frozen=True)
-class CoxFit:
-    terms: dict[str, CoxTerm]
-    n: int
-    events: int
-    ties: str
-    wald: tuple[float, int, float]
-    likelihood_ratio: tuple[float, int, float]
-    score: tuple[float, int, float]
-    coefficients: np.ndarray
-    time: np.ndarray
-    event: np.ndarray
-    design: np.ndarray
-    strata: np.ndarray | None
-
-    @property
-    def linear_predictor(self) -> np.ndarray:
-        return self.design @ self.coefficients
-
-
-class CoxNotEstimable(ValueError):
-    """The Cox model cannot be estimated on these data (no events, a group without events...)."""
-
-
-def cox(time, event, design: pd.DataFrame, ties: str = "efron", strata=None, conf_level: float = 0.95) -> CoxFit:
-    """Cox proportional-hazards fit (statsmodels ``PHReg``) reported as R ``summary(coxph())``."""
-    import warnings
-
-    from statsmodels.duration.hazard_regression import PHReg
-
-    if ties not in ("efron", "breslow"):
-        raise InputError(f"unknown ties method '{ties}' (use efron or breslow)")
-    time, event = np.asarray(time, float), np.asarray(event, int)
-    X = design.to_numpy(float)
-    if event.sum() == 0:
-        raise CoxNotEstimable("no events")
-    model = PHReg(time, X, status=event, ties=ties, strata=strata)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = model.fit()
-    beta = np.asarray(result.params)
-    covariance = np.asarray(result.cov_params())
-    se = np.sqrt(np.diag(covariance))
-    if not np.all(np.isfinite(se)) or (np.abs(beta) > 20).any() or (se > 1e3).any():
-        raise CoxNotEstimable("a coefficient is infinite (a group without events?): hazard ratio not estimable")
-    z = stats.norm.ppf(1 - (1 - conf_level) / 2)
-    terms = {
-        name: CoxTerm(name, beta[i], se[i], math.exp(beta[i]), math.exp(beta[i] - z * se[i]),
-                      math.exp(beta[i] + z * se[i]), float(2 * stats.norm.sf(abs(beta[i] / se[i]))))
-        for i, name in enumerate(design.columns)
-    }
-    k = len(beta)
-    wald = float(beta @ np.linalg.solve(covariance, beta))
-    null = np.zeros(k)
-    lr = float(2 * (model.loglike(beta) - model.loglike(null)))
-    score_vector = model.score(null)
-    information = -model.hessian(null)
-    score = float(score_vector @ np.linalg.solve(information, score_vector))
-    tests = [(value, k, float(stats.chi2.sf(value, k))) for value in (wald, lr, score)]
-    return CoxFit(terms, len(time), int(event.sum()), ties, *tests, beta, time, event, X,
-                  None if strata is None else np.asarray(strata))
+        return HypothesisTest(math.nan, 0, math.nan)
+    stratum_codes = np.zeros(len(time), int) if strata is None else pd.factorize(np.asarray(strata))[0]
+    k = len(levels)
+    observed, expected, variance = np.zeros(k), np.zeros(k), np.zeros((k, k))
+    for stratum in np.unique(stratum_codes):
+        members = stratum_codes == stratum
+        t, d, g = time[members], event[members], codes[members]
+        times = np.unique(t[d == 1])
+        if len(times) == 0:
+            continue
+        # numbers at risk per group at each event time: members with t >= that time
+        order = np.argsort(t, kind="stable")
+        positions = np.searchsorted(t[order], times, side="left")
+        counts = np.zeros((len(t) + 1, k))
+        counts[np.arange(len(t)), g[order]] = 1
+        at_risk = np.cumsum(counts[::-1], axis=0)[::-1][positions]
+        deaths = np.zeros((len(times), k))
+        np.add.at(deaths, (np.searchsorted(times, t[d == 1]), g[d == 1]), 1)
+        n = at_risk.sum(axis=1)
+        dead = deaths.sum(axis=1)
+        share = at_risk / n[:, None]
+        observed += deaths.sum(axis=0)
+        expected += (dead[:, None] * share).sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = np.where(n > 1, dead * (n - dead) / (n - 1), 0.0)
+        variance += np.diag(factor @ share) - np.einsum("t,ti,tj->ij", factor, share, share)
+    used = expected > 0
+    df = int(used.sum()) - 1
+    if df < 1:
+        return HypothesisTest(0.0, 0, math.nan)
+    difference = (observed - expected)[used][1:]
+    block = variance[np.ix_(used, used)][1:, 1:]
+    statistic = float(difference @ np.linalg.solve(block, difference))
+    return HypothesisTest(statistic, df, float(stats.chi2.sf(statistic, df)))
 
 
 def _risk_moments(time, event, X, weights, strata, efron: bool):
@@ -329,51 +286,3 @@ def concordance(time, event, risk, conf_level: float = 0.95, chunk: int = 2000) 
     std_err = float(np.sqrt((influence**2).sum())) if total else math.nan
     z = stats.norm.ppf(1 - (1 - conf_level) / 2)
     return Concordance(float(c_index), std_err, c_index - z * std_err, c_index + z * std_err, int(total))
-
-
-def firth_cox(time, event, design: pd.DataFrame, ties: str = "efron", conf_level: float = 0.95) -> dict[str, CoxTerm]:
-    """Firth-penalised Cox regression (Heinze & Schemper 2001): maximises the partial likelihood
-    plus half the log-determinant of its information, so estimates stay finite when a group has no
-    events (monotone likelihood). 95% CIs by profile penalised likelihood, p by penalised likelihood
-    ratio, as R ``coxphf`` reports them."""
-    import warnings
-
-    from scipy import optimize
-    from statsmodels.duration.hazard_regression import PHReg
-
-    from genoassoc.stats.likelihood import profile_inference
-
-    X = design.to_numpy(float)
-    model = PHReg(np.asarray(time, float), X, status=np.asarray(event, int), ties=ties)
-
-    def penalised(beta: np.ndarray) -> float:
-        sign, logdet = np.linalg.slogdet(-model.hessian(beta))
-        return model.loglike(beta) + 0.5 * logdet if sign > 0 else -np.inf
-
-    def maximise(fixed: dict[int, float], start: np.ndarray) -> tuple[np.ndarray, float]:
-        free = [j for j in range(X.shape[1]) if j not in fixed]
-        beta = start.copy()
-        for j, value in fixed.items():
-            beta[j] = value
-        if not free:
-            return beta, penalised(beta)
-
-        def objective(values):
-            candidate = beta.copy()
-            candidate[free] = values
-            value = penalised(candidate)
-            return -value if np.isfinite(value) else 1e300
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            result = optimize.minimize(objective, beta[free], method="BFGS", options={"gtol": 1e-8})
-        beta[free] = result.x
-        return beta, -result.fun
-
-    beta, maximum = maximise({}, np.zeros(X.shape[1]))
-    terms = {}
-    for j, name in enumerate(design.columns):
-        p, low, high = profile_inference(lambda fixed: maximise(fixed, beta)[1], float(beta[j]), maximum, j,
-                                         conf_level, first_step=0.5, max_width=50, xtol=1e-8)
-        terms[name] = CoxTerm(name, float(beta[j]), math.nan, math.exp(beta[j]), math.exp(low), math.exp(high), p)
-    return terms

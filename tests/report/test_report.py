@@ -39,7 +39,7 @@ def test_report_has_every_section_and_is_self_contained(report):
         assert title in sections
     assert "http://" not in text and "https://" not in text  # nothing fetched: works offline
     assert text.count('src="data:image/png;base64,') >= 10
-    assert "rs1800796 (dominant, effect allele G)" in text
+    assert "rs1800796, dominant (effect allele G)" in text
     assert "statsmodels" in text and "SHA-256" in text
 
 

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 from conftest import read_golden
 
-from genoassoc.association import associate, infer_outcome_type
+from genoassoc.analysis.association import associate, infer_outcome_type
 from genoassoc.calls import read_calls
 from genoassoc.errors import InputError
-from genoassoc.io.phenotypes import read_phenotypes
+from genoassoc.phenotypes import read_phenotypes
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "assoc"
+GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "assoc"
 
 
 @pytest.fixture(scope="module")

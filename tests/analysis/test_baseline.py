@@ -3,9 +3,10 @@ from pathlib import Path
 import pytest
 from conftest import read_golden
 
+from genoassoc.analysis.baseline import table1
 from genoassoc.errors import InputError
-from genoassoc.io.phenotypes import read_phenotypes
-from genoassoc.report.table1 import table1, to_markdown
+from genoassoc.phenotypes import read_phenotypes
+from genoassoc.report.tables import to_markdown
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -17,7 +18,7 @@ def r():
 
 def test_table1_tests_match_r(r):
     table = table1(read_phenotypes(ROOT / "examples" / "hcc_discovery.tsv"), "response",
-                   ["age", "il6", "sex", "bclc", "ecog", "albi_grade"])
+                   ["age", "il6", "sex", "bclc", "ecog", "albi_grade"]).table
     rows = table[table["variable"] != ""].set_index("variable")
     assert rows.loc["n", "overall"] == "63" and rows.loc["n", "CR/PR"] == "19"
     assert rows.loc["age", "test"] == "Welch t-test" and rows.loc["age", "level"] == "mean ± SD"
@@ -37,7 +38,7 @@ def test_fisher_for_small_expected_counts_and_missing(tmp_path):
     path.write_text("sample\tarm\tsmoker\tage\n" + "".join(
         f"S{i}\t{'A' if i < 8 else 'B'}\t{'yes' if i in (0, 1, 9) else ('' if i == 5 else 'no')}\t{50 + i}\n"
         for i in range(16)))
-    table = table1(read_phenotypes(path), "arm", ["smoker", "age"])
+    table = table1(read_phenotypes(path), "arm", ["smoker", "age"]).table
     smoker = table[table["variable"] == "smoker"].iloc[0]
     assert smoker["test"] == "Fisher's exact" and smoker["missing"] == 1
     assert "| smoker |" in to_markdown(table)

@@ -1,0 +1,264 @@
+"""Phenotype tables and how their columns are coded: the one place that decides what is missing, what
+is a number, what is a category and its reference level, what is an event, and who is left out.
+
+- Missing: empty, ``NA``, ``N/A``, ``#N/A``, ``NaN``, ``NULL``, ``None``, ``.`` and ``-`` (any case).
+- Numbers: a text value in a numeric column is an error naming file, row and column. Values below an
+  assay's limit of quantification (``<1.5``) are refused unless a `below_lloq` rule is given:
+  ``half`` (half the limit, the usual convention for cytokines), ``lloq`` (the limit) or ``missing``.
+- Categories: levels sorted as R's ``factor()`` in the C locale (by code point: upper case before
+  lower case), the first level the reference unless another is named; the reference is reported.
+- Binary outcomes: 0/1, or two text levels with the event the level that sorts last (R's factor
+  order) unless named.
+- Complete cases: rows missing any analysed column are left out and counted per column.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from genoassoc.errors import InputError
+
+MISSING_VALUES = frozenset({"", "na", "n/a", "#n/a", "nan", "null", "none", ".", "-"})
+BELOW_LLOQ_RULES = ("half", "lloq", "missing")
+_CENSORED = re.compile(r"^\s*([<>]=?|≤|≥)\s*([+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?)\s*$")
+# A categorical column with more levels than this and than half its values looks like an identifier.
+_MAX_LEVELS = 20
+
+
+@dataclass(frozen=True)
+class Coding:
+    """How phenotype values are coded: the `below_lloq` rule for ``<x`` values and the reference
+    level of categorical columns (`ref_levels`: column → level)."""
+
+    below_lloq: str | None = None
+    ref_levels: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.below_lloq is not None and self.below_lloq not in BELOW_LLOQ_RULES:
+            raise InputError(f"unknown --below-lloq rule '{self.below_lloq}' (use {', '.join(BELOW_LLOQ_RULES)})")
+
+
+def read_phenotypes(path: str | os.PathLike, sample_col: str = "sample", *, repeated: bool = False
+                    ) -> pd.DataFrame:
+    """A phenotype table indexed by sample id, values as text (columns are coded by the functions
+    below when an analysis uses them); ``_row`` holds each sample's file row. An empty sample id is
+    an error naming its row, and so is a duplicated one unless `repeated` (several (start, stop]
+    rows per patient)."""
+    from genoassoc.io.tables import read_table
+
+    table = read_table(path, [sample_col])
+    source = table.attrs["source"]
+    ids = table[sample_col]
+    if (ids == "").any():
+        raise InputError("the sample id is empty", source, int((ids == "").idxmax()), sample_col)
+    duplicated = ids.duplicated()
+    if duplicated.any() and not repeated:
+        row = int(duplicated.idxmax())
+        first = int(ids[ids == ids[row]].index[0])
+        raise InputError(f"sample '{ids[row]}' is listed twice (rows {first} and {row})", source, row, sample_col)
+    table = table.assign(_row=table.index).set_index(sample_col)
+    table.attrs["source"] = source
+    return table
+
+
+BOOKKEEPING = ("_row", "_genotype")
+
+
+def columns_of(phenotypes: pd.DataFrame) -> list[str]:
+    """The phenotype columns (without genoassoc's bookkeeping: ``_row``, ``_genotype``)."""
+    return [name for name in phenotypes.columns if name not in BOOKKEEPING]
+
+
+def _where(phenotypes: pd.DataFrame, sample: object) -> int | None:
+    return int(phenotypes.at[sample, "_row"]) if "_row" in phenotypes.columns else None
+
+
+def column(phenotypes: pd.DataFrame, name: str) -> pd.Series:
+    """A column's text, stripped; a missing column is an error listing those there are."""
+    if name not in phenotypes.columns or name in BOOKKEEPING:
+        shown = ", ".join(columns_of(phenotypes))
+        raise InputError(f"no column '{name}' (columns: {shown})", phenotypes.attrs.get("source"))
+    return phenotypes[name].astype(str).str.strip()
+
+
+def is_missing(values: pd.Series) -> pd.Series:
+    """True where a value is a missing-value spelling."""
+    return values.astype(str).str.strip().str.lower().isin(MISSING_VALUES)
+
+
+def _censored_values(text: pd.Series, rule: str | None) -> pd.Series:
+    """``<x`` values under the rule (NaN where the rule says missing); other cells NaN."""
+    from genoassoc.io.tables import parse_numbers
+
+    match = text.str.extract(_CENSORED)
+    limit = parse_numbers(match[1].fillna("").str.replace(",", ".", regex=False))
+    below = match[0].isin(["<", "<=", "≤"])
+    if rule == "half":
+        return (limit / 2).where(below)
+    if rule == "lloq":
+        return limit.where(below)
+    return limit.where(pd.Series(False, index=text.index))
+
+
+def numeric(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> pd.Series:
+    """A column as floats, NaN where missing (see the module docstring for ``<x`` values)."""
+    from genoassoc.io.tables import not_a_number, parse_numbers
+
+    text = column(phenotypes, name)
+    missing = is_missing(text)
+    values = parse_numbers(text.where(~missing, ""))
+    censored = text.str.match(_CENSORED) & values.isna() & ~missing
+    if censored.any():
+        below = text[censored].str.lstrip().str[0].isin(["<", "≤"])
+        if not below.all() or coding.below_lloq is None:
+            sample = censored.idxmax() if below.all() else below.index[(~below).to_numpy()][0]
+            value = text[sample]
+            problem = (f"'{value}' is above the assay's range: give the measured value or leave it empty"
+                       if not below.all() else
+                       f"'{value}' is below the limit of quantification: choose --below-lloq half, lloq or missing")
+            raise InputError(problem, phenotypes.attrs.get("source"), _where(phenotypes, sample), name)
+        values = values.where(~censored, _censored_values(text, coding.below_lloq))
+    bad = values.isna() & ~missing & ~censored
+    if bad.any():
+        sample = bad.idxmax()
+        raise InputError(not_a_number(text[sample]), phenotypes.attrs.get("source"), _where(phenotypes, sample),
+                         name)
+    return values.astype(float)
+
+
+def looks_numeric(phenotypes: pd.DataFrame, name: str) -> bool:
+    """Whether a column is numeric: every present value a number or a ``<x``/``>x`` value. A column
+    of mostly numbers with some other text is numeric too (its text is then reported by `numeric`),
+    since a typo must not turn a measurement into categories."""
+    from genoassoc.io.tables import parse_numbers
+
+    text = column(phenotypes, name)
+    present = text[~is_missing(text)]
+    if present.empty:
+        return False
+    readable = parse_numbers(present).notna() | present.str.match(_CENSORED)
+    return bool(readable.mean() > 0.5)
+
+
+def levels(values: pd.Series) -> list[str]:
+    """Distinct present values in R's C-locale factor order."""
+    return sorted(set(values[~is_missing(values)].astype(str).str.strip()))
+
+
+def categorical(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> tuple[pd.Series, list[str]]:
+    """(text with NaN where missing, levels with the reference first) of a categorical column."""
+    text = column(phenotypes, name)
+    present = ~is_missing(text)
+    found = levels(text)
+    reference = coding.ref_levels.get(name)
+    if reference is not None:
+        if reference not in found:
+            raise InputError(f"reference level '{reference}' is not a level of '{name}' ({', '.join(found)})",
+                             phenotypes.attrs.get("source"))
+        found = [reference] + [level for level in found if level != reference]
+    if len(found) > _MAX_LEVELS and len(found) > present.sum() / 2:
+        raise InputError(f"'{name}' has {len(found)} different values among {int(present.sum())} samples: "
+                         "an identifier or free text, not a category", phenotypes.attrs.get("source"))
+    return text.where(present), found
+
+
+def binary(values: pd.Series, case_level: str | None = None) -> tuple[pd.Series, str]:
+    """1.0 for the event, 0.0 otherwise, NaN when missing. A 0/1 column's event is 1; for two text
+    levels it is `case_level`, by default the level that sorts last (R's factor order)."""
+    from genoassoc.io.tables import parse_numbers
+
+    text = values.astype(str).str.strip()
+    present = ~is_missing(text)
+    numbers = parse_numbers(text.where(present, ""))
+    if present.any() and numbers[present].notna().all():
+        if not set(numbers[present].unique()) <= {0.0, 1.0}:
+            raise InputError(f"'{values.name}' is numeric but not 0/1; a binary outcome needs two levels")
+        if case_level not in (None, "1"):
+            raise InputError(f"case level '{case_level}' is not a value of '{values.name}' (0, 1)")
+        return (numbers == 1).astype(float).where(present), "1"
+    found = levels(text)
+    if len(found) != 2:
+        raise InputError(f"'{values.name}' has {len(found)} levels ({', '.join(found[:6])}); a binary outcome "
+                         "needs two")
+    case_level = found[-1] if case_level is None else case_level
+    if case_level not in found:
+        raise InputError(f"case level '{case_level}' is not a value of '{values.name}' ({', '.join(found)})")
+    return (text == case_level).astype(float).where(present), case_level
+
+
+def events(phenotypes: pd.DataFrame, name: str) -> pd.Series:
+    """An event indicator column (1 = event, 0 = censored) as floats, NaN where missing."""
+    values = numeric(phenotypes, name)
+    bad = values.notna() & ~values.isin([0.0, 1.0])
+    if bad.any():
+        sample = bad.idxmax()
+        raise InputError(f"'{phenotypes.at[sample, name]}' is not 0 or 1 (1 = event, 0 = censored)",
+                         phenotypes.attrs.get("source"), _where(phenotypes, sample), name)
+    return values
+
+
+def times(phenotypes: pd.DataFrame, name: str) -> pd.Series:
+    """A follow-up time column as floats (NaN where missing); negative times are an error."""
+    values = numeric(phenotypes, name)
+    negative = values < 0
+    if negative.any():
+        sample = negative.idxmax()
+        raise InputError(f"'{phenotypes.at[sample, name]}' is a negative time", phenotypes.attrs.get("source"),
+                         _where(phenotypes, sample), name)
+    return values
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Samples left out of an analysis because a value was missing, counted per column (a sample
+    missing several values is counted under the first)."""
+
+    counts: Mapping[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def message(self) -> str:
+        if not self.total:
+            return ""
+        detail = ", ".join(f"{name} missing ({count})" for name, count in self.counts.items() if count)
+        return f"{self.total} samples left out: {detail}"
+
+
+def complete_cases(columns: Mapping[str, pd.Series]) -> tuple[pd.Series, Dropped]:
+    """The rows where every column has a value, and who was dropped for which column."""
+    if not columns:
+        raise ValueError("complete_cases needs at least one column")
+    keep = pd.Series(True, index=next(iter(columns.values())).index)
+    counts = {}
+    for name, values in columns.items():
+        present = values.notna() if values.ndim == 1 else values.notna().all(axis=1)
+        counts[name] = int((keep & ~present).sum())
+        keep &= present
+    return keep, Dropped(counts)
+
+
+def covariate_design(phenotypes: pd.DataFrame, names: Iterable[str], coding: Coding = Coding()
+                     ) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Design columns of covariates: numeric columns as they are, categorical ones as indicators of
+    each level but the reference (named ``column=level``), NaN where missing; and each categorical
+    covariate's reference level."""
+    design, references = {}, {}
+    for name in names:
+        if looks_numeric(phenotypes, name):
+            design[name] = numeric(phenotypes, name, coding)
+            continue
+        values, found = categorical(phenotypes, name, coding)
+        if len(found) < 2:
+            raise InputError(f"covariate '{name}' has {len(found)} level: it cannot enter a model",
+                             phenotypes.attrs.get("source"))
+        references[name] = found[0]
+        for level in found[1:]:
+            design[f"{name}={level}"] = (values == level).astype(float).where(values.notna())
+    return pd.DataFrame(design, index=phenotypes.index), references
