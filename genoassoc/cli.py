@@ -70,8 +70,8 @@ class Command(click.Command):
         from genoassoc.io.records import ReadOptions, reading
 
         options = ReadOptions(ctx.params.pop("encoding"), ctx.params.pop("sheet"), ctx.params.pop("decimal_comma"))
-        _refuse_overwriting_inputs(ctx)
         try:
+            _refuse_overwriting_inputs(ctx)
             with reading(options):
                 return super().invoke(ctx)
         except InputError as err:
@@ -94,13 +94,14 @@ def _refuse_overwriting_inputs(ctx: click.Context) -> None:
         if not isinstance(param.type, click.Path) or param.name is None:
             continue
         target = outputs if "output" in param.name or param.name in ("overlay",) else inputs
+        label = param.opts[-1] if isinstance(param, click.Option) else param.human_readable_name
         for path in _paths(ctx.params.get(param.name)):
             if path != "-":
-                target.setdefault(os.path.realpath(path), param.opts[-1] if param.opts else param.name)
+                target.setdefault(os.path.realpath(path), label)
     for path, option in outputs.items():
         if path in inputs:
-            raise click.UsageError(f"{option} {Path(path).name} would overwrite the input given as {inputs[path]}; "
-                                   "choose another output file")
+            raise InputError(f"{option} {Path(path).name} would overwrite the input given as {inputs[path]}; "
+                             "choose another output file")
 
 
 class Group(click.Group):

@@ -63,3 +63,22 @@ def read_golden(path: Path) -> dict[str, float]:
     """A peer-tool golden table (name, value) as a dict."""
     table = pd.read_csv(path, sep="\t")
     return dict(zip(table["name"], table["value"], strict=True))
+
+
+def _missing_module(report) -> bool:
+    text = str(report.longrepr) if report.longrepr else ""
+    return report.skipped and ("could not import" in text or "No module named" in text)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test skipped because a module is missing fails: every module is a declared dependency."""
+    outcome = yield
+    report = outcome.get_result()
+    if _missing_module(report):
+        report.outcome = "failed"
+
+
+def pytest_collectreport(report):
+    if _missing_module(report):
+        report.outcome = "failed"

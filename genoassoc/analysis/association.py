@@ -130,7 +130,7 @@ def _binary_rows(encoding: Encoding, locus: str, outcome: pd.Series, design: pd.
                  note: str) -> list[dict[str, Any]]:
     from scipy import stats
 
-    from genoassoc.stats.regression import SeparationError, firth_logistic, logistic
+    from genoassoc.stats.regression import FitResult, SeparationError, firth_logistic, logistic
 
     cases = outcome.to_numpy(float)
     rows = []
@@ -160,7 +160,7 @@ def _binary_rows(encoding: Encoding, locus: str, outcome: pd.Series, design: pd.
         rows.append(_row(encoding, locus, row="test", test="Cochran-Armitage trend", n=n,
                          statistic_name="X-squared", statistic=statistic, df=1, p=float(stats.chi2.sf(statistic, 1))))
     sparse = bool((table < SPARSE_CELL).any())
-    fits = []
+    fits: list[FitResult | None] = []
     if firth is not True:
         try:
             fits.append(logistic(outcome, design))

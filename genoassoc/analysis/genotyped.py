@@ -65,7 +65,7 @@ def locus_alleles(locus_id: str, genotypes: pd.Series, catalog: Catalog) -> tupl
     seen = tuple(dict.fromkeys(genotypes.str.split("/").explode().tolist()))
     if len(seen) > 2:
         raise InputError(f"locus '{locus_id}' has more than two alleles ({', '.join(seen)})")
-    return (seen + (".", "."))[:2]  # type: ignore[return-value]
+    return (seen + (".", "."))[0], (seen + (".", "."))[1]
 
 
 def join_genotypes(calls: pd.DataFrame, phenotypes: pd.DataFrame, locus: str,

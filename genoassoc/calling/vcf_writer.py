@@ -8,12 +8,13 @@ from a VCF (``calls.attrs["vcf_records"]``).
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from genoassoc.errors import InputError
-from genoassoc.io.tables import write_text
+from genoassoc.io.records import write_bytes, write_text
 from genoassoc.loci import Catalog
 
 
@@ -81,10 +82,11 @@ def write_vcf_text(text: str, output: str | os.PathLike) -> None:
     import pysam
 
     output = Path(output)
-    if output.suffix == ".gz":
-        plain = output.with_suffix("")
-        write_text(text, plain)
-        pysam.tabix_compress(str(plain), str(output), force=True)
-        plain.unlink()
-    else:
+    if output.suffix != ".gz":
         write_text(text, output)
+        return
+    with tempfile.TemporaryDirectory(dir=output.parent if str(output.parent) else ".") as folder:
+        plain, packed = Path(folder) / "calls.vcf", Path(folder) / "calls.vcf.gz"
+        plain.write_text(text, encoding="utf-8")
+        pysam.tabix_compress(str(plain), str(packed), force=True)
+        write_bytes(packed.read_bytes(), output)

@@ -242,21 +242,34 @@ def one_line(cell: str) -> str:
     return cell.replace("\t", " ").replace("\n", " ")
 
 
-def write_text(text: str, output: str | os.PathLike | None) -> None:
-    """Write to stdout, or atomically to `output`: a failed run never leaves a partial file."""
-    if output is None or str(output) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_bytes(data: bytes, output: str | os.PathLike) -> None:
+    """Write a file atomically (a failed run never leaves a partial file) with the permissions a
+    plain ``open`` would give under the user's umask (0644 under umask 022)."""
     target = Path(output)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError("the output folder does not exist", str(target))
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_text(text: str, output: str | os.PathLike | None) -> None:
+    """Write UTF-8 text to stdout, or atomically to `output` (see `write_bytes`)."""
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_bytes(text.encode("utf-8"), output)

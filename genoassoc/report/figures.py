@@ -31,12 +31,19 @@ def format_p(p: float) -> str:
 
 
 def save(figure, path: str | os.PathLike) -> Path:
-    """Write a figure as PNG or SVG (by the file extension) and close it."""
+    """Write a figure as PNG or SVG (by the file extension), atomically and under the user's umask,
+    and close it."""
+    import io
+
+    from genoassoc.io.records import write_bytes
+
     path = Path(path)
     if path.suffix.lower() not in (".png", ".svg"):
         raise ValueError("figures are written as .png or .svg")
-    figure.savefig(path, bbox_inches="tight")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=path.suffix.lower().lstrip("."), bbox_inches="tight")
     plt.close(figure)
+    write_bytes(buffer.getvalue(), path)
     return path
 
 

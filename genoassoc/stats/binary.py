@@ -61,7 +61,7 @@ def _log_table_probability(tables: np.ndarray, rows: np.ndarray, columns: np.nda
     """Log probability of r×c tables given their margins (multivariate hypergeometric)."""
     n = rows.sum()
     constant = special.gammaln(rows + 1).sum() + special.gammaln(columns + 1).sum() - special.gammaln(n + 1)
-    return constant - special.gammaln(tables + 1).sum(axis=(-2, -1))
+    return np.asarray(constant - special.gammaln(tables + 1).sum(axis=(-2, -1)), dtype=float)
 
 
 def _fisher_monte_carlo(table: np.ndarray) -> float:
@@ -81,8 +81,8 @@ def _fisher_2xk(table: np.ndarray) -> float:
     def log_probability(first_row: np.ndarray) -> np.ndarray:
         # Multivariate hypergeometric probability of the second row given the margins.
         terms = special.gammaln(columns + 1) - special.gammaln(first_row + 1) - special.gammaln(columns - first_row + 1)
-        return terms.sum(axis=-1) - (special.gammaln(total + 1) - special.gammaln(events + 1)
-                                     - special.gammaln(total - events + 1))
+        return np.asarray(terms.sum(axis=-1) - (special.gammaln(total + 1) - special.gammaln(events + 1)
+                                                - special.gammaln(total - events + 1)), dtype=float)
 
     # Enumerate all but the last column's count; the last follows from the row margin.
     grids = np.meshgrid(*[np.arange(c + 1) for c in columns[:-1]], indexing="ij")
@@ -106,7 +106,7 @@ def chi_square(table: np.ndarray, yates: bool) -> HypothesisTest:
     return HypothesisTest(float(result.statistic), int(result.dof), float(result.pvalue))
 
 
-def trend_statistic(table: np.ndarray, scores=(0, 1, 2)) -> float:
+def trend_statistic(table: np.ndarray, scores: tuple[int, int, int] = (0, 1, 2)) -> float:
     """Cochran–Armitage trend chi-square (1 df) of a 2×3 table with the given genotype scores; with
     0/1 scores it equals the uncorrected chi-square of the collapsed 2×2 table (PLINK DOM/REC)."""
     table = np.asarray(table, dtype=float)
@@ -114,9 +114,9 @@ def trend_statistic(table: np.ndarray, scores=(0, 1, 2)) -> float:
     n = totals.sum()
     cases = table[1]
     case_fraction = cases.sum() / n
-    scores = np.asarray(scores, dtype=float)
-    numerator = (scores * (cases - totals * case_fraction)).sum() ** 2
-    variance = case_fraction * (1 - case_fraction) * ((scores**2 * totals).sum() - (scores * totals).sum() ** 2 / n)
+    weights = np.asarray(scores, dtype=float)
+    numerator = (weights * (cases - totals * case_fraction)).sum() ** 2
+    variance = case_fraction * (1 - case_fraction) * ((weights**2 * totals).sum() - (weights * totals).sum() ** 2 / n)
     return float(numerator / variance) if variance > 0 else float("nan")
 
 
@@ -136,9 +136,9 @@ def max_statistic(table: np.ndarray) -> tuple[float, float, dict[str, float]]:
     if not np.isfinite(maximum) or (totals == 0).any():
         return float("nan"), float("nan"), statistics
     centred = {}
-    for model, scores in SCORES.items():
-        scores = np.asarray(scores, dtype=float)
-        centred[model] = scores - (scores * totals).sum() / totals.sum()
+    for model, model_scores in SCORES.items():
+        values = np.asarray(model_scores, dtype=float)
+        centred[model] = values - (values * totals).sum() / totals.sum()
     variance = {model: (totals * values**2).sum() for model, values in centred.items()}
     rho = (totals * centred["dominant"] * centred["recessive"]).sum() / np.sqrt(
         variance["dominant"] * variance["recessive"]
@@ -154,8 +154,8 @@ def max_statistic(table: np.ndarray) -> tuple[float, float, dict[str, float]]:
         if high <= low:
             return 0.0
         mean = rho * z
-        inside = stats.norm.cdf((high - mean) / spread) - stats.norm.cdf((low - mean) / spread)
-        return stats.norm.pdf(z) * inside
+        inside = float(stats.norm.cdf((high - mean) / spread) - stats.norm.cdf((low - mean) / spread))
+        return float(stats.norm.pdf(z)) * inside
 
     inside, _ = integrate.quad(density, -bound, bound, epsabs=1e-13, epsrel=1e-12, limit=200)
     return maximum, float(min(1.0, max(0.0, 1 - inside))), statistics

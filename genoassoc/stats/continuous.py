@@ -8,8 +8,10 @@ correction by default; exact on request when there are no ties), Kruskal–Walli
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 
@@ -81,14 +83,14 @@ def paired_wilcoxon(before: np.ndarray, after: np.ndarray, exact: bool = False) 
     return TestResult(name, "V", statistic, float(result.pvalue), note=note)
 
 
-def paired_change(before, after, exact: bool = False) -> dict:
+def paired_change(before: ArrayLike, after: ArrayLike, exact: bool = False) -> dict[str, Any]:
     """Summary of a paired change (pairs with a missing value dropped before the call): n, zero
     changes, medians before and after, median change with its quartiles, and the signed-rank test."""
-    before, after = np.asarray(before, float), np.asarray(after, float)
-    test = paired_wilcoxon(before, after, exact=exact)
-    change = describe(after - before)
-    return {"n": len(before), "n_zero_change": int((after == before).sum()),
-            "median_before": float(np.median(before)), "median_after": float(np.median(after)),
+    first, second = np.asarray(before, float), np.asarray(after, float)
+    test = paired_wilcoxon(first, second, exact=exact)
+    change = describe(second - first)
+    return {"n": len(first), "n_zero_change": int((second == first).sum()),
+            "median_before": float(np.median(first)), "median_after": float(np.median(second)),
             "median_change": change["median"], "change_q1": change["q1"], "change_q3": change["q3"],
             "test": test.test, "statistic_name": test.statistic_name, "statistic": test.statistic, "p": test.p,
             "note": test.note}

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from genoassoc.errors import InputError
@@ -64,9 +65,9 @@ def _prho(n: int, statistic: float, lower_tail: bool) -> float:
         c7 + c8 * b - y * (c9 - c10 * b + y * b * (c11 - c12 * y)))))
     correction = u / math.exp(y / 2)
     if lower_tail:
-        p = -correction + stats.norm.cdf(x)
+        p = -correction + float(stats.norm.cdf(x))
     else:
-        p = correction + stats.norm.sf(x)
+        p = correction + float(stats.norm.sf(x))
     return min(max(p, 0.0), 1.0)
 
 
@@ -85,11 +86,11 @@ def _spearman(x: np.ndarray, y: np.ndarray) -> Correlation:
     return Correlation("spearman", n, rho, math.nan, math.nan, "S", q, p, exact)
 
 
-def correlate(x, y, method: str = "spearman") -> Correlation:
+def correlate(first: ArrayLike, second: ArrayLike, method: str = "spearman") -> Correlation:
     """Correlation of paired observations (pairs with a missing value dropped before the call)."""
     if method not in METHODS:
         raise InputError(f"unknown method '{method}' (use {', '.join(METHODS)})")
-    x, y = np.asarray(x, float), np.asarray(y, float)
+    x, y = np.asarray(first, float), np.asarray(second, float)
     n = len(x)
     if n < 3:
         raise InputError(f"{n} complete pairs: a correlation test needs at least 3")
@@ -105,9 +106,10 @@ def correlate(x, y, method: str = "spearman") -> Correlation:
     exact = n < 50 and not ties
     result = stats.kendalltau(x, y, method="exact" if exact else "asymptotic")
     tau = float(result.statistic)
+    statistic: float
     if exact:
         # R reports T, the number of concordant pairs.
-        statistic_name, statistic = "T", round((tau + 1) * n * (n - 1) / 4)
+        statistic_name, statistic = "T", float(round((tau + 1) * n * (n - 1) / 4))
     else:
         statistic_name, statistic = "z", float(stats.norm.isf(result.pvalue / 2) * np.sign(tau))
     return Correlation("kendall", n, tau, math.nan, math.nan, statistic_name, statistic, float(result.pvalue), exact)

@@ -25,10 +25,12 @@ Times in the unit of the input; events 1 = event, 0 = censored.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from genoassoc.errors import InputError
@@ -144,11 +146,11 @@ def _prepare(stop: np.ndarray, event: np.ndarray, weights: np.ndarray, strata: n
         if efron:
             slot_group = np.repeat(np.arange(len(death_times)), counts)
             slot_fraction = np.concatenate([np.arange(count) / count for count in counts])
-            slot_weight = (dead_weight / counts)[slot_group]
+            slot_weight = np.asarray((dead_weight / counts)[slot_group], dtype=float)
         else:
             slot_group = np.arange(len(death_times))
             slot_fraction = np.zeros(len(death_times))
-            slot_weight = dead_weight
+            slot_weight = np.asarray(dead_weight, dtype=float)
         prepared.append(_Stratum(members, stop_order, stop_position, start_order, start_position, deaths,
                                  death_group, slot_group, slot_fraction, slot_weight, len(death_times)))
     return prepared
@@ -216,7 +218,7 @@ class _Model:
                 columns.append(risk[:, None] * np.einsum("ij,ik->ijk", self.products, X).reshape(len(X), -1))
             values = np.concatenate(columns, axis=1)
             at_risk = _tail_sums(values, part.stop_order, part.stop_position)
-            if part.start_order is not None:
+            if part.start_order is not None and part.start_position is not None:
                 at_risk = at_risk - _tail_sums(values, part.start_order, part.start_position)
             dead = np.zeros((part.n_times, values.shape[1]))
             np.add.at(dead, part.death_group, values[part.death_rows])
@@ -249,7 +251,7 @@ class _Model:
         return full
 
     @staticmethod
-    def _penalty_score(information: np.ndarray, terms: list) -> np.ndarray:
+    def _penalty_score(information: np.ndarray, terms: Sequence[tuple[np.ndarray, ...]]) -> np.ndarray:
         """½ tr(I⁻¹ ∂I/∂β_r) for each r: the score of Firth's penalty ½ log|I|."""
         p = information.shape[0]
         inverse = np.linalg.pinv(information)
@@ -355,8 +357,9 @@ def _infinite_reason(name: str, column: np.ndarray, event: np.ndarray) -> str:
     return f"the coefficient of {name} is infinite: the events are separated by it (monotone likelihood)"
 
 
-def cox(time, event, design: pd.DataFrame, ties: str = "efron", strata=None, conf_level: float = 0.95, *,
-        start=None, weights=None, offset=None, max_iter: int = MAX_ITER, eps: float = EPS) -> CoxFit:
+def cox(time: ArrayLike, event: ArrayLike, design: pd.DataFrame, ties: str = "efron", strata: ArrayLike | None = None,
+        conf_level: float = 0.95, *, start: ArrayLike | None = None, weights: ArrayLike | None = None,
+        offset: ArrayLike | None = None, max_iter: int = MAX_ITER, eps: float = EPS) -> CoxFit:
     """Cox fit as R ``coxph(Surv([start,] time, event) ~ ., ties = ties)`` reported as its summary.
 
     `design` holds numeric covariate columns (categorical covariates already as indicators).
@@ -383,7 +386,8 @@ def cox(time, event, design: pd.DataFrame, ties: str = "efron", strata=None, con
         raise CoxNotEstimable("no events")
     means = np.average(X, axis=0, weights=case_weights) if len(X) else np.zeros(X.shape[1])
     centred = X - means
-    model = _Model(stop, event_values, centred, start=start_fixed, strata=strata, weights=case_weights,
+    model = _Model(stop, event_values, centred, start=start_fixed,
+                   strata=None if strata is None else np.asarray(strata), weights=case_weights,
                    offset=None if offset is None else np.asarray(offset, float), ties=ties)
     result = _newton(model, np.zeros(X.shape[1]), max_iter, eps)
     if not result.converged:
@@ -412,8 +416,9 @@ def cox(time, event, design: pd.DataFrame, ties: str = "efron", strata=None, con
     score_value = float(initial.score @ _solve(initial.information, initial.score, keep0))
     wald_value = float(beta @ np.linalg.solve(covariance, beta)) if k else 0.0
     lr_value = 2 * (result.loglik - initial.loglik)
-    tests = [HypothesisTest(value, k, float(stats.chi2.sf(value, k))) for value in (wald_value, lr_value, score_value)]
-    return CoxFit(terms, len(stop), int(event_values.sum()), ties, *tests, beta, covariance,
+    wald, lr, score = (HypothesisTest(value, k, float(stats.chi2.sf(value, k)))
+                       for value in (wald_value, lr_value, score_value))
+    return CoxFit(terms, len(stop), int(event_values.sum()), ties, wald, lr, score, beta, covariance,
                   (initial.loglik, result.loglik), result.iterations, stop, event_values, X,
                   None if strata is None else np.asarray(strata), start_fixed, case_weights, names)
 
@@ -437,7 +442,8 @@ def _firth_maximise(model: _Model, start: np.ndarray, fixed: dict[int, float], m
     if len(free) == 0:
         return beta, current
     for _ in range(max_iter):
-        modified = evaluation.score + evaluation.penalty_score  # type: ignore[operator]
+        assert evaluation.penalty_score is not None  # evaluated with penalty=True
+        modified = evaluation.score + evaluation.penalty_score
         information = evaluation.information[np.ix_(free, free)]
         step = np.zeros_like(beta)
         step[free] = np.linalg.lstsq(information, modified[free], rcond=None)[0]
@@ -459,8 +465,9 @@ def _firth_maximise(model: _Model, start: np.ndarray, fixed: dict[int, float], m
     return beta, current
 
 
-def firth_cox(time, event, design: pd.DataFrame, ties: str = "efron", conf_level: float = 0.95, *,
-              start=None, strata=None) -> dict[str, CoxTerm]:
+def firth_cox(time: ArrayLike, event: ArrayLike, design: pd.DataFrame, ties: str = "efron",
+              conf_level: float = 0.95, *, start: ArrayLike | None = None, strata: ArrayLike | None = None
+              ) -> dict[str, CoxTerm]:
     """Firth-penalised Cox regression (Heinze & Schemper 2001): maximises the partial likelihood
     plus half the log-determinant of its information, so estimates stay finite when a group has no
     events (monotone likelihood). CIs by profile penalised likelihood and p by penalised likelihood
@@ -479,7 +486,8 @@ def firth_cox(time, event, design: pd.DataFrame, ties: str = "efron", conf_level
         start_fixed, stop = fix_times(start_raw, stop_raw)
     if event_values.sum() == 0:
         raise CoxNotEstimable("no events")
-    model = _Model(stop, event_values, X - X.mean(axis=0), start=start_fixed, strata=strata, weights=None,
+    model = _Model(stop, event_values, X - X.mean(axis=0), start=start_fixed,
+                   strata=None if strata is None else np.asarray(strata), weights=None,
                    offset=None, ties=ties)
     beta, maximum = _firth_maximise(model, np.zeros(X.shape[1]), {})
     terms = {}

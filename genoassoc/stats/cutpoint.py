@@ -12,20 +12,22 @@ For a binary response: ROC AUC with its DeLong 95% CI and the cut-off maximising
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 
-def logrank_scores(time, event) -> np.ndarray:
+def logrank_scores(time: ArrayLike, event: ArrayLike) -> np.ndarray:
     """Log-rank scores with tied times sharing the largest rank, as ``exactRankTests::cscores``."""
-    time, event = np.asarray(time, float), np.asarray(event, float)
-    n = len(time)
-    order = np.argsort(time, kind="stable")
-    rank_max = stats.rankdata(time, method="max").astype(int)
-    cumulative = np.cumsum((event / (n - rank_max + 1))[order])
-    return event - cumulative[rank_max - 1]
+    times, events = np.asarray(time, float), np.asarray(event, float)
+    n = len(times)
+    order = np.argsort(times, kind="stable")
+    rank_max = stats.rankdata(times, method="max").astype(int)
+    cumulative = np.cumsum((events / (n - rank_max + 1))[order])
+    return np.asarray(events - cumulative[rank_max - 1], dtype=float)
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,14 @@ def _standardised(scores_sorted: np.ndarray, m: np.ndarray) -> np.ndarray:
     total = scores_sorted.sum(axis=-1, keepdims=True)
     expected = m / n * total
     variance = m * (n - m) / (n**2 * (n - 1)) * (n * (scores_sorted**2).sum(axis=-1, keepdims=True) - total**2)
-    return np.abs(np.cumsum(scores_sorted, axis=-1)[..., m - 1] - expected) / np.sqrt(variance)
+    return np.asarray(np.abs(np.cumsum(scores_sorted, axis=-1)[..., m - 1] - expected) / np.sqrt(variance))
 
 
 def p_lausen92(b: float, minprop: float = 0.1, maxprop: float = 0.9) -> float:
     """Lausen & Schumacher (1992) approximation, as maxstat's ``pLausen92``."""
     if b < 1:
         return 1.0
-    density = stats.norm.pdf(b)
+    density = float(stats.norm.pdf(b))
     p = 4 * density / b + density * (b - 1 / b) * math.log(maxprop * (1 - minprop) / ((1 - maxprop) * minprop))
     return max(p, 0.0)
 
@@ -79,12 +81,12 @@ def p_lausen94(b: float, n: int, m: np.ndarray) -> float:
     return float(1 - (stats.norm.cdf(b) - stats.norm.cdf(-b)) + correction)
 
 
-def maxstat(marker, time, event, minprop: float = 0.1, maxprop: float = 0.9, permutations: int = 0,
-            seed: int = 1, progress=None) -> MaxStat:
+def maxstat(marker: ArrayLike, time: ArrayLike, event: ArrayLike, minprop: float = 0.1, maxprop: float = 0.9,
+            permutations: int = 0, seed: int = 1, progress: Callable[[int, int], None] | None = None) -> MaxStat:
     """Maximally selected log-rank statistic over cut-points of `marker` (lower group: marker ≤ cut)."""
-    marker = np.asarray(marker, float)
-    order = np.argsort(marker, kind="stable")
-    marker_sorted = marker[order]
+    values = np.asarray(marker, float)
+    order = np.argsort(values, kind="stable")
+    marker_sorted = values[order]
     scores = logrank_scores(time, event)[order]
     m = _split_points(marker_sorted, minprop, maxprop)
     if len(m) == 0:
@@ -106,7 +108,7 @@ def maxstat(marker, time, event, minprop: float = 0.1, maxprop: float = 0.9, per
         p_permutation = (exceed + 1) / (permutations + 1)
     return MaxStat(
         cut=float(marker_sorted[m[best] - 1]), statistic=statistic,
-        p_lau92=p_lausen92(statistic, minprop, maxprop), p_lau94=p_lausen94(statistic, len(marker), m),
+        p_lau92=p_lausen92(statistic, minprop, maxprop), p_lau94=p_lausen94(statistic, len(values), m),
         cuts=marker_sorted[m - 1], statistics=statistics, n_low=m, p_permutation=p_permutation,
         permutations=permutations,
     )
@@ -124,11 +126,11 @@ class Roc:
     n_controls: int
 
 
-def roc(marker, response, conf_level: float = 0.95) -> Roc:
+def roc(marker: ArrayLike, response: ArrayLike, conf_level: float = 0.95) -> Roc:
     """ROC AUC (higher marker = case) with the DeLong (1988) CI, and the cut maximising Youden's J
     (cases called at marker ≥ cut)."""
-    marker, response = np.asarray(marker, float), np.asarray(response, int)
-    cases, controls = marker[response == 1], marker[response == 0]
+    values, outcome = np.asarray(marker, float), np.asarray(response, int)
+    cases, controls = values[outcome == 1], values[outcome == 0]
     if len(cases) == 0 or len(controls) == 0:
         raise ValueError("ROC needs both cases and controls")
     kernel = (cases[:, None] > controls[None, :]) + 0.5 * (cases[:, None] == controls[None, :])
@@ -136,9 +138,9 @@ def roc(marker, response, conf_level: float = 0.95) -> Roc:
     v10, v01 = kernel.mean(axis=1), kernel.mean(axis=0)
     variance = v10.var(ddof=1) / len(cases) + v01.var(ddof=1) / len(controls) if min(len(cases), len(controls)) > 1 \
         else math.nan
-    z = stats.norm.ppf(1 - (1 - conf_level) / 2)
+    z = float(stats.norm.ppf(1 - (1 - conf_level) / 2))
     spread = z * math.sqrt(variance) if variance == variance else math.nan
-    thresholds = np.unique(marker)
+    thresholds = np.unique(values)
     sensitivity = (cases[None, :] >= thresholds[:, None]).mean(axis=1)
     specificity = (controls[None, :] < thresholds[:, None]).mean(axis=1)
     best = int(np.argmax(sensitivity + specificity - 1))

@@ -25,7 +25,7 @@ def profile_inference(
     `fixed` held at their values; `maximum` its unrestricted maximum at `estimate`. A limit that lies
     beyond `max_width` from the estimate is reported as infinite.
     """
-    critical = stats.chi2.ppf(conf_level, 1)
+    critical = float(stats.chi2.ppf(conf_level, 1))
     p = float(stats.chi2.sf(max(2 * (maximum - maximised({index: 0.0})), 0.0), 1))
 
     def gap(value: float) -> float:

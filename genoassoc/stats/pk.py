@@ -12,9 +12,11 @@ Times in hours, concentrations in the input's unit (AUC in unit·h).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import stats
 
 BLQ_RULES = ("zero", "missing")
@@ -29,11 +31,11 @@ def trapezoid_segments(times: np.ndarray, conc: np.ndarray, method: str = "linea
     dt = np.diff(times)
     linear = dt * (conc[:-1] + conc[1:]) / 2
     if method == "linear":
-        return linear
+        return np.asarray(linear, dtype=float)
     down = (conc[1:] < conc[:-1]) & (conc[1:] > 0) & (conc[:-1] > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         logarithmic = dt * (conc[:-1] - conc[1:]) / np.log(conc[:-1] / conc[1:])
-    return np.where(down, logarithmic, linear)
+    return np.asarray(np.where(down, logarithmic, linear), dtype=float)
 
 
 def _interpolate(t0: float, c0: float, t1: float, c1: float, at: float, method: str) -> float:
@@ -75,21 +77,22 @@ def lambda_z(times: np.ndarray, conc: np.ndarray, tmax: float) -> tuple[float, i
 
 
 def nca_profile(
-    times, conc, blq=None, *, method: str = "linear", blq_before: str = "zero", blq_after: str = "missing",
-    tau: float = 24.0,
-) -> dict:
-    """NCA of one profile; `blq` marks below-limit samples. Returns the COLUMNS fields (no sample)."""
-    times, conc = np.asarray(times, float), np.asarray(conc, float)
-    blq = np.zeros(len(times), bool) if blq is None else np.asarray(blq, bool)
+    sample_times: ArrayLike, concentrations: ArrayLike, blq: ArrayLike | None = None, *, method: str = "linear",
+    blq_before: str = "zero", blq_after: str = "missing", tau: float = 24.0,
+) -> dict[str, Any]:
+    """NCA of one profile (times in h); `blq` marks below-limit samples. Returns the COLUMNS fields
+    (no sample)."""
+    times, conc = np.asarray(sample_times, float), np.asarray(concentrations, float)
+    below = np.zeros(len(times), bool) if blq is None else np.asarray(blq, bool)
     order = np.argsort(times, kind="stable")
-    times, conc, blq = times[order], conc[order], blq[order]
-    result = dict.fromkeys(COLUMNS[1:], math.nan)
+    times, conc, below = times[order], conc[order], below[order]
+    result: dict[str, Any] = dict.fromkeys(COLUMNS[1:], math.nan)
     result["note"] = ""
-    measurable = ~blq & ~np.isnan(conc)
+    measurable = ~below & ~np.isnan(conc)
     if measurable.any():
         first = np.flatnonzero(measurable)[0]
-        before = blq & (np.arange(len(times)) < first)
-        after = blq & (np.arange(len(times)) > first)
+        before = below & (np.arange(len(times)) < first)
+        after = below & (np.arange(len(times)) > first)
         conc = conc.copy()
         conc[before] = 0.0 if blq_before == "zero" else np.nan
         conc[after] = 0.0 if blq_after == "zero" else np.nan

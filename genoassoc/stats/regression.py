@@ -117,7 +117,8 @@ class SeparationError(ValueError):
 
 
 def _firth_fit(X: np.ndarray, y: np.ndarray, fixed: dict[int, float] | None = None,
-               start: np.ndarray | None = None, tolerance: float = 1e-10, max_iterations: int = 200):
+               start: np.ndarray | None = None, tolerance: float = 1e-10, max_iterations: int = 200
+               ) -> tuple[np.ndarray, float]:
     """Maximise the Firth-penalised log-likelihood, some coefficients held at `fixed` values."""
     fixed = fixed or {}
     free = [j for j in range(X.shape[1]) if j not in fixed]

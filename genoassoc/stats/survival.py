@@ -18,10 +18,12 @@ Times in the unit of the input (months or days); events 1 = event, 0 = censored.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from genoassoc.errors import InputError
@@ -84,7 +86,7 @@ class KaplanMeier:
         return (_quantile_time(self.time, self.surv, 0.5), _quantile_time(self.time, self.lower, 0.5),
                 _quantile_time(self.time, self.upper, 0.5))
 
-    def at(self, times) -> pd.DataFrame:
+    def at(self, times: ArrayLike) -> pd.DataFrame:
         """Survival, CI and numbers at risk at landmark times (as ``summary(fit, times =)``)."""
         rows = []
         for landmark in np.atleast_1d(times):
@@ -117,13 +119,15 @@ def _quantile_time(time: np.ndarray, curve: np.ndarray, p: float) -> float:
     return float(time[first])
 
 
-def kaplan_meier(time, event, conf_type: str = "log", conf_level: float = 0.95) -> KaplanMeier:
-    """Kaplan–Meier estimate with R ``survfit`` confidence limits."""
+def kaplan_meier(time: ArrayLike, event: ArrayLike, conf_type: str = "log", conf_level: float = 0.95
+                 ) -> KaplanMeier:
+    """Kaplan–Meier estimate with R ``survfit`` confidence limits (times equal within √eps tied,
+    as R's ``timefix``)."""
     if conf_type not in CONF_TYPES:
         raise InputError(f"unknown conf.type '{conf_type}' (use {', '.join(CONF_TYPES)})")
-    time, event = np.asarray(time, float), np.asarray(event, int)
-    times, inverse = np.unique(time, return_inverse=True)
-    n_event = np.bincount(inverse, weights=event, minlength=len(times))
+    follow_up, events = fix_times(np.asarray(time, float))[0], np.asarray(event, int)
+    times, inverse = np.unique(follow_up, return_inverse=True)
+    n_event = np.bincount(inverse, weights=events, minlength=len(times))
     n_total = np.bincount(inverse, minlength=len(times))
     n_risk = n_total[::-1].cumsum()[::-1].astype(float)
     surv = np.cumprod(1 - n_event / n_risk)
@@ -148,21 +152,21 @@ def kaplan_meier(time, event, conf_type: str = "log", conf_level: float = 0.95) 
     return KaplanMeier(times, n_risk, n_event, n_total - n_event, surv, std_err, lower, upper, conf_type)
 
 
-def logrank(time, event, group, strata=None) -> HypothesisTest:
+def logrank(time: ArrayLike, event: ArrayLike, group: ArrayLike, strata: ArrayLike | None = None) -> HypothesisTest:
     """Log-rank test across the levels of `group` (R ``survdiff``, rho = 0), stratified when
     `strata` is given: observed minus expected events and their hypergeometric variance summed over
     the distinct event times of each stratum; groups with no expected events are left out and the
     first remaining group is the reference, as R does."""
-    time, event = fix_times(np.asarray(time, float))[0], np.asarray(event, int)
+    follow_up, events = fix_times(np.asarray(time, float))[0], np.asarray(event, int)
     codes, levels = pd.factorize(np.asarray(group), sort=True)
     if len(levels) < 2:
         return HypothesisTest(math.nan, 0, math.nan)
-    stratum_codes = np.zeros(len(time), int) if strata is None else pd.factorize(np.asarray(strata))[0]
+    stratum_codes = np.zeros(len(follow_up), int) if strata is None else pd.factorize(np.asarray(strata))[0]
     k = len(levels)
     observed, expected, variance = np.zeros(k), np.zeros(k), np.zeros((k, k))
     for stratum in np.unique(stratum_codes):
         members = stratum_codes == stratum
-        t, d, g = time[members], event[members], codes[members]
+        t, d, g = follow_up[members], events[members], codes[members]
         times = np.unique(t[d == 1])
         if len(times) == 0:
             continue
@@ -192,11 +196,12 @@ def logrank(time, event, group, strata=None) -> HypothesisTest:
     return HypothesisTest(statistic, df, float(stats.chi2.sf(statistic, df)))
 
 
-def _risk_moments(time, event, X, weights, strata, efron: bool):
+def _risk_moments(time: np.ndarray, event: np.ndarray, X: np.ndarray, weights: np.ndarray,
+                  strata: np.ndarray | None, efron: bool) -> Iterator[tuple[float, np.ndarray, np.ndarray, np.ndarray]]:
     """Per event time and Efron sub-step: weighted mean and covariance of X over the risk set."""
-    strata = np.zeros(len(time), int) if strata is None else pd.factorize(strata)[0]
-    for stratum in np.unique(strata):
-        members = strata == stratum
+    codes = np.zeros(len(time), int) if strata is None else pd.factorize(strata)[0]
+    for stratum in np.unique(codes):
+        members = codes == stratum
         t, d, x, w = time[members], event[members], X[members], weights[members]
         order = np.argsort(-t, kind="stable")
         t, d, x, w = t[order], d[order], x[order], w[order]
@@ -261,21 +266,22 @@ class Concordance:
     comparable_pairs: int
 
 
-def concordance(time, event, risk, conf_level: float = 0.95, chunk: int = 2000) -> Concordance:
+def concordance(time: ArrayLike, event: ArrayLike, risk: ArrayLike, conf_level: float = 0.95, chunk: int = 2000
+                ) -> Concordance:
     """Harrell's C of a risk score (higher = shorter survival), as R ``concordance(coxph_fit)``: a
     pair is comparable when the shorter time is an event (an event and a censoring at the same time
     count, the censored one as longer); tied scores count one half; the standard error is the
     infinitesimal jackknife."""
-    time, event, risk = np.asarray(time, float), np.asarray(event, int), np.asarray(risk, float)
-    n = len(time)
+    follow_up, events, scores = np.asarray(time, float), np.asarray(event, int), np.asarray(risk, float)
+    n = len(follow_up)
     numerator_i = np.zeros(n)
     comparable_i = np.zeros(n)
     for start in range(0, n, chunk):
         rows = slice(start, min(start + chunk, n))
-        ti, ei, ri = time[rows, None], event[rows, None], risk[rows, None]
+        ti, ei, ri = follow_up[rows, None], events[rows, None], scores[rows, None]
         # i is the earlier subject, with an event; j lives longer (or is censored at the same time).
-        comparable = (ei == 1) & ((time[None, :] > ti) | ((time[None, :] == ti) & (event[None, :] == 0)))
-        score = np.where(ri > risk[None, :], 1.0, np.where(ri == risk[None, :], 0.5, 0.0))
+        comparable = (ei == 1) & ((follow_up[None, :] > ti) | ((follow_up[None, :] == ti) & (events[None, :] == 0)))
+        score = np.where(ri > scores[None, :], 1.0, np.where(ri == scores[None, :], 0.5, 0.0))
         numerator_i[rows] += (comparable * score).sum(axis=1)
         comparable_i[rows] += comparable.sum(axis=1)
         np.add.at(numerator_i, np.nonzero(comparable)[1], (comparable * score)[comparable])
