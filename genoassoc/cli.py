@@ -537,7 +537,7 @@ def cutpoint_command(pheno, sample_col, marker, time_col, event_col, response, m
     else:
         result = survival_cutpoint(discovery, marker, time_col, event_col, validation=validation, min_prop=min_prop,
                                    permutations=permutations, ties=ties, coding_options=options,
-                                   progress=_progress("permutations"))
+                                   progress=_progress("permutations"), cut_hazard_ratios=bool(cuts_output))
     _write_tables([(result.table, output), (result.cuts if cuts_output else None, cuts_output)], fmt)
     _notes(result.notes)
 

@@ -46,9 +46,11 @@ def _genotype(first: str, second: str, order: tuple[str, str]) -> str:
 
 
 def effect_allele_copies(genotypes: pd.Series, effect_allele: str) -> np.ndarray:
-    """Copies of `effect_allele` in ``A/B`` genotype strings (vectorised)."""
-    parts = genotypes.str.split("/", n=1, expand=True)
-    return ((parts[0] == effect_allele).astype(int) + (parts[1] == effect_allele).astype(int)).to_numpy()
+    """Copies of `effect_allele` in ``A/B`` genotype strings; each distinct genotype is split once."""
+    codes, distinct = pd.factorize(genotypes)
+    copies = np.array([sum(allele == effect_allele for allele in str(genotype).split("/", 1))
+                       for genotype in distinct] + [0], dtype=int)
+    return copies[codes]
 
 
 def minor_allele(genotypes: pd.Series, alleles: tuple[str, str]) -> str:

@@ -14,6 +14,7 @@ is a number, what is a category and its reference level, what is an event, and w
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -24,6 +25,9 @@ import pandas as pd
 from genoassoc.errors import InputError
 
 MISSING_VALUES = frozenset({"", "na", "n/a", "#n/a", "nan", "null", "none", ".", "-"})
+# every upper/lower-case spelling, so that a column is checked with one set lookup per cell
+_MISSING_SPELLINGS = frozenset("".join(letters) for value in MISSING_VALUES
+                               for letters in itertools.product(*({c.lower(), c.upper()} for c in value)))
 BELOW_LLOQ_RULES = ("half", "lloq", "missing")
 _CENSORED = re.compile(r"^\s*([<>]=?|≤|≥)\s*([+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?)\s*$")
 # A categorical column with more levels than this and than half its values looks like an identifier.
@@ -87,8 +91,8 @@ def column(phenotypes: pd.DataFrame, name: str) -> pd.Series:
 
 
 def is_missing(values: pd.Series) -> pd.Series:
-    """True where a value is a missing-value spelling."""
-    return values.astype(str).str.strip().str.lower().isin(MISSING_VALUES)
+    """True where a value is a missing-value spelling (cells as read: stripped)."""
+    return values.astype(str).isin(_MISSING_SPELLINGS)
 
 
 def _censored_values(text: pd.Series, rule: str | None) -> pd.Series:
@@ -107,12 +111,15 @@ def _censored_values(text: pd.Series, rule: str | None) -> pd.Series:
 
 def numeric(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> pd.Series:
     """A column as floats, NaN where missing (see the module docstring for ``<x`` values)."""
-    from genoassoc.io.tables import not_a_number, parse_numbers
+    from genoassoc.io.tables import matches, not_a_number, parse_numbers
 
     text = column(phenotypes, name)
     missing = is_missing(text)
     values = parse_numbers(text.where(~missing, ""))
-    censored = text.str.match(_CENSORED) & values.isna() & ~missing
+    unread = values.isna() & ~missing
+    censored = pd.Series(False, index=text.index)
+    if unread.any():
+        censored[unread] = matches(text[unread], _CENSORED.pattern)
     if censored.any():
         below = text[censored].str.lstrip().str[0].isin(["<", "≤"])
         if not below.all() or coding.below_lloq is None:
@@ -131,23 +138,44 @@ def numeric(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> p
     return values.astype(float)
 
 
+def numeric_or_none(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> pd.Series | None:
+    """The column as floats when it is numeric (see `looks_numeric`; a stray text value is then an
+    error), None when it is categorical. Parses the column once."""
+    from genoassoc.io.tables import matches, parse_numbers
+
+    text = column(phenotypes, name)
+    missing = is_missing(text)
+    present = int((~missing).sum())
+    if present == 0:
+        return None
+    values = parse_numbers(text.where(~missing, ""))
+    readable = int(values.notna().sum())
+    if readable < present:
+        readable += int(matches(text[values.isna() & ~missing], _CENSORED.pattern).sum())
+    if readable <= present / 2:
+        return None
+    return numeric(phenotypes, name, coding) if readable < present or values.isna().sum() > missing.sum() else values
+
+
 def looks_numeric(phenotypes: pd.DataFrame, name: str) -> bool:
     """Whether a column is numeric: every present value a number or a ``<x``/``>x`` value. A column
     of mostly numbers with some other text is numeric too (its text is then reported by `numeric`),
     since a typo must not turn a measurement into categories."""
-    from genoassoc.io.tables import parse_numbers
+    from genoassoc.io.tables import matches, parse_numbers
 
     text = column(phenotypes, name)
     present = text[~is_missing(text)]
     if present.empty:
         return False
-    readable = parse_numbers(present).notna() | present.str.match(_CENSORED)
+    readable = parse_numbers(present).notna()
+    if not readable.all():
+        readable[~readable] = matches(present[~readable], _CENSORED.pattern)
     return bool(readable.mean() > 0.5)
 
 
 def levels(values: pd.Series) -> list[str]:
     """Distinct present values in R's C-locale factor order."""
-    return sorted(set(values[~is_missing(values)].astype(str).str.strip()))
+    return sorted(str(value) for value in pd.unique(values[~is_missing(values)].astype(str)))
 
 
 def categorical(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> tuple[pd.Series, list[str]]:
@@ -251,14 +279,15 @@ def covariate_design(phenotypes: pd.DataFrame, names: Iterable[str], coding: Cod
     covariate's reference level."""
     design, references = {}, {}
     for name in names:
-        if looks_numeric(phenotypes, name):
-            design[name] = numeric(phenotypes, name, coding)
+        values = numeric_or_none(phenotypes, name, coding)
+        if values is not None:
+            design[name] = values
             continue
-        values, found = categorical(phenotypes, name, coding)
+        text, found = categorical(phenotypes, name, coding)
         if len(found) < 2:
             raise InputError(f"covariate '{name}' has {len(found)} level: it cannot enter a model",
                              phenotypes.attrs.get("source"))
         references[name] = found[0]
         for level in found[1:]:
-            design[f"{name}={level}"] = (values == level).astype(float).where(values.notna())
+            design[f"{name}={level}"] = (text == level).astype(float).where(text.notna())
     return pd.DataFrame(design, index=phenotypes.index), references

@@ -1,5 +1,5 @@
 """Static checks that CI runs with the tests: mypy (strict on the statistics and the analysis layer,
-as configured in pyproject.toml) and ruff on the package and the tests."""
+as configured in pyproject.toml) and ruff on the package, the tests and the benchmarks."""
 
 import shutil
 import subprocess
@@ -19,6 +19,6 @@ def test_mypy_strict_on_stats_and_analysis():
 
 def test_ruff_is_clean():
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
-    result = subprocess.run([ruff, "check", str(ROOT / "genoassoc"), str(ROOT / "tests")], capture_output=True,
-                            text=True, cwd=ROOT)
+    folders = [str(ROOT / name) for name in ("genoassoc", "tests", "benchmarks")]
+    result = subprocess.run([ruff, "check", *folders], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -6,8 +6,12 @@ and, where a model has one, ``.summary``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
+
+# Columns that hold counts: whole numbers (nullable), never 30.0.
+COUNT_COLUMNS = ("n", "events", "df", "n_low", "n_high")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -18,3 +22,12 @@ class Result:
     table: pd.DataFrame
     notes: tuple[str, ...] = ()
     summary: pd.DataFrame | None = None
+
+
+def table_frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """A result table with the columns in order and counts as (nullable) integers."""
+    table = pd.DataFrame(rows).reindex(columns=columns)
+    for name in COUNT_COLUMNS:
+        if name in table.columns:
+            table[name] = pd.to_numeric(table[name]).round().astype("Int64")
+    return table

@@ -18,13 +18,12 @@ import numpy as np
 import pandas as pd
 
 from genoassoc import phenotypes as coding
-from genoassoc.analysis import Result
+from genoassoc.analysis import Result, table_frame
 from genoassoc.analysis.genotyped import Genotyped, JoinReport, join_genotypes
 from genoassoc.errors import InputError
 from genoassoc.loci import Catalog
 from genoassoc.models import MODELS, Encoding
 from genoassoc.phenotypes import Coding
-from genoassoc.stats import binary, continuous
 
 OUTCOME_TYPES = ("continuous", "binary", "time-to-event")
 COLUMNS = [
@@ -32,7 +31,6 @@ COLUMNS = [
     "events", "percent", "test", "term", "estimate_name", "estimate", "ci_lo", "ci_hi",
     "statistic_name", "statistic", "df", "p", "note",
 ]
-COUNT_COLUMNS = ("n", "events", "df")
 # Firth's regression is added when a genotype-group x outcome cell holds fewer than this many samples.
 SPARSE_CELL = 5
 
@@ -65,15 +63,6 @@ def infer_outcome_type(values: pd.Series) -> str:
                      "use --outcome-type")
 
 
-def table_frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    """A result table with counts as integers (nullable) and the columns in order."""
-    table = pd.DataFrame(rows).reindex(columns=columns)
-    for name in COUNT_COLUMNS:
-        if name in table.columns:
-            table[name] = pd.to_numeric(table[name]).round().astype("Int64")
-    return table
-
-
 def _row(encoding: Encoding, locus: str, **fields: Any) -> dict[str, Any]:
     return {"locus": locus, "model": encoding.model, "effect_allele": encoding.effect_allele,
             "groups": encoding.definition, **fields}
@@ -95,6 +84,7 @@ def _present_groups(encoding: Encoding, values: np.ndarray) -> list[np.ndarray]:
 
 def _continuous_rows(encoding: Encoding, locus: str, outcome: pd.Series, design: pd.DataFrame, log: bool,
                      exact: bool, note: str) -> list[dict[str, Any]]:
+    from genoassoc.stats import continuous
     from genoassoc.stats.regression import linear
 
     values = outcome.to_numpy(float)
@@ -128,8 +118,9 @@ def _continuous_rows(encoding: Encoding, locus: str, outcome: pd.Series, design:
 
 def _binary_rows(encoding: Encoding, locus: str, outcome: pd.Series, design: pd.DataFrame, firth: bool | None,
                  note: str) -> list[dict[str, Any]]:
-    from scipy import stats
+    from scipy import special
 
+    from genoassoc.stats import binary
     from genoassoc.stats.regression import FitResult, SeparationError, firth_logistic, logistic
 
     cases = outcome.to_numpy(float)
@@ -158,7 +149,8 @@ def _binary_rows(encoding: Encoding, locus: str, outcome: pd.Series, design: pd.
     if encoding.model == "additive" and table.shape[1] == 3:
         statistic = binary.trend_statistic(table)
         rows.append(_row(encoding, locus, row="test", test="Cochran-Armitage trend", n=n,
-                         statistic_name="X-squared", statistic=statistic, df=1, p=float(stats.chi2.sf(statistic, 1))))
+                         statistic_name="X-squared", statistic=statistic, df=1,
+                         p=float(special.chdtrc(1, statistic))))
     sparse = bool((table < SPARSE_CELL).any())
     fits: list[FitResult | None] = []
     if firth is not True:
@@ -238,6 +230,8 @@ def _survival_rows(encoding: Encoding, locus: str, time: pd.Series, event: pd.Se
 
 def _max_statistic_row(locus: str, genotyped: Genotyped, keep: pd.Series, effect_allele: str,
                        cases: pd.Series) -> dict[str, Any]:
+    from genoassoc.stats import binary
+
     encoding = genotyped.encode("codominant", effect_allele, keep)
     table = np.array([[((encoding.group == k) & (cases.to_numpy() == y)).sum() for k in range(3)] for y in (0, 1)])
     maximum, p, statistics = binary.max_statistic(table)
@@ -403,7 +397,7 @@ def _by_subgroup(by: str, calls: pd.DataFrame, phenotypes: pd.DataFrame, locus: 
 def _interaction_row(by: str, calls: pd.DataFrame, phenotypes: pd.DataFrame, locus: str, outcome: str, model: str,
                      options: dict[str, Any]) -> dict[str, Any]:
     """Likelihood-ratio test of genotype × subgroup terms in Cox (main effects in both models)."""
-    from scipy import stats
+    from scipy import special
 
     from genoassoc.stats import survival
 
@@ -431,4 +425,4 @@ def _interaction_row(by: str, calls: pd.DataFrame, phenotypes: pd.DataFrame, loc
     statistic = full.likelihood_ratio.statistic - main.likelihood_ratio.statistic
     df = products.shape[1]
     return {**row, "statistic_name": "LR chisq", "statistic": statistic, "df": df,
-            "p": float(stats.chi2.sf(statistic, df))}
+            "p": float(special.chdtrc(df, statistic))}

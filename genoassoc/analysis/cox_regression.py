@@ -15,8 +15,7 @@ from typing import Any
 import pandas as pd
 
 from genoassoc import phenotypes as coding
-from genoassoc.analysis import Result
-from genoassoc.analysis.association import table_frame
+from genoassoc.analysis import Result, table_frame
 from genoassoc.analysis.genotyped import join_genotypes
 from genoassoc.errors import InputError
 from genoassoc.loci import Catalog
@@ -60,9 +59,8 @@ def _variable(name: str, phenotypes: pd.DataFrame, dichotomize: str | float | No
               calls: pd.DataFrame | None, catalog: Catalog, model: str) -> _Variable:
     if calls is not None and name not in phenotypes.columns and name in catalog:
         return _locus_variable(name, phenotypes, calls, catalog, model)
-    coding.column(phenotypes, name)
-    if coding.looks_numeric(phenotypes, name):
-        values = coding.numeric(phenotypes, name, options)
+    values = coding.numeric_or_none(phenotypes, name, options)
+    if values is not None:
         if dichotomize is None:
             return _Variable(pd.DataFrame({f"{name} (per unit)": values}), "", "")
         cut = float(values.median()) if dichotomize == "median" else float(dichotomize)

@@ -18,11 +18,10 @@ import numpy as np
 import pandas as pd
 
 from genoassoc import phenotypes as coding
-from genoassoc.analysis import Result
-from genoassoc.analysis.association import table_frame
+from genoassoc.analysis import Result, table_frame
 from genoassoc.errors import InputError
 from genoassoc.phenotypes import Coding
-from genoassoc.stats import binary, cutpoint, survival
+from genoassoc.stats import cutpoint, survival
 
 COLUMNS = ["cohort", "analysis", "cut", "n", "n_low", "n_high", "events", "statistic_name", "statistic", "p",
            "p_lau92", "p_lau94", "p_permutation", "estimate_name", "estimate", "ci_lo", "ci_hi", "note"]
@@ -94,10 +93,12 @@ def _cohort_note(name: str, n: int, dropped: coding.Dropped) -> str:
 def survival_cutpoint(
     discovery: pd.DataFrame, marker: str, time: str, event: str, *, validation: pd.DataFrame | None = None,
     min_prop: float = 0.1, permutations: int = 0, ties: str = "efron", coding_options: Coding = Coding(),
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, cut_hazard_ratios: bool = True,
 ) -> CutpointResult:
     """Median split and optimal cut of `marker` for survival (time in the unit of the column), the
-    per-unit hazard ratio and Harrell's C, in discovery and (cuts unchanged) in validation."""
+    per-unit hazard ratio and Harrell's C, in discovery and (cuts unchanged) in validation.
+    `cut_hazard_ratios` adds the hazard ratio at every candidate cut to `cuts` (one Cox fit per
+    cut: for the HR-by-cut plot)."""
     if not 0 < min_prop < 0.5:
         raise InputError("the least group fraction must be between 0 and 0.5")
     values, times, events, dropped = _survival_data(discovery, marker, time, event, coding_options)
@@ -126,7 +127,8 @@ def survival_cutpoint(
         rows += _continuous_marker_rows("validation", marker, v_values, v_times, v_events, ties)
     cuts = pd.DataFrame({"cut": found.cuts, "n_low": found.n_low, "n_high": len(values) - found.n_low,
                          "statistic": found.statistics})
-    ratios = [_hazard_ratio(times, events, (values > cut).astype(int), ties)[0] for cut in found.cuts]
+    ratios = [_hazard_ratio(times, events, (values > cut).astype(int), ties)[0] if cut_hazard_ratios else {}
+              for cut in found.cuts]
     cuts["hazard_ratio"] = [ratio.get("estimate", np.nan) for ratio in ratios]
     cuts["ci_lo"] = [ratio.get("ci_lo", np.nan) for ratio in ratios]
     cuts["ci_hi"] = [ratio.get("ci_hi", np.nan) for ratio in ratios]
@@ -149,6 +151,8 @@ def _response_split(cohort: str, analysis: str, values: np.ndarray, outcome: np.
            "n_high": int(high.sum()), "events": int(outcome.sum())}
     if high.min() == high.max():
         return {**row, "note": "every patient on one side of the cut"}
+    from genoassoc.stats import binary
+
     result = binary.fisher_exact(table)
     rate_low = table[1, 0] / max(table[:, 0].sum(), 1)
     rate_high = table[1, 1] / max(table[:, 1].sum(), 1)

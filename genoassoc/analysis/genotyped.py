@@ -80,10 +80,12 @@ def join_genotypes(calls: pd.DataFrame, phenotypes: pd.DataFrame, locus: str,
     if at_locus.empty:
         shown = ", ".join(pd.unique(calls["locus"])[:10])
         raise InputError(f"locus {locus_id} is not in the calls table (loci: {shown})")
-    in_calls = set(at_locus["sample"])
-    only_calls = tuple(sample for sample in at_locus["sample"] if sample not in phenotypes.index)
-    only_pheno = tuple(sample for sample in phenotypes.index if sample not in in_calls)
-    shared = at_locus[at_locus["sample"].isin(phenotypes.index)]
+    # hash lookups both ways (Series.isin of a long list is slow on Arrow strings)
+    in_phenotypes = phenotypes.index.get_indexer(at_locus["sample"]) >= 0
+    in_calls = pd.Index(at_locus["sample"]).get_indexer(phenotypes.index) >= 0
+    only_calls = tuple(at_locus.loc[~in_phenotypes, "sample"])
+    only_pheno = tuple(phenotypes.index[~in_calls])
+    shared = at_locus[in_phenotypes]
     no_call = tuple(shared.loc[shared["status"] != "called", "sample"])
     called = shared[shared["status"] == "called"]
     joined = phenotypes.loc[called["sample"]].copy()

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy import special
 
 from genoassoc.errors import InputError
 from genoassoc.stats import HypothesisTest
@@ -87,7 +87,12 @@ class CoxFit:
 
     @property
     def linear_predictor(self) -> np.ndarray:
-        return np.asarray(self.design @ self.coefficients, dtype=float)
+        """x·β per row, summed column by column so that equal rows give equal values (a BLAS product
+        may round equal rows differently, and the C-index counts ties)."""
+        predictor = np.zeros(len(self.design))
+        for column, coefficient in zip(self.design.T, self.coefficients, strict=True):
+            predictor += column * coefficient
+        return predictor
 
 
 def fix_times(*columns: np.ndarray) -> list[np.ndarray]:
@@ -110,39 +115,37 @@ def fix_times(*columns: np.ndarray) -> list[np.ndarray]:
 
 @dataclass(frozen=True)
 class _Stratum:
-    """What does not change between iterations: sort orders, death groups and Efron slots."""
+    """What does not change between iterations: the stratum's block of rows (sorted by stop time),
+    entry order, death groups and Efron slots."""
 
-    members: np.ndarray          # rows of the stratum
-    stop_order: np.ndarray       # rows sorted by stop time
-    stop_position: np.ndarray    # per death time: first sorted position with stop >= t
-    start_order: np.ndarray | None
+    rows: slice                    # the stratum's rows, sorted by stop time
+    stop_position: np.ndarray      # per death time: first row of the block with stop >= t
+    start_order: np.ndarray | None # block rows sorted by start time
     start_position: np.ndarray | None
-    death_rows: np.ndarray       # rows of the deaths, grouped by death time
-    death_group: np.ndarray      # death time index of each death row
-    slot_group: np.ndarray       # death time index of each Efron slot
-    slot_fraction: np.ndarray    # k / d of each slot (0 for Breslow)
-    slot_weight: np.ndarray      # mean case weight of the deaths at the slot's time (times d for Breslow)
-    n_times: int
+    death_rows: np.ndarray         # rows of the deaths, in time order
+    group_starts: np.ndarray       # first death of each death time within death_rows
+    slot_group: np.ndarray         # death time index of each Efron slot
+    slot_fraction: np.ndarray      # k / d of each slot (0 for Breslow)
+    slot_weight: np.ndarray        # mean case weight of the deaths at the slot's time (their sum for Breslow)
 
 
 def _prepare(stop: np.ndarray, event: np.ndarray, weights: np.ndarray, strata: np.ndarray,
              start: np.ndarray | None, efron: bool) -> list[_Stratum]:
+    """Strata as blocks of rows already sorted by (stratum, stop)."""
     prepared = []
-    for stratum in np.unique(strata):
-        members = np.flatnonzero(strata == stratum)
-        deaths = members[event[members] == 1]
+    bounds = np.flatnonzero(np.diff(strata)) + 1
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(strata)], strict=True):
+        block_stop = stop[lo:hi]
+        deaths = lo + np.flatnonzero(event[lo:hi] == 1)
         if len(deaths) == 0:
             continue
-        stop_order = members[np.argsort(stop[members], kind="stable")]
-        death_times, death_group, counts = np.unique(stop[deaths], return_inverse=True, return_counts=True)
-        order = np.argsort(death_group, kind="stable")
-        deaths, death_group = deaths[order], death_group[order]
-        stop_position = np.searchsorted(stop[stop_order], death_times, side="left")
+        death_times, group_starts, counts = np.unique(stop[deaths], return_index=True, return_counts=True)
+        stop_position = np.searchsorted(block_stop, death_times, side="left")
         start_order = start_position = None
         if start is not None:
-            start_order = members[np.argsort(start[members], kind="stable")]
-            start_position = np.searchsorted(start[start_order], death_times, side="left")
-        dead_weight = np.bincount(death_group, weights=weights[deaths], minlength=len(death_times))
+            start_order = np.argsort(start[lo:hi], kind="stable")
+            start_position = np.searchsorted(start[lo:hi][start_order], death_times, side="left")
+        dead_weight = np.add.reduceat(weights[deaths], group_starts)
         if efron:
             slot_group = np.repeat(np.arange(len(death_times)), counts)
             slot_fraction = np.concatenate([np.arange(count) / count for count in counts])
@@ -151,18 +154,17 @@ def _prepare(stop: np.ndarray, event: np.ndarray, weights: np.ndarray, strata: n
             slot_group = np.arange(len(death_times))
             slot_fraction = np.zeros(len(death_times))
             slot_weight = np.asarray(dead_weight, dtype=float)
-        prepared.append(_Stratum(members, stop_order, stop_position, start_order, start_position, deaths,
-                                 death_group, slot_group, slot_fraction, slot_weight, len(death_times)))
+        prepared.append(_Stratum(slice(int(lo), int(hi)), stop_position, start_order, start_position, deaths,
+                                 group_starts, slot_group, slot_fraction, slot_weight))
     return prepared
 
 
-def _tail_sums(values: np.ndarray, order: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """Sums of `values` over the rows sorted by `order`, from each position to the end."""
-    running = values[order[::-1]]
-    np.cumsum(running, axis=0, out=running)
-    # the tail from ascending position k is the running sum at reversed position n - 1 - k
-    index = len(order) - 1 - positions
-    sums = np.zeros((len(positions),) + values.shape[1:])
+def _tail_sums(block: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Sums of the block's rows from each position to the end (a position past the end sums to 0)."""
+    running = np.cumsum(block[::-1], axis=0)
+    # the tail from position k is the running sum at reversed position n - 1 - k
+    index = len(block) - 1 - positions
+    sums = np.zeros((len(positions),) + block.shape[1:])
     inside = index >= 0
     sums[inside] = running[index[inside]]
     return sums
@@ -177,22 +179,25 @@ class _Evaluation:
 
 
 class _Model:
-    """The data of one fit and the log partial likelihood with its derivatives at any β."""
+    """The data of one fit, sorted by (stratum, stop time) once, and the log partial likelihood with
+    its derivatives at any β."""
 
     def __init__(self, stop: np.ndarray, event: np.ndarray, design: np.ndarray, *, start: np.ndarray | None,
                  strata: np.ndarray | None, weights: np.ndarray | None, offset: np.ndarray | None,
                  ties: str) -> None:
         n = len(stop)
-        self.design = design
-        self.event = event
-        self.weights = np.ones(n) if weights is None else weights
-        self.offset = np.zeros(n) if offset is None else offset
-        self.strata = np.zeros(n, dtype=int) if strata is None else pd.factorize(strata)[0]
-        self.start = start
-        self.parts = _prepare(stop, event, self.weights, self.strata, start, ties == "efron")
+        codes = np.zeros(n, dtype=int) if strata is None else pd.factorize(strata)[0]
+        order = np.lexsort((stop, codes))
+        self.design = design[order]
+        self.event = event[order]
+        self.weights = np.ones(n) if weights is None else weights[order]
+        self.offset = np.zeros(n) if offset is None else offset[order]
+        self.parts = _prepare(stop[order], self.event, self.weights, codes[order],
+                              None if start is None else start[order], ties == "efron")
         p = design.shape[1]
         self.pairs = np.triu_indices(p)
-        self.products = design[:, self.pairs[0]] * design[:, self.pairs[1]]
+        self.products = self.design[:, self.pairs[0]] * self.design[:, self.pairs[1]]
+        self.cubes = None
 
     def _symmetric(self, packed: np.ndarray) -> np.ndarray:
         p = self.design.shape[1]
@@ -208,20 +213,22 @@ class _Model:
         shift = float(eta[finite].max()) if finite.any() else 0.0
         with np.errstate(over="ignore", invalid="ignore"):
             risk = self.weights * np.exp(eta - shift)
+        columns = [risk[:, None], risk[:, None] * X, risk[:, None] * self.products]
+        if penalty:
+            if self.cubes is None:
+                self.cubes = np.einsum("ij,ik->ijk", self.products, X).reshape(len(X), -1)
+            columns.append(risk[:, None] * self.cubes)
+        values = np.concatenate(columns, axis=1)
         loglik = 0.0
         score = np.zeros(p)
         information = np.zeros((p, p))
         third_terms = []
         for part in self.parts:
-            columns = [risk[:, None], risk[:, None] * X, risk[:, None] * self.products]
-            if penalty:
-                columns.append(risk[:, None] * np.einsum("ij,ik->ijk", self.products, X).reshape(len(X), -1))
-            values = np.concatenate(columns, axis=1)
-            at_risk = _tail_sums(values, part.stop_order, part.stop_position)
+            block = values[part.rows]
+            at_risk = _tail_sums(block, part.stop_position)
             if part.start_order is not None and part.start_position is not None:
-                at_risk = at_risk - _tail_sums(values, part.start_order, part.start_position)
-            dead = np.zeros((part.n_times, values.shape[1]))
-            np.add.at(dead, part.death_group, values[part.death_rows])
+                at_risk -= _tail_sums(block[part.start_order], part.start_position)
+            dead = np.add.reduceat(values[part.death_rows], part.group_starts, axis=0)
             sums = at_risk[part.slot_group] - part.slot_fraction[:, None] * dead[part.slot_group]
             denominator = sums[:, 0]
             first = sums[:, 1:p + 1] / denominator[:, None]
@@ -230,8 +237,7 @@ class _Model:
             deaths = part.death_rows
             loglik += float(np.sum(self.weights[deaths] * (eta[deaths] - shift)) - np.sum(w * np.log(denominator)))
             score += self.weights[deaths] @ X[deaths] - w @ first
-            covariance = second - first[:, :, None] * first[:, None, :]
-            information += np.einsum("s,sij->ij", w, covariance)
+            information += np.einsum("s,sij->ij", w, second) - np.einsum("s,si,sj->ij", w, first, first)
             if penalty:
                 third = sums[:, p + 1 + len(self.pairs[0]):] / denominator[:, None]
                 third_terms.append((w, first, second, self._symmetric_third(third)))
@@ -404,10 +410,10 @@ def cox(time: ArrayLike, event: ArrayLike, design: pd.DataFrame, ties: str = "ef
         j = int(np.flatnonzero(infinite)[0])
         raise CoxNotEstimable(_infinite_reason(names[j], X[:, j], event_values))
     se = np.sqrt(np.diag(covariance))
-    z = stats.norm.ppf(1 - (1 - conf_level) / 2)
+    z = special.ndtri(1 - (1 - conf_level) / 2)
     terms = {
         name: CoxTerm(name, float(beta[i]), float(se[i]), math.exp(beta[i]), math.exp(beta[i] - z * se[i]),
-                      math.exp(beta[i] + z * se[i]), float(2 * stats.norm.sf(abs(beta[i] / se[i]))))
+                      math.exp(beta[i] + z * se[i]), float(2 * special.ndtr(-abs(beta[i] / se[i]))))
         for i, name in enumerate(names)
     }
     k = len(beta)
@@ -416,7 +422,7 @@ def cox(time: ArrayLike, event: ArrayLike, design: pd.DataFrame, ties: str = "ef
     score_value = float(initial.score @ _solve(initial.information, initial.score, keep0))
     wald_value = float(beta @ np.linalg.solve(covariance, beta)) if k else 0.0
     lr_value = 2 * (result.loglik - initial.loglik)
-    wald, lr, score = (HypothesisTest(value, k, float(stats.chi2.sf(value, k)))
+    wald, lr, score = (HypothesisTest(value, k, float(special.chdtrc(k, value)))
                        for value in (wald_value, lr_value, score_value))
     return CoxFit(terms, len(stop), int(event_values.sum()), ties, wald, lr, score, beta, covariance,
                   (initial.loglik, result.loglik), result.iterations, stop, event_values, X,

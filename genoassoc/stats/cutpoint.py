@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy import special
 
 
 def logrank_scores(time: ArrayLike, event: ArrayLike) -> np.ndarray:
@@ -25,7 +25,8 @@ def logrank_scores(time: ArrayLike, event: ArrayLike) -> np.ndarray:
     times, events = np.asarray(time, float), np.asarray(event, float)
     n = len(times)
     order = np.argsort(times, kind="stable")
-    rank_max = stats.rankdata(times, method="max").astype(int)
+    # rank with ties given the largest rank (rankdata's "max"): how many times are <= each time
+    rank_max = np.searchsorted(np.sort(times), times, side="right")
     cumulative = np.cumsum((events / (n - rank_max + 1))[order])
     return np.asarray(events - cumulative[rank_max - 1], dtype=float)
 
@@ -65,7 +66,7 @@ def p_lausen92(b: float, minprop: float = 0.1, maxprop: float = 0.9) -> float:
     """Lausen & Schumacher (1992) approximation, as maxstat's ``pLausen92``."""
     if b < 1:
         return 1.0
-    density = float(stats.norm.pdf(b))
+    density = math.exp(-b * b / 2) / math.sqrt(2 * math.pi)
     p = 4 * density / b + density * (b - 1 / b) * math.log(maxprop * (1 - minprop) / ((1 - maxprop) * minprop))
     return max(p, 0.0)
 
@@ -78,7 +79,7 @@ def p_lausen94(b: float, n: int, m: np.ndarray) -> float:
         m1, m2 = m[:-1].astype(float), m[1:].astype(float)
         t = np.sqrt(1 - m1 * (n - m2) / ((n - m1) * m2))
         correction = float(np.sum(1 / math.pi * math.exp(-b * b / 2) * (t - (b * b / 4 - 1) * t**3 / 6)))
-    return float(1 - (stats.norm.cdf(b) - stats.norm.cdf(-b)) + correction)
+    return float(2 * special.ndtr(-b) + correction)
 
 
 def maxstat(marker: ArrayLike, time: ArrayLike, event: ArrayLike, minprop: float = 0.1, maxprop: float = 0.9,
@@ -138,7 +139,7 @@ def roc(marker: ArrayLike, response: ArrayLike, conf_level: float = 0.95) -> Roc
     v10, v01 = kernel.mean(axis=1), kernel.mean(axis=0)
     variance = v10.var(ddof=1) / len(cases) + v01.var(ddof=1) / len(controls) if min(len(cases), len(controls)) > 1 \
         else math.nan
-    z = float(stats.norm.ppf(1 - (1 - conf_level) / 2))
+    z = float(special.ndtri(1 - (1 - conf_level) / 2))
     spread = z * math.sqrt(variance) if variance == variance else math.nan
     thresholds = np.unique(values)
     sensitivity = (cases[None, :] >= thresholds[:, None]).mean(axis=1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special
 
 
 def profile_inference(
@@ -25,8 +25,8 @@ def profile_inference(
     `fixed` held at their values; `maximum` its unrestricted maximum at `estimate`. A limit that lies
     beyond `max_width` from the estimate is reported as infinite.
     """
-    critical = float(stats.chi2.ppf(conf_level, 1))
-    p = float(stats.chi2.sf(max(2 * (maximum - maximised({index: 0.0})), 0.0), 1))
+    critical = float(special.chdtri(1, 1 - conf_level))
+    p = float(special.chdtrc(1, max(2 * (maximum - maximised({index: 0.0})), 0.0)))
 
     def gap(value: float) -> float:
         return 2 * (maximum - maximised({index: value})) - critical

@@ -150,3 +150,15 @@ def test_by_subgroup_with_interaction_matches_r(r, lung_file, tmp_path):
     assert interaction["statistic"] == pytest.approx(r["interaction.lung.sex.lr"], rel=1e-6)
     assert interaction["p"] == pytest.approx(r["interaction.lung.sex.p"], rel=1e-6)
     assert (table["effect_allele"] == "G").all()
+
+
+def test_an_optimal_cut_with_a_group_without_events_says_why_its_hazard_ratio_is_blank(tmp_path):
+    rows = [f"S{i}\t{i}\t{60 if i <= 12 else i % 7 + 1}\t{0 if i <= 12 else 1}\n" for i in range(1, 41)]
+    path = tmp_path / "p.tsv"
+    path.write_text("sample\til6\tos\tdead\n" + "".join(rows))
+    result = survival_cutpoint(read_phenotypes(path), "il6", "os", "dead")
+    optimal = result.table.set_index("analysis").loc["optimal cut (maximally selected log-rank)"]
+    assert optimal["cut"] == 12 and pd.isna(optimal["estimate"])
+    assert "hazard ratio not estimable: the hazard ratio of high is infinite: the reference group has no events" \
+        in optimal["note"]
+    assert optimal["note"].startswith("p adjusted for the search (Lau94)")

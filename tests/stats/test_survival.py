@@ -139,3 +139,31 @@ def test_firth_cox_is_finite_when_a_group_has_no_events_and_matches_ml_otherwise
     time, event = rng.exponential(np.exp(-0.5 * x)), (rng.random(400) < 0.8).astype(int)
     firth = firth_cox(time, event, pd.DataFrame({"x": x}))["x"].coef
     assert firth == pytest.approx(cox(time, event, pd.DataFrame({"x": x})).terms["x"].coef, abs=2e-3)
+
+
+KM_EDGES = Path(__file__).resolve().parent.parent / "golden" / "km"
+
+
+@pytest.mark.parametrize("conf_type", ["log", "log-log", "plain"])
+@pytest.mark.parametrize("case", ["flat_to_end", "flat_then_drop", "flat_mid", "ties", "never_half"])
+def test_km_median_edges_match_the_survfit_summary_table(case, conf_type):
+    """Including a curve that sits exactly at 0.5 to the end of follow-up (a G/G group of two
+    patients): R's summary table gives the time it got there, not "not reached"."""
+    golden = pd.read_csv(KM_EDGES / "r_golden.tsv", sep="\t").set_index("name")["value"]
+    data = pd.read_csv(KM_EDGES / f"{case}.tsv", sep="\t")
+    median, lower, upper = kaplan_meier(data["time"], data["status"], conf_type).median()
+    for value, part in ((median, "median"), (lower, "lower"), (upper, "upper")):
+        expected = golden[f"{case}|{conf_type}|{part}"]
+        if np.isnan(expected):
+            assert np.isnan(value), part
+        else:
+            assert value == pytest.approx(expected, rel=1e-12), part
+
+
+def test_logrank_keeps_tiny_p_values():
+    golden = pd.read_csv(KM_EDGES / "r_golden.tsv", sep="\t").set_index("name")["value"]
+    data = pd.read_csv(KM_EDGES / "separated.tsv", sep="\t")
+    test = logrank(data["time"], data["status"], data["group"])
+    assert test.statistic == pytest.approx(golden["separated|chisq"], rel=1e-10)
+    assert test.p == pytest.approx(golden["separated|p"], rel=1e-8)
+    assert test.p > 0
