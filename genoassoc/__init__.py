@@ -30,6 +30,10 @@ _API = {
     "Tolerance": "genoassoc.calling.rflp",
     "call_rflp": "genoassoc.calling.rflp",
     "match_lane": "genoassoc.calling.rflp",
+    "learn_fragments": "genoassoc.calling.learning",
+    "amplify": "genoassoc.design",
+    "enzymes_for": "genoassoc.design",
+    "dcaps": "genoassoc.design",
     "read_calls": "genoassoc.calls",
     "write_calls": "genoassoc.calls",
     "read_table": "genoassoc.io.tables",
@@ -81,7 +85,7 @@ _API = {
 }
 
 # Names that differ from the function's name in its module.
-_ALIASES = {"concordance_index": "concordance"}
+_ALIASES = {"concordance_index": "concordance", "learn_fragments": "learn"}
 
 __all__ = [*_API, "__version__"]
 

@@ -2,9 +2,13 @@
 
 An assay names a locus, a restriction enzyme and, per allele, the fragments a complete digest gives:
 either declared as published, or computed by digesting a forward-strand amplicon in silico with
-Biopython's `Bio.Restriction`. From these follow the expected band pattern of each genotype, the
-products of an incomplete digest, and the digestion-control fragments (those every allele gives,
-from a site that cuts every allele).
+Biopython's `Bio.Restriction`, or left to be learned from the gel when only the allele that carries
+the enzyme's site (`site_allele`) is known. From the fragments follow the expected band pattern of
+each genotype, the products of an incomplete digest, and the digestion-control fragments (those every
+allele gives, from a site that cuts every allele).
+
+An assay may name any SNP: a catalog locus, a panel locus, or otherwise a locus defined by the
+assay's own alleles.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ _MAX_DECLARED_FRAGMENTS = 8
 
 @dataclass(frozen=True)
 class Assay:
-    """One PCR-RFLP assay. Sizes are in bp; `fragments` are complete-digest products per allele."""
+    """One PCR-RFLP assay. Sizes are in bp; `fragments` are complete-digest products per allele,
+    empty when they are to be learned from the gel (`sizes_known` False)."""
 
     id: str
     locus: str
@@ -38,6 +43,18 @@ class Assay:
     source: str = ""
     origin: str = "built-in"
     derived_from_amplicon: bool = False
+    site_allele: str = ""
+    preferred: bool = True
+    locus_note: str = ""
+
+    @property
+    def sizes_known(self) -> bool:
+        return bool(self.fragments[0]) and bool(self.fragments[1])
+
+    @property
+    def other_allele(self) -> str:
+        """The allele without the enzyme's SNP site."""
+        return self.alleles[1] if self.site_allele == self.alleles[0] else self.alleles[0]
 
     def allele_fragments(self, allele: str) -> tuple[int, ...]:
         return self.fragments[self.alleles.index(allele)]
@@ -173,32 +190,59 @@ def _from_declared(spec: dict, alleles: tuple[str, str], where: str) -> tuple:
     return tuple(fragments), length, partials, control
 
 
+def _assay_locus(spec: dict, catalog: Catalog, where: str) -> tuple[str, tuple[str, str], str]:
+    """(locus id, alleles in catalog order, note) of an assay: a catalog or panel locus, or otherwise
+    the locus its own `alleles` define."""
+    if spec["locus"] in catalog:
+        locus = catalog.resolve(spec["locus"])
+        alleles = tuple(str(allele).upper() for allele in spec.get("alleles", locus.alleles))
+        if sorted(alleles) != sorted(locus.alleles):
+            raise InputError(
+                f"{where}: alleles {', '.join(alleles)} differ from {locus.id}'s {', '.join(locus.alleles)}")
+        return locus.id, locus.alleles, ""
+    given = spec.get("alleles")
+    if not isinstance(given, list) or len(given) != 2 or not all(isinstance(a, str) and a.strip() for a in given):
+        raise InputError(f"{where}: locus '{spec['locus']}' is not in the catalog or a panel: give its two "
+                         "alleles (alleles = [\"A\", \"G\"]) or add it with --panel")
+    alleles = (given[0].strip().upper(), given[1].strip().upper())
+    if alleles[0] == alleles[1]:
+        raise InputError(f"{where}: the two alleles are the same")
+    return spec["locus"].strip(), alleles, "not in the catalog: alleles as the assay gives them"
+
+
 def _build_assay(spec: dict, catalog: Catalog, origin: str, where: str) -> Assay:
     for key in ("id", "locus", "enzyme"):
         if not isinstance(spec.get(key), str) or not spec[key].strip():
             raise InputError(f"{where}: '{key}' is required (text)")
-    try:
-        locus = catalog.resolve(spec["locus"])
-    except InputError as err:
-        raise InputError(f"{where}: {err.problem}") from None
-    alleles = tuple(str(allele).upper() for allele in spec.get("alleles", locus.alleles))
-    if sorted(alleles) != sorted(locus.alleles):
-        raise InputError(
-            f"{where}: alleles {', '.join(alleles)} differ from {locus.id}'s {', '.join(locus.alleles)}"
-        )
-    alleles = locus.alleles
+    locus_id, alleles, locus_note = _assay_locus(spec, catalog, where)
     try:
         _enzyme(spec["enzyme"])
     except InputError as err:
         raise InputError(f"{where}: {err.problem}") from None
     has_amplicon, has_fragments = "amplicon" in spec, "fragments" in spec
-    if has_amplicon == has_fragments:
-        raise InputError(f"{where}: give either amplicon + snp_position or [assay.fragments], not both or neither")
-    build = _from_amplicon if has_amplicon else _from_declared
-    fragments, length, partials, control = build(spec, alleles, where)
+    site_allele = str(spec.get("site_allele", "")).upper()
+    if site_allele and site_allele not in alleles:
+        raise InputError(f"{where}: site_allele '{site_allele}' is not one of {', '.join(alleles)}")
+    if has_amplicon and has_fragments:
+        raise InputError(f"{where}: give amplicon + snp_position or [assay.fragments], not both")
+    if not (has_amplicon or has_fragments or site_allele):
+        raise InputError(f"{where}: give amplicon + snp_position, [assay.fragments], or at least site_allele "
+                         "(the allele the enzyme cuts; the fragment sizes are then learned from the gel)")
+    if has_amplicon or has_fragments:
+        build = _from_amplicon if has_amplicon else _from_declared
+        fragments, length, partials, control = build(spec, alleles, where)
+        derived = alleles[0] if len(fragments[0]) > len(fragments[1]) else alleles[1]
+        if site_allele and site_allele != derived:
+            raise InputError(f"{where}: site_allele {site_allele} but the fragments put the site on {derived}")
+        site_allele = derived
+    else:
+        fragments, length, partials, control = ((), ()), 0, ((), ()), set()
+    preferred = spec.get("preferred", True)
+    if not isinstance(preferred, bool):
+        raise InputError(f"{where}: preferred must be true or false")
     return Assay(
         id=spec["id"].strip(),
-        locus=locus.id,
+        locus=locus_id,
         enzyme=str(_enzyme(spec["enzyme"])),
         alleles=alleles,
         fragments=fragments,
@@ -208,6 +252,9 @@ def _build_assay(spec: dict, catalog: Catalog, origin: str, where: str) -> Assay
         source=str(spec.get("source", "")),
         origin=origin,
         derived_from_amplicon=has_amplicon,
+        site_allele=site_allele,
+        preferred=preferred,
+        locus_note=locus_note,
     )
 
 
@@ -258,7 +305,13 @@ class AssaySet:
         raise InputError(f"unknown assay '{assay_id}' (assays: {known})")
 
     def for_locus(self, locus_id: str) -> list[Assay]:
-        return [assay for assay in self._assays.values() if assay.locus == locus_id]
+        """The locus's assays: the user's before the built-ins, preferred ones first."""
+        found = [assay for assay in self._assays.values() if assay.locus == locus_id]
+        return sorted(found, key=lambda assay: (assay.origin == "built-in", not assay.preferred))
+
+    def with_assays(self, assays: list[Assay]) -> AssaySet:
+        """A set with `assays` added (an existing id is replaced)."""
+        return AssaySet([*self._assays.values(), *assays])
 
 
 def load_assays(extra: str | os.PathLike | None = None, catalog: Catalog | None = None) -> AssaySet:
@@ -277,9 +330,18 @@ def describe(assay: Assay, min_band: float = 0.0) -> list[tuple[str, str]]:
     """Fields of an assay for people, including each genotype's expected band pattern."""
     rows = [
         ("assay", assay.id),
-        ("locus", assay.locus),
+        ("locus", assay.locus + (f" ({assay.locus_note})" if assay.locus_note else "")),
         ("enzyme", assay.enzyme),
         ("alleles", ", ".join(assay.alleles)),
+        ("site on", f"{assay.site_allele} (the {assay.other_allele} allele is not cut at the SNP)"),
+    ]
+    if not assay.sizes_known:
+        rows.append(("fragments", "learned from each gel (the site allele's fragments add up to the other "
+                                  "allele's uncut band); or give them, or design the assay from primers"))
+        rows += [("source", assay.source)] if assay.source else []
+        rows.append(("from", assay.origin + ("" if assay.preferred else "; an alternative assay for the locus")))
+        return rows
+    rows += [
         ("fragments from", "in-silico digest of the amplicon" if assay.derived_from_amplicon else "declared"),
         ("amplicon", f"{assay.amplicon_length} bp"),
     ]

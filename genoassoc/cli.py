@@ -279,12 +279,17 @@ def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min
 
     catalog = load_catalog(panel)
     names = _split(loci_names)
-    loci = [catalog.resolve(name) for name in names] if names else list(catalog)
+    loci = [] if gel else [catalog.resolve(name) for name in names] if names else list(catalog)
     used_build = build
     if gel:
+        from genoassoc.assays import load_assays
         from genoassoc.calling.rflp import Tolerance, call_rflp
 
-        calls = call_rflp(gel, assays_file, Tolerance.parse(tolerance), min_band, het_min_ratio)
+        if build != "auto" and not output_vcf:
+            raise click.UsageError("--build places loci in a VCF or BAM; a gel table needs none (drop --build)")
+        calls = call_rflp(gel, load_assays(assays_file, catalog), Tolerance.parse(tolerance), min_band,
+                          het_min_ratio, catalog=catalog, loci=names or None)
+        _notes(learned.summary() for learned in calls.attrs.get("learned", []))
     elif vcf_file:
         from genoassoc.calling.vcf import call_vcf
 
@@ -810,27 +815,26 @@ def plot_cutpoint(cuts_file, marker, cut, output) -> None:
 
 @plot_group.command("gel")
 @click.argument("calls_file", type=click.Path(dir_okay=False))
-@click.option("--assays", "assays_file", type=click.Path(dir_okay=False))
 @click.option("--locus", help="Only this locus.")
+@_panel_option
 @_figure_output
-def plot_gel(calls_file, assays_file, locus, output) -> None:
+def plot_gel(calls_file, locus, panel, output) -> None:
     """Virtual gel of RFLP calls: observed bands beside the expected pattern of each call."""
-    from genoassoc.assays import load_assays
-    from genoassoc.calls import read_calls
-    from genoassoc.loci import load_catalog
     from genoassoc.report.figures import virtual_gel
 
-    calls = read_calls(calls_file)
+    calls, catalog = _load_calls(calls_file, panel)
     if locus:
-        calls = calls[calls["locus"] == load_catalog().resolve(locus).id]
-    _save(virtual_gel(calls, load_assays(assays_file)), output)
+        calls = calls[calls["locus"] == (catalog.resolve(locus).id if locus in catalog else locus)]
+    if "matched_bp" not in calls.columns:
+        raise InputError("not an RFLP calls table (no observed_bp/matched_bp evidence)", calls_file)
+    _save(virtual_gel(calls), output)
 
 
 # ---------------------------------------------------------------------------------------------- assays
 
 @main.group("assays", cls=Group)
 def assays_group() -> None:
-    """List the PCR-RFLP assays or show one with its expected band patterns."""
+    """PCR-RFLP assays: list, show, learn their fragment sizes from a gel, design them from primers."""
 
 
 @assays_group.command("list")
@@ -852,7 +856,7 @@ def assays_list(assays_file, output, fmt) -> None:
             "fragments_bp": "; ".join(
                 f"{allele}: {'+'.join(map(str, sizes))}"
                 for allele, sizes in zip(assay.alleles, assay.fragments, strict=True)
-            ),
+            ) if assay.sizes_known else f"learned from the gel (site on {assay.site_allele})",
             "source": assay.source,
             "from": assay.origin,
         }
@@ -878,6 +882,96 @@ def assays_show(assay_id, assays_file, min_band) -> None:
     width = max(len(field) for field, _ in describe(assay, min_band))
     for field, value in describe(assay, min_band):
         click.echo(f"{field:<{width}}  {value}")
+
+
+@assays_group.command("learn")
+@click.argument("gel", type=click.Path(dir_okay=False))
+@click.option("--assays", "assays_file", type=click.Path(dir_okay=False),
+              help="TOML file of your own assays, added to the built-ins.")
+@_panel_option
+@click.option("--tolerance", default="5bp,5%", show_default=True, help="Band sizing tolerance.")
+@click.option("--min-band", type=float, default=30.0, show_default=True, help="Detection floor in bp.")
+@click.option("--toml", "toml_output", type=click.Path(dir_okay=False),
+              help="Also write the learned sizes as assays (TOML) to reuse with --assays.")
+@_output_options()
+def assays_learn(gel, assays_file, panel, tolerance, min_band, toml_output, output, fmt) -> None:
+    """Fragment sizes learned from a gel table for assays that give only their enzyme and site
+    allele: per gel and over all lanes, with the lanes behind each pattern."""
+    import pandas as pd
+
+    from genoassoc.assays import load_assays
+    from genoassoc.calling.learning import learned_toml
+    from genoassoc.calling.rflp import Tolerance, call_rflp
+    from genoassoc.io.records import write_text
+    from genoassoc.loci import load_catalog
+
+    catalog = load_catalog(panel)
+    assays = load_assays(assays_file, catalog)
+    calls = call_rflp(gel, assays, Tolerance.parse(tolerance), min_band, catalog=catalog)
+    learned = calls.attrs["learned"]
+    if not learned:
+        raise InputError("every assay on this gel has its fragment sizes already: nothing to learn", gel)
+    rows = [{"assay": result.assay, "gel": result.gel or "all lanes", "lanes": result.lanes, "status": result.status,
+             "fragments_bp": "; ".join(f"{allele}: {'+'.join(map(str, sizes))}"
+                                       for allele, sizes in result.fragments.items()),
+             "patterns": ", ".join(f"{genotype} {count}" for genotype, count in result.patterns.items()),
+             "note": result.reason} for result in learned]
+    used = [assays.get(assay_id) for assay_id in dict.fromkeys(result.assay for result in learned)]
+    toml_text = learned_toml(used, learned, Path(gel).name) if toml_output else None
+    _write_tables([(pd.DataFrame(rows), output)], fmt)
+    if toml_text is not None:
+        write_text(toml_text, toml_output)
+    _notes(result.summary() for result in learned)
+
+
+@assays_group.command("design")
+@click.option("--locus", required=True, help="Locus (rsID, alias, or a --panel locus).")
+@click.option("--reference", required=True, type=click.Path(dir_okay=False), help="Reference genome FASTA.")
+@click.option("--primers", help="FWD,REV primer sequences (5'->3'); default: a window of --flank bases.")
+@click.option("--flank", type=int, default=150, show_default=True, help="Bases either side of the SNP without primers.")
+@_panel_option
+@click.option("--build", type=click.Choice(["auto", "GRCh37", "GRCh38"]), default="auto", show_default=True)
+@click.option("--gel-percent", type=float, default=3.0, show_default=True, help="Agarose percentage (resolution).")
+@click.option("--min-band", type=float, default=30.0, show_default=True, help="Detection floor in bp.")
+@click.option("--top", type=int, default=5, show_default=True, help="Assays to write (best first).")
+@click.option("--dcaps", "always_dcaps", is_flag=True, help="Also design mismatch primers (dCAPS) when enzymes exist.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the assay TOML here (default: stdout).")
+def assays_design(locus, reference, primers, flank, panel, build, gel_percent, min_band, top, always_dcaps,
+                  output) -> None:
+    """Design PCR-RFLP assays for a SNP from a reference FASTA: in-silico PCR, every commercially
+    available enzyme that tells the alleles apart with its band patterns, mismatch primers (dCAPS)
+    where none does. Writes ready assay TOML; a summary goes to stderr."""
+    from genoassoc.design import amplify, assay_toml, dcaps, enzymes_for
+    from genoassoc.io.records import write_text
+    from genoassoc.loci import load_catalog
+
+    catalog = load_catalog(panel)
+    target = catalog.resolve(locus)
+    pair = None
+    if primers:
+        parts = _split((primers,))
+        if len(parts) != 2:
+            raise click.UsageError("--primers takes FORWARD,REVERSE")
+        pair = (parts[0], parts[1])
+    amplicon = amplify(target, reference, pair, flank, build)
+    candidates = [candidate for candidate in enzymes_for(amplicon, target.alleles, min_band, gel_percent)
+                  if candidate.usable]
+    click.echo(f"{target.id}: amplicon {len(amplicon.sequence)} bp ({amplicon.note}), SNP at "
+               f"{amplicon.snp_position}; {len(candidates)} enzymes tell the alleles apart", err=True)
+    if always_dcaps or not candidates:
+        mismatched = dcaps(target, reference, pair, flank, build, min_band=min_band, gel_percent=gel_percent)
+        click.echo(f"{len(mismatched)} mismatch-primer (dCAPS) designs", err=True)
+        candidates = candidates + mismatched if always_dcaps else mismatched
+    if not candidates:
+        raise InputError(f"no enzyme tells the alleles of {target.id} apart in this amplicon, even with a "
+                         "mismatch primer")
+    for candidate in candidates[:top]:
+        patterns = "; ".join(f"{genotype} {'+'.join(map(str, sizes))}"
+                             for genotype, sizes in candidate.patterns.items())
+        flags = f"  [{'; '.join(candidate.flags)}]" if candidate.flags else ""
+        click.echo(f"  {candidate.enzyme:<10} site on {candidate.site_allele}: {patterns}{flags}", err=True)
+    source = f"{Path(reference).name}" + (f", primers {pair[0]}/{pair[1]}" if pair else f", +/-{flank} bp")
+    write_text(assay_toml(target, candidates[:top], source), output)
 
 
 if __name__ == "__main__":

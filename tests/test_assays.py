@@ -78,7 +78,7 @@ def test_declared_assay_with_shared_fragment_is_a_control(tmp_path):
     "change, message",
     [
         (("BsrBI", "BsrBII"), "unknown enzyme 'BsrBII'"),
-        (("rs1800796", "rs999"), "unknown locus 'rs999'"),
+        (("rs1800796", "rs999"), "locus 'rs999' is not in the catalog or a panel: give its two alleles"),
         (("C = [285]", "C = [165, 120]"), "same fragments"),
         (("C = [285]", "C = [-3]"), "positive whole numbers"),
         (("C = [285]", ""), "must list fragments for each allele"),
@@ -106,7 +106,7 @@ def test_amplicon_with_wrong_base_at_snp_is_refused(tmp_path, amplicon_assays_to
 
 def test_both_forms_at_once_is_refused(tmp_path, amplicon_assays_toml):
     text = amplicon_assays_toml.read_text() + "[assay.fragments]\nG = [1]\nC = [2]\n"
-    with pytest.raises(InputError, match="either amplicon"):
+    with pytest.raises(InputError, match="amplicon \\+ snp_position or \\[assay.fragments\\], not both"):
         read_assays(_write(tmp_path, text), load_catalog())
 
 
@@ -117,6 +117,24 @@ def test_invalid_toml_is_an_input_error(tmp_path):
 
 def test_user_assays_join_the_builtins(amplicon_assays_toml):
     assays = load_assays(amplicon_assays_toml)
-    assert [assay.id for assay in assays.for_locus("rs1800795")] == ["lab-174"]
+    assert [assay.id for assay in assays.for_locus("rs1800795")] == ["lab-174", "IL6-174-NlaIII", "IL6-174-SfaNI"]
     with pytest.raises(InputError, match="unknown assay 'nope'"):
         assays.get("nope")
+
+
+def test_an_assay_defines_a_locus_outside_the_catalog(tmp_path):
+    text = DECLARED.replace("rs1800796", "rs999").replace('source = "test"', 'source = "test"\nalleles = ["g", "c"]')
+    (assay,) = read_assays(_write(tmp_path, text), load_catalog())
+    assert (assay.locus, assay.alleles, assay.site_allele) == ("rs999", ("G", "C"), "G")
+    assert "not in the catalog" in assay.locus_note
+    assert "rs999 (not in the catalog" in dict(describe(assay))["locus"]
+
+
+def test_site_allele_only_assays_learn_their_sizes():
+    builtin = load_assays()
+    nla = builtin.get("IL6-174-NlaIII")
+    assert (nla.site_allele, nla.other_allele, nla.sizes_known) == ("C", "G", False)
+    assert [assay.id for assay in builtin.for_locus("rs1800795")] == ["IL6-174-NlaIII", "IL6-174-SfaNI"]
+    assert builtin.get("IL6-572-BsrBI").site_allele == "G"
+    assert "learned from each gel" in dict(describe(nla))["fragments"]
+    assert "Olomolaiye" in nla.source and "Buraczynska" in builtin.get("IL6-572-BsrBI").source

@@ -34,4 +34,5 @@ def test_public_api_names_are_stable_functions_and_classes():
     for name, value in before.items():
         assert getattr(genoassoc, name) is value, f"genoassoc.{name} changed after importing the submodules"
     assert genoassoc.concordance_index.__name__ == "concordance"
+    assert genoassoc.learn_fragments.__name__ == "learn"
     assert isinstance(genoassoc.__version__, str)

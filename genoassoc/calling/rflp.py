@@ -4,7 +4,8 @@ Each lane is called on its own: the genotype whose expected band pattern explain
 band, with every expected band seen, within the sizing tolerance. Anything else is a no-call with
 the reason a lab would write in its gel log (no bands, unexplained band, missing band, undigested or
 partial digestion, ambiguous). Replicate lanes of a sample are then merged: concordant calls stand,
-discordant ones become a no-call.
+discordant ones become a no-call. An assay that knows only its enzyme and site allele has its
+fragment sizes learned from the gel first (`genoassoc.calling.learning`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -25,7 +26,7 @@ DEFAULT_MIN_BAND = 30.0
 DEFAULT_HET_MIN_RATIO = 0.5
 CALL_COLUMNS = [
     "sample", "locus", "genotype", "status", "reason", "source",
-    "assay", "lanes", "lanes_called", "observed_bp", "matched_bp",
+    "assay", "lanes", "lanes_called", "observed_bp", "matched_bp", "fragments_bp", "note",
 ]
 
 
@@ -83,6 +84,7 @@ class Lane:
     bands: tuple[float, ...]
     intensities: tuple[float, ...] | None = None
     row: int | None = None
+    gel: str = ""
 
 
 def _bp(size: float) -> str:
@@ -223,30 +225,34 @@ def parse_sizes(text: str) -> tuple[float, ...]:
     return tuple(sizes)
 
 
-def _resolve_assay(name: str, assays: AssaySet, source: str | None, row: int, column: str) -> str:
-    from genoassoc.loci import load_catalog
-
+def _resolve_assay(name: str, assays: AssaySet, catalog, source: str | None, row: int, column: str) -> str:
+    """An assay id, or a locus standing for its preferred assay."""
     try:
         return assays.get(name).id
     except InputError as unknown:
-        try:
-            locus = load_catalog().resolve(name)
-        except InputError:
-            raise unknown.located(source, row) from None
-        candidates = assays.for_locus(locus.id)
-        if len(candidates) == 1:
-            return candidates[0].id
+        locus_id = catalog.resolve(name).id if name in catalog else name
+        candidates = assays.for_locus(locus_id)
         if not candidates:
+            if name not in catalog and not any(assay.locus == name for assay in assays):
+                raise unknown.located(source, row) from None
             raise InputError(
-                f"no assay for locus {locus.id}; add one with --assays FILE", source, row, column
+                f"no assay for locus {locus_id}; add one with --assays FILE", source, row, column
             ) from None
+        preferred = [assay for assay in candidates if assay.preferred]
+        users = [assay for assay in preferred if assay.origin != "built-in"]
+        if len(users) == 1 or len(preferred) == 1:
+            return (users or preferred)[0].id
         ids = ", ".join(assay.id for assay in candidates)
-        raise InputError(f"locus {locus.id} has several assays ({ids}); name one", source, row, column) from None
+        raise InputError(f"locus {locus_id} has several assays ({ids}); name one", source, row, column) from None
 
 
-def gel_lanes(table: pd.DataFrame, assays: AssaySet) -> list[Lane]:
+def gel_lanes(table: pd.DataFrame, assays: AssaySet, catalog=None) -> list[Lane]:
     """Lanes from a gel table, wide (``sample, assay, bands``) or long (``sample, assay, size_bp``);
-    ``locus`` may stand for ``assay``; optional ``gel``, ``lane``, ``intensity``."""
+    ``locus`` may stand for ``assay`` (the locus's preferred assay); optional ``gel``, ``lane``,
+    ``intensity``."""
+    from genoassoc.loci import load_catalog
+
+    catalog = catalog or load_catalog()
     source = table.attrs.get("source")
     if "assay" not in table.columns and "locus" in table.columns:
         table = table.rename(columns={"locus": "assay"})
@@ -269,7 +275,7 @@ def gel_lanes(table: pd.DataFrame, assays: AssaySet) -> list[Lane]:
         if not record["assay"]:
             raise InputError("the assay is empty", source, row, "assay")
         if record["assay"] not in resolved:
-            resolved[record["assay"]] = _resolve_assay(record["assay"], assays, source, row, "assay")
+            resolved[record["assay"]] = _resolve_assay(record["assay"], assays, catalog, source, row, "assay")
         assay_id = resolved[record["assay"]]
         column = "bands" if wide else "size_bp"
         try:
@@ -295,7 +301,8 @@ def gel_lanes(table: pd.DataFrame, assays: AssaySet) -> list[Lane]:
             key = (sample, assay_id, gel, lane)
             lane_name = ":".join(filter(None, (gel, lane))) or "lane"
         entry = lanes.setdefault(
-            key, {"sample": sample, "assay": assay_id, "lane": lane_name, "bands": [], "intensities": [], "row": row}
+            key, {"sample": sample, "assay": assay_id, "lane": lane_name, "bands": [], "intensities": [], "row": row,
+                  "gel": record.get("gel", "")}
         )
         entry["bands"].extend(sizes)
         if has_intensity:
@@ -308,6 +315,7 @@ def gel_lanes(table: pd.DataFrame, assays: AssaySet) -> list[Lane]:
             bands=tuple(entry["bands"]),
             intensities=tuple(entry["intensities"]) if has_intensity else None,
             row=entry["row"],
+            gel=entry["gel"],
         )
         for entry in lanes.values()
     ]
@@ -328,50 +336,136 @@ def _merge(lanes: list[Lane], calls: list[LaneCall]) -> tuple[str, str]:
     return "", "; ".join(reasons) + f" ({len(lanes)} lanes)"
 
 
+def _plan_text(plan: _Plan) -> str:
+    """The fragments a lane was called with, and where they came from."""
+    if plan.assay is not None:
+        sizes = "; ".join(f"{allele}: {'+'.join(map(str, fragments))}"
+                          for allele, fragments in zip(plan.assay.alleles, plan.assay.fragments, strict=True))
+        return sizes if plan.learned is None else f"{sizes} (learned from {plan.learned.where})"
+    if plan.learned is not None and plan.learned.status == "one pattern":
+        ((allele, (size,)),) = plan.learned.fragments.items()
+        return f"{allele}: {size} (one pattern on {plan.learned.where})"
+    return ""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How the lanes of one assay on one gel are called: with an assay of known sizes, or not at all
+    (and why), or as the one pattern seen."""
+
+    assay: Assay | None
+    learned: object = None
+
+
+def _plans(lanes: list[Lane], assay_set: AssaySet, tolerance: Tolerance, min_band: float) -> tuple[dict, list]:
+    """Per (assay, gel): the assay to call with, learning sizes where the assay has none."""
+    from genoassoc.calling.learning import MIN_LANES, learn, learned_assay
+
+    plans: dict[tuple[str, str], _Plan] = {}
+    learned_all = []
+    by_assay: dict[str, list[Lane]] = {}
+    for lane in lanes:
+        by_assay.setdefault(lane.assay, []).append(lane)
+    for assay_id, assay_lanes in by_assay.items():
+        assay = assay_set.get(assay_id)
+        gels = sorted({lane.gel for lane in assay_lanes})
+        if assay.sizes_known:
+            plans.update({(assay_id, gel): _Plan(assay) for gel in gels})
+            continue
+        pooled = None
+        for gel in gels:
+            result = learn(assay, [lane.bands for lane in assay_lanes if lane.gel == gel], tolerance, min_band, gel)
+            if result.status == "not learned" and result.lanes < MIN_LANES and len(gels) > 1:
+                pooled = pooled or learn(assay, [lane.bands for lane in assay_lanes], tolerance, min_band)
+                note = f"used for {gel or 'lanes without a gel'}, which has {result.lanes} lanes with bands"
+                result = replace(pooled, reason="; ".join(filter(None, (pooled.reason, note))))
+            learned_all.append(result)
+            plans[(assay_id, gel)] = _Plan(learned_assay(assay, result) if result.status == "learned" else None,
+                                           result)
+    unique = list({id(result): result for result in learned_all}.values())
+    return plans, unique
+
+
+def _one_pattern_call(lane: Lane, learned, tolerance: Tolerance, min_band: float) -> LaneCall:
+    """A lane of an assay whose gel showed one single-band pattern: that band is the uncut homozygote."""
+    observed = [size for size in lane.bands if size >= min_band]
+    ((allele, (size,)),) = learned.fragments.items()
+    if not observed:
+        return LaneCall(None, "no bands (PCR failure)")
+    if len(observed) == 1 and tolerance.allows(observed[0], size):
+        return LaneCall(f"{allele}/{allele}", "", ((observed[0], size),))
+    return LaneCall(None, f"unexplained bands {', '.join(map(_bp, observed))} bp: the gel's only pattern is a "
+                          f"single {size} bp band")
+
+
 def call_rflp(
     gel: str | os.PathLike | pd.DataFrame,
     assays: AssaySet | str | os.PathLike | None = None,
     tolerance: Tolerance | str = Tolerance(),
     min_band: float = DEFAULT_MIN_BAND,
     het_min_ratio: float = DEFAULT_HET_MIN_RATIO,
+    catalog=None,
+    loci: list[str] | None = None,
 ) -> pd.DataFrame:
     """Genotype calls (the calls table) from a gel band table.
 
     `gel` is a path (TSV/CSV/XLSX) or a table read with `genoassoc.io.tables.read_table`; `assays` an
-    `AssaySet`, a TOML file of user assays added to the built-ins, or None for the built-ins alone.
-    Sizes are in bp; the default tolerance is max(5 bp, 5%), suited to agarose gels. Every sample
-    appears once per locus its table types; a locus typed for some samples only gives the others a
-    no-call "not genotyped".
+    `AssaySet`, a TOML file of user assays added to the built-ins, or None for the built-ins alone;
+    `catalog` the loci (with a panel's); `loci` keeps only those loci. Sizes are in bp; the default
+    tolerance is max(5 bp, 5%), suited to agarose gels. Assays without sizes have them learned from the
+    gel (per gel when there is a ``gel`` column); what was learned is in ``attrs["learned"]``. Every
+    sample appears once per locus its table types; a locus typed for some samples only gives the
+    others a no-call "not genotyped".
     """
     from genoassoc.io.tables import read_table
+    from genoassoc.loci import load_catalog
 
-    assay_set = assays if isinstance(assays, AssaySet) else load_assays(assays)
+    catalog = catalog or load_catalog()
+    assay_set = assays if isinstance(assays, AssaySet) else load_assays(assays, catalog)
     tolerance = Tolerance.parse(tolerance) if isinstance(tolerance, str) else tolerance
     table = gel if isinstance(gel, pd.DataFrame) else read_table(gel, ["sample"])
-    lanes = gel_lanes(table, assay_set)
+    lanes = gel_lanes(table, assay_set, catalog)
+    wanted = None
+    if loci:
+        wanted = {catalog.resolve(name).id if name in catalog else name for name in loci}
+        lanes = [lane for lane in lanes if assay_set.get(lane.assay).locus in wanted]
+    plans, learned = _plans(lanes, assay_set, tolerance, min_band)
 
-    grouped: dict[tuple[str, str], list[tuple[Lane, LaneCall]]] = {}
+    grouped: dict[tuple[str, str], list[tuple[Lane, LaneCall, _Plan]]] = {}
     samples: dict[str, None] = {}
-    loci: dict[str, None] = {}
+    loci_seen: dict[str, None] = dict.fromkeys(sorted(wanted)) if wanted else {}
     for lane in lanes:
-        assay = assay_set.get(lane.assay)
-        call = match_lane(assay, lane.bands, lane.intensities, tolerance, min_band, het_min_ratio)
-        grouped.setdefault((lane.sample, assay.locus), []).append((lane, call))
+        base = assay_set.get(lane.assay)
+        plan = plans[(lane.assay, lane.gel)]
+        if plan.assay is not None:
+            call = match_lane(plan.assay, lane.bands, lane.intensities, tolerance, min_band, het_min_ratio)
+        elif plan.learned.status == "one pattern":
+            call = _one_pattern_call(lane, plan.learned, tolerance, min_band)
+        else:
+            call = LaneCall(None, plan.learned.reason)
+        grouped.setdefault((lane.sample, base.locus), []).append((lane, call, plan))
         samples.setdefault(lane.sample)
-        loci.setdefault(assay.locus)
+        loci_seen.setdefault(base.locus)
+    for sample in table["sample"]:
+        if sample:
+            samples.setdefault(sample)
 
     rows = []
     for sample in samples:
-        for locus in loci:
+        for locus in loci_seen:
             entries = grouped.get((sample, locus))
             if entries is None:
                 rows.append({"sample": sample, "locus": locus, "genotype": "", "status": "no_call",
                              "reason": "not genotyped at this locus", "source": "rflp", "assay": "",
-                             "lanes": 0, "lanes_called": 0, "observed_bp": "", "matched_bp": ""})
+                             "lanes": 0, "lanes_called": 0, "observed_bp": "", "matched_bp": "",
+                             "fragments_bp": "", "note": ""})
                 continue
-            sample_lanes = [lane for lane, _ in entries]
-            lane_calls = [call for _, call in entries]
+            sample_lanes = [lane for lane, _, _ in entries]
+            lane_calls = [call for _, call, _ in entries]
             genotype, reason = _merge(sample_lanes, lane_calls)
+            used = list(dict.fromkeys(_plan_text(plan) for _, _, plan in entries))
+            notes = list(dict.fromkeys(plan.learned.caveat for _, call, plan in entries
+                                       if call.genotype and plan.learned is not None and plan.learned.caveat))
             rows.append({
                 "sample": sample,
                 "locus": locus,
@@ -388,5 +482,9 @@ def call_rflp(
                 "matched_bp": ";".join(
                     ",".join(f"{_bp(o)}={e}" for o, e in call.matched) for call in lane_calls
                 ),
+                "fragments_bp": " | ".join(text for text in used if text),
+                "note": "; ".join(notes),
             })
-    return pd.DataFrame(rows, columns=CALL_COLUMNS)
+    calls = pd.DataFrame(rows, columns=CALL_COLUMNS)
+    calls.attrs["learned"] = learned
+    return calls

@@ -171,9 +171,20 @@ def forest_plot(table: pd.DataFrame, *, label: str = "term", estimate: str = "hr
     return figure
 
 
-def virtual_gel(calls: pd.DataFrame, assays, *, samples: list[str] | None = None, min_band: float = 30.0):
+def _expected_bands(matched: str) -> list[float]:
+    """The expected sizes of a called lane from the calls' ``matched_bp`` evidence (observed=expected)."""
+    expected = []
+    for lane in str(matched).split(";"):
+        for pair in lane.split(","):
+            if "=" in pair:
+                expected.append(float(pair.split("=")[1]))
+    return sorted(set(expected), reverse=True)
+
+
+def virtual_gel(calls: pd.DataFrame, *, samples: list[str] | None = None):
     """A drawn gel: for each sample lane its observed bands (dark) beside the expected pattern of the
-    called genotype (light), so a lab can eyeball its calls. Uses the RFLP calls table's evidence."""
+    called genotype (light), so a lab can eyeball its calls. Uses the RFLP calls table's evidence
+    (``observed_bp``, ``matched_bp``), whether the sizes were declared or learned from the gel."""
     rows = calls[calls["source"] == "rflp"]
     if samples is not None:
         rows = rows[rows["sample"].isin(samples)]
@@ -182,10 +193,7 @@ def virtual_gel(calls: pd.DataFrame, assays, *, samples: list[str] | None = None
     sizes = []
     for index, row in rows.iterrows():
         observed = [float(size) for lane in str(row["observed_bp"]).split(";") for size in lane.split(",") if size]
-        expected = []
-        if row["genotype"] and row["assay"]:
-            assay = assays.get(str(row["assay"]).split(",")[0])
-            expected = list(assay.pattern(row["genotype"], min_band))
+        expected = _expected_bands(row["matched_bp"]) if row["genotype"] else []
         for size in observed:
             axis.plot([index - 0.35, index - 0.02], [size, size], color="black", linewidth=2.2)
         for size in expected:

@@ -198,7 +198,7 @@ def _calls_section(inputs: _Inputs) -> Section:
     calls, study = inputs.calls, inputs.study
     shown = calls[calls["locus"] == inputs.catalog.resolve(study.locus).id] if study.locus else calls
     return Section("Genotype calls from the gels", (
-        _figure_html(figures.virtual_gel(shown, inputs.assays),
+        _figure_html(figures.virtual_gel(shown),
                      "Virtual gel: observed bands beside the expected pattern"),
         _table_html(calls[calls["status"] == "no_call"], "No-calls and their reasons",
                     ["sample", "locus", "reason", "observed_bp"])))

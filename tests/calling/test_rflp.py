@@ -224,7 +224,7 @@ def test_accepts_a_dataframe(amplicon_assays_toml):
         ("sample\tassay\nS1\tlab-174\n", "needs a 'bands' (wide) or 'size_bp' (long) column"),
         ("sample\tassay\tbands\n\tlab-174\t270\n", "row 2, column 'sample': the sample id is empty"),
         ("sample\tassay\tbands\tintensity\nS1\tlab-174\t270,50\t3\n", "1 intensities for 2 bands"),
-        ("sample\tassay\tbands\nS1\trs1800796\t270\n", "no assay for locus rs1800796"),
+        ("sample\tassay\tbands\nS1\trs1800797\t270\n", "no assay for locus rs1800797"),
     ],
 )
 def test_bad_gel_tables(tmp_path, amplicon_assays_toml, text, message):
@@ -232,3 +232,44 @@ def test_bad_gel_tables(tmp_path, amplicon_assays_toml, text, message):
         call_rflp(_gel(tmp_path, text), amplicon_assays_toml)
     assert message in str(error.value)
     assert "gel.tsv" in str(error.value)
+
+
+NON_CATALOG = """
+[[assay]]
+id = "cyp-rflp"
+locus = "rs4986893"
+enzyme = "BamHI"
+alleles = ["G", "A"]
+source = "test assay for a SNP outside the catalog"
+[assay.fragments]
+G = [180, 120]
+A = [300]
+"""
+
+
+@pytest.mark.parametrize("with_panel", [False, True])
+def test_an_assay_for_a_snp_outside_the_catalog(tmp_path, with_panel):
+    from genoassoc.assays import load_assays
+    from genoassoc.loci import load_catalog
+
+    assays_file = tmp_path / "assays.toml"
+    assays_file.write_text(NON_CATALOG)
+    panel = None
+    if with_panel:
+        panel = tmp_path / "panel.tsv"
+        panel.write_text("locus\tchrom\tpos\talleles\nrs4986893\t10\t94780653\tG,A\n")
+    catalog = load_catalog(panel)
+    gel = _gel(tmp_path, "sample\tlocus\tbands\nS1\trs4986893\t300\nS2\trs4986893\t300,180,120\n"
+                         "S3\tcyp-rflp\t181,119\n")
+    calls = call_rflp(gel, load_assays(assays_file, catalog), catalog=catalog)
+    assert calls["genotype"].tolist() == ["A/A", "G/A", "G/G"]
+    assert set(calls["locus"]) == {"rs4986893"}
+    assay = load_assays(assays_file, catalog).get("cyp-rflp")
+    assert (assay.locus_note == "") == with_panel
+
+
+def test_loci_restrict_an_rflp_run(tmp_path, amplicon_assays_toml):
+    gel = _gel(tmp_path, "sample\tassay\tbands\nS1\tlab-174\t270,50\nS1\tIL6-572-BsrBI\t285\n"
+                         "S2\tlab-174\t270,50\nS3\tlab-174\t154,116,50\n")
+    calls = call_rflp(gel, amplicon_assays_toml, loci=["-174G>C"])
+    assert set(calls["locus"]) == {"rs1800795"} and calls["sample"].tolist() == ["S1", "S2", "S3"]

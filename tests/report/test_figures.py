@@ -67,14 +67,12 @@ def test_scatter_forest_cutpoint_and_gel(tmp_path):
 def test_virtual_gel_draws_observed_and_expected_bands():
     from pathlib import Path
 
-    from genoassoc.assays import load_assays
     from genoassoc.calling.rflp import call_rflp
 
     examples = Path(__file__).resolve().parent.parent.parent / "examples"
-    assays = load_assays(examples / "assays.toml")
-    calls = call_rflp(examples / "gel_sizes.tsv", assays)
+    calls = call_rflp(examples / "gel_sizes.tsv")
     shown = calls[(calls["locus"] == "rs1800796") & calls["sample"].isin(["P01", "P02", "P19"])]
-    figure = figures.virtual_gel(shown, assays)
+    figure = figures.virtual_gel(shown)
     axis = figure.axes[0]
     assert [tick.get_text() for tick in axis.get_xticklabels()] == ["P01\nC/C", "P02\nG/C", "P19\nno call"]
     # P01: one observed + one expected band; P02: three + three; P19 (no bands): none.
