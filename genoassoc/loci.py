@@ -131,7 +131,7 @@ class Catalog:
         return Catalog(list(merged.values()))
 
 
-def merged_ranges(positions, max_gap: int = 10_000) -> list[tuple[str, int, int]]:
+def merged_ranges(positions: Iterable[tuple[str, int]], max_gap: int = 10_000) -> list[tuple[str, int, int]]:
     """(contig, first, last) ranges covering sorted (contig, position) pairs; positions closer than
     `max_gap` share a range, so they are read in one sequential pass of an indexed file."""
     ranges: list[list] = []

@@ -21,11 +21,11 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from genoassoc.errors import InputError
 from genoassoc.loci import Locus, contig_name, merged_ranges, resolve_build
@@ -59,7 +59,7 @@ class BamOptions:
     reference: str | None = None
 
 
-def genotype_likelihoods(bases, qualities, alleles: tuple[str, str]):
+def genotype_likelihoods(bases: Iterable[str], qualities: Iterable[int], alleles: tuple[str, str]) -> Any:
     """PL of the genotypes allele1/allele1, allele1/allele2, allele2/allele2 (minimum 0), from
     base calls and their phred qualities, as a numpy array."""
     import numpy as np
@@ -311,7 +311,7 @@ def call_bam_rows(
     options: BamOptions = BamOptions(),
     workers: int | None = 1,
     scheduler: str | None = None,
-    client=None,
+    client: Any = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[dict]:
     """Rows of the calls table (keys from `COLUMNS`) for every file's sample at every locus, in
@@ -370,7 +370,7 @@ def call_bams(
     options: BamOptions = BamOptions(),
     workers: int | None = 1,
     scheduler: str | None = None,
-    client=None,
+    client: Any = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Calls for every file's sample at every locus, in input order (see `call_bam_rows`)."""

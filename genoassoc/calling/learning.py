@@ -24,8 +24,12 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from genoassoc.assays import Assay, _declared_partials
+
+if TYPE_CHECKING:
+    from genoassoc.calling.rflp import Tolerance
 
 MIN_LANES = 3
 # A single-band pattern read as the uncut homozygote must be this share of the lanes (the rest: no-calls).
@@ -129,7 +133,8 @@ def _models(centres: list[float], lane_sets: list[frozenset[int]], tolerance, mi
     return models
 
 
-def learn(assay: Assay, lanes: Sequence[Sequence[float]], tolerance, min_band: float, gel: str = "") -> Learned:
+def learn(assay: Assay, lanes: Sequence[Sequence[float]], tolerance: Tolerance, min_band: float, gel: str = ""
+          ) -> Learned:
     """Learn `assay`'s fragment sizes from the band sizes of its lanes on one gel (see the module
     docstring). `lanes` holds each lane's band sizes in bp."""
     banded = [[size for size in bands if size >= min_band] for bands in lanes]

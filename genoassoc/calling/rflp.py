@@ -19,6 +19,7 @@ import pandas as pd
 
 from genoassoc.assays import Assay, AssaySet, load_assays
 from genoassoc.errors import InputError
+from genoassoc.loci import Catalog
 
 DEFAULT_MIN_BAND = 30.0
 # A heterozygote gives equal molar amounts of both alleles' bands; an incomplete digest of a
@@ -246,7 +247,7 @@ def _resolve_assay(name: str, assays: AssaySet, catalog, source: str | None, row
         raise InputError(f"locus {locus_id} has several assays ({ids}); name one", source, row, column) from None
 
 
-def gel_lanes(table: pd.DataFrame, assays: AssaySet, catalog=None) -> list[Lane]:
+def gel_lanes(table: pd.DataFrame, assays: AssaySet, catalog: Catalog | None = None) -> list[Lane]:
     """Lanes from a gel table, wide (``sample, assay, bands``) or long (``sample, assay, size_bp``);
     ``locus`` may stand for ``assay`` (the locus's preferred assay); optional ``gel``, ``lane``,
     ``intensity``."""
@@ -404,7 +405,7 @@ def call_rflp(
     tolerance: Tolerance | str = Tolerance(),
     min_band: float = DEFAULT_MIN_BAND,
     het_min_ratio: float = DEFAULT_HET_MIN_RATIO,
-    catalog=None,
+    catalog: Catalog | None = None,
     loci: list[str] | None = None,
 ) -> pd.DataFrame:
     """Genotype calls (the calls table) from a gel band table.

@@ -3,6 +3,8 @@ distinct values kept as categoricals (see `genoassoc.calling.vcf`, which reads t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -111,7 +113,9 @@ def _column(pieces: list) -> pd.Series | np.ndarray:
                            for piece in pieces])
 
 
-def assemble(path, loci, chosen, wanted, sample_index, found) -> pd.DataFrame:
+def assemble(path: Path, loci: list[Locus], chosen: str, wanted: list[str], sample_index: list[int] | None,
+             found: dict[str, list[str]]) -> pd.DataFrame:
+    """The calls table of the records `found` per locus (raw VCF lines), for the `wanted` samples."""
     frames, records = [], {}
     for locus in loci:
         position = locus.position(chosen)

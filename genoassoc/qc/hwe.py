@@ -8,11 +8,17 @@ distinct configuration sums its whole heterozygote distribution in one numpy exp
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import special, stats
 
 from genoassoc.genotypes import GenotypeMatrix
+
+if TYPE_CHECKING:
+    from genoassoc.loci import Catalog
 
 # Configurations within this relative distance of the observed probability count as equally likely
 # (floating-point ties), as PLINK does.
@@ -44,7 +50,7 @@ def _exact(het: int, hom1: int, hom2: int) -> tuple[float, float]:
     return p_value, p_value - 0.5 * probabilities[tied].sum()
 
 
-def hwe_exact(het, hom1, hom2) -> tuple[np.ndarray, np.ndarray]:
+def hwe_exact(het: ArrayLike, hom1: ArrayLike, hom2: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Exact HWE p-values and mid-p values for arrays of genotype counts (any allele labelling)."""
     het, hom1, hom2 = (np.atleast_1d(np.asarray(value, dtype=np.int64)) for value in (het, hom1, hom2))
     # The test is symmetric in the two homozygote classes: sort them so equal configurations share work.
@@ -55,7 +61,8 @@ def hwe_exact(het, hom1, hom2) -> tuple[np.ndarray, np.ndarray]:
     return results[inverse, 0], results[inverse, 1]
 
 
-def hwe_chisq(het, hom1, hom2, correction: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def hwe_chisq(het: ArrayLike, hom1: ArrayLike, hom2: ArrayLike, correction: float = 0.0
+              ) -> tuple[np.ndarray, np.ndarray]:
     """Pearson chi-square (1 df) against HWE expectations, as R ``genetics::HWE.chisq``: the test of
     the symmetrised 2×2 table of the two alleles each sample carries, equal to n·F² uncorrected.
     `correction` = 0.5 applies Yates' correction to that table as R's ``chisq.test`` does (capped at
@@ -131,7 +138,7 @@ def hwe_table(matrix: GenotypeMatrix) -> pd.DataFrame:
 
 def hwe(
     calls: pd.DataFrame,
-    catalog=None,
+    catalog: Catalog | None = None,
     loci: list[str] | None = None,
     by: pd.Series | None = None,
 ) -> pd.DataFrame:
