@@ -126,11 +126,12 @@ def _options(*decorators: Callable) -> Callable:
 
 
 def _output_options(formats: tuple[str, ...] = ("tsv", "json")) -> Callable:
+    text = ("Table format: tsv/json (machine, full precision)" +
+            (", or markdown/html/docx (a publication table; docx needs -o)." if "docx" in formats else "."))
     return _options(
         click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
                      help="Write to this file (only when the command succeeds) instead of stdout."),
-        click.option("--format", "fmt", type=click.Choice(formats), default="tsv", show_default=True,
-                     help="Table format; JSON keeps numbers at full precision."),
+        click.option("--format", "fmt", type=click.Choice(formats), default="tsv", show_default=True, help=text),
     )
 
 
@@ -204,6 +205,27 @@ def _phenotypes(pheno: str, sample_col: str):
     from genoassoc.phenotypes import read_phenotypes
 
     return read_phenotypes(pheno, sample_col)
+
+
+PUBLICATION_FORMATS = ("markdown", "html", "docx")
+TABLE_FORMATS = ("tsv", "json", *PUBLICATION_FORMATS)
+
+
+def _write_result(result: Any, output: str | None, fmt: str, publication: Callable[[], Any]) -> None:
+    """The machine table (TSV/JSON) or the publication table (Markdown/HTML/Word) of a result."""
+    if fmt not in PUBLICATION_FORMATS:
+        _write_tables([(result.table, output)], fmt)
+        return
+    from genoassoc.io.records import write_bytes, write_text
+    from genoassoc.report.publication import render
+
+    if fmt == "docx" and output is None:
+        raise click.UsageError("--format docx writes a Word file: give -o FILE.docx")
+    rendered = render([publication()], fmt)
+    if isinstance(rendered, bytes):
+        write_bytes(rendered, output)
+    else:
+        write_text(rendered, output)
 
 
 def _write_tables(tables: list[tuple[Any, str | None]], fmt: str) -> None:
@@ -352,7 +374,7 @@ def _summarise_calls(counts: dict[str, tuple[int, int]]) -> None:
 @click.option("--pheno", type=click.Path(dir_okay=False), help="Phenotype table holding the --by column.")
 @click.option("--sample-col", default="sample", show_default=True, help="Sample id column of --pheno.")
 @_panel_option
-@_output_options()
+@_output_options(TABLE_FORMATS)
 def hwe_command(calls_file, calls_option, loci, by_column, pheno, sample_col, panel, output, fmt) -> None:
     """Hardy-Weinberg per locus: counts, allele frequency (95% CI), exact p and mid-p (as PLINK
     --hardy), chi-square with and without continuity correction."""
@@ -363,7 +385,9 @@ def hwe_command(calls_file, calls_option, loci, by_column, pheno, sample_col, pa
     calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel)
     phenotypes = _phenotypes(pheno, sample_col) if pheno else None
     result = hwe(calls, catalog, _split(loci), phenotypes, by_column)
-    _write_tables([(result.table, output)], fmt)
+    from genoassoc.report.publication import hwe_publication
+
+    _write_result(result, output, fmt, lambda: hwe_publication(result))
     _notes(result.notes)
 
 
@@ -443,7 +467,7 @@ def concordance_command(first_file, second_file, discordant_output, panel, outpu
                                         "genotype x level interaction test.")
 @click.option("--firth/--no-firth", default=None,
               help="Firth's logistic regression only / never (default: added when a cell has < 5 samples).")
-@_output_options()
+@_output_options(TABLE_FORMATS)
 def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, effect_allele, panel, outcome, time_col,
                   event, covariates, ref_levels, below_lloq, ties, outcome_type, case_level, log_scale, exact,
                   by_column, firth, output, fmt) -> None:
@@ -465,7 +489,9 @@ def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, eff
         outcome_type=outcome_type, case_level=case_level, log=log_scale, exact=exact, firth=firth, ties=ties,
         by=by_column,
     )
-    _write_tables([(result.table, output)], fmt)
+    from genoassoc.report.publication import association_table
+
+    _write_result(result, output, fmt, lambda: association_table(result, outcome or time_col))
     _notes(result.notes)
 
 
@@ -484,7 +510,7 @@ def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, eff
               help="Calls table: loci named in --vars enter under --model.")
 @click.option("--model", default="dominant", show_default=True, type=click.Choice(MODEL_NAMES))
 @_panel_option
-@_output_options()
+@_output_options(TABLE_FORMATS)
 def cox_command(pheno, sample_col, time_col, event_col, start_col, variables, covariates, dichotomize, ref_levels,
                 below_lloq, ties, calls_file, model, panel, output, fmt) -> None:
     """Table 2: each variable alone in a Cox model, then all together (hazard ratios, 95% CI, p)."""
@@ -502,7 +528,9 @@ def cox_command(pheno, sample_col, time_col, event_col, start_col, variables, co
             raise click.UsageError("--dichotomize takes 'median' or a number") from None
     result = cox_table(phenotypes, time_col, event_col, _split(variables), _split(covariates), cut,
                        _coding(ref_levels, below_lloq), ties, calls, catalog, model, start=start_col)
-    _write_tables([(result.table, output)], fmt)
+    from genoassoc.report.publication import cox_publication
+
+    _write_result(result, output, fmt, lambda: cox_publication(result, time_col))
     _notes(result.notes)
 
 
@@ -523,7 +551,7 @@ def cox_command(pheno, sample_col, time_col, event_col, start_col, variables, co
               help="Marker values written '<x' (below the limit of quantification): x/2, x, or missing.")
 @click.option("--cuts-output", type=click.Path(dir_okay=False),
               help="Every candidate cut with its statistic and hazard ratio, for the HR-by-cut plot.")
-@_output_options()
+@_output_options(TABLE_FORMATS)
 def cutpoint_command(pheno, sample_col, marker, time_col, event_col, response, min_prop, permutations,
                      validation_file, ties, below_lloq, cuts_output, output, fmt) -> None:
     """Median split and optimal cut-point of a biomarker (maximally selected log-rank statistic as R
@@ -543,7 +571,11 @@ def cutpoint_command(pheno, sample_col, marker, time_col, event_col, response, m
         result = survival_cutpoint(discovery, marker, time_col, event_col, validation=validation, min_prop=min_prop,
                                    permutations=permutations, ties=ties, coding_options=options,
                                    progress=_progress("permutations"), cut_hazard_ratios=bool(cuts_output))
-    _write_tables([(result.table, output), (result.cuts if cuts_output else None, cuts_output)], fmt)
+    from genoassoc.report.publication import cutpoint_publication
+
+    _write_result(result, output, fmt, lambda: cutpoint_publication(result, marker))
+    if cuts_output:
+        _write_tables([(result.cuts, cuts_output)], "tsv")
     _notes(result.notes)
 
 
@@ -554,13 +586,15 @@ def cutpoint_command(pheno, sample_col, marker, time_col, event_col, response, m
 @click.option("--method", type=click.Choice(["spearman", "pearson", "kendall"]), default="spearman", show_default=True)
 @click.option("--below-lloq", type=click.Choice(["half", "lloq", "missing"]),
               help="Values written '<x' (below the limit of quantification): x/2, x, or missing.")
-@_output_options()
+@_output_options(TABLE_FORMATS)
 def corr_command(pheno, sample_col, x_column, y_column, method, below_lloq, output, fmt) -> None:
     """Correlation with its p (and CI for Pearson) as R's cor.test."""
     from genoassoc.analysis.continuous import correlation
 
     result = correlation(_phenotypes(pheno, sample_col), x_column, y_column, method, _coding((), below_lloq))
-    _write_tables([(result.table, output)], fmt)
+    from genoassoc.report.publication import correlation_publication
+
+    _write_result(result, output, fmt, lambda: correlation_publication(result))
     _notes(result.notes)
 
 
@@ -571,13 +605,15 @@ def corr_command(pheno, sample_col, x_column, y_column, method, below_lloq, outp
 @click.option("--exact", is_flag=True, help="Exact p (no ties or zero differences).")
 @click.option("--below-lloq", type=click.Choice(["half", "lloq", "missing"]),
               help="Values written '<x' (below the limit of quantification): x/2, x, or missing.")
-@_output_options()
+@_output_options(TABLE_FORMATS)
 def paired_command(pheno, sample_col, before, after, exact, below_lloq, output, fmt) -> None:
     """Paired change of a biomarker: Wilcoxon signed-rank test as R's wilcox.test(paired = TRUE)."""
     from genoassoc.analysis.continuous import paired
 
     result = paired(_phenotypes(pheno, sample_col), before, after, exact, _coding((), below_lloq))
-    _write_tables([(result.table, output)], fmt)
+    from genoassoc.report.publication import paired_publication
+
+    _write_result(result, output, fmt, lambda: paired_publication(result))
     _notes(result.notes)
 
 
@@ -591,7 +627,7 @@ def paired_command(pheno, sample_col, before, after, exact, below_lloq, output, 
               help="BLQ values after the first measurable concentration.")
 @click.option("--lloq", type=float, help="Lower limit of quantification: smaller concentrations are BLQ.")
 @click.option("--tau", type=float, default=24.0, show_default=True, help="End of the partial AUC (h).")
-@_output_options()
+@_output_options(TABLE_FORMATS)
 def pk_command(samples_file, method, blq_before, blq_after, lloq, tau, output, fmt) -> None:
     """Non-compartmental PK per sample: C0, Cmax, Tmax, AUC0-t, AUC0-24, lambda_z, t1/2."""
     from genoassoc.analysis.exposure import pk
@@ -599,7 +635,9 @@ def pk_command(samples_file, method, blq_before, blq_after, lloq, tau, output, f
 
     result = pk(read_pk_samples(samples_file, lloq), method=method, blq_before=blq_before, blq_after=blq_after,
                 tau=tau)
-    _write_tables([(result.table, output)], fmt)
+    from genoassoc.report.publication import pk_publication
+
+    _write_result(result, output, fmt, lambda: pk_publication(result))
     _notes(result.notes)
 
 
@@ -611,13 +649,12 @@ def pk_command(samples_file, method, blq_before, blq_after, lloq, tau, output, f
 @click.option("--normal", type=click.Choice(["auto", "normal", "nonnormal"]), default="auto", show_default=True,
               help="Summaries of numeric variables: by Shapiro-Wilk per group, or forced.")
 @_coding_options
-@_output_options(("tsv", "json", "markdown"))
+@_output_options(TABLE_FORMATS)
 def table1_command(pheno, sample_col, by_column, calls_option, locus, model, effect_allele, panel, variables, normal,
                    ref_levels, below_lloq, output, fmt) -> None:
     """Table 1: n (%), median (IQR) or mean +/- SD per group, the fitting test and missing counts."""
     from genoassoc.analysis.baseline import table1
-    from genoassoc.io.tables import format_table, write_text
-    from genoassoc.report.tables import to_markdown
+    from genoassoc.report.publication import table1_publication
 
     if (by_column is None) == (calls_option is None):
         raise click.UsageError("group by a column (--by) or by genotype (--calls with --locus and --model)")
@@ -625,7 +662,7 @@ def table1_command(pheno, sample_col, by_column, calls_option, locus, model, eff
     result = table1(_phenotypes(pheno, sample_col), by_column, _split(variables) or None, normal,
                     _coding(ref_levels, below_lloq), calls=calls, locus=locus, model=model,
                     effect_allele=effect_allele, catalog=catalog)
-    write_text(to_markdown(result.table) if fmt == "markdown" else format_table(result.table, fmt), output)
+    _write_result(result, output, fmt, lambda: table1_publication(result))
     _notes(result.notes)
 
 

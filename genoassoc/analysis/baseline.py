@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from genoassoc import phenotypes as coding
-from genoassoc.analysis import Result
+from genoassoc.analysis import Result, table_frame
 from genoassoc.errors import InputError
 from genoassoc.phenotypes import Coding
 from genoassoc.stats import binary, continuous
@@ -28,10 +28,16 @@ from genoassoc.stats import binary, continuous
 
 @dataclass(frozen=True, kw_only=True)
 class Table1Result(Result):
-    """`table`: a header row ``n``, then per variable its summary per group, test, p and missing."""
+    """`table`: one row per variable (and level, for categories) and group (``overall`` first),
+    holding numbers: n, count and percent for levels; mean, sd, median, q1, q3 for measurements;
+    the variable's summary kind, test, p and missing count. `groups` in column order."""
 
     by: str
     groups: tuple[str, ...]
+
+
+COLUMNS = ["variable", "level", "summary", "group", "n", "count", "percent", "mean", "sd", "median", "q1", "q3",
+           "test", "p", "missing"]
 
 
 def _is_numeric(phenotypes: pd.DataFrame, name: str) -> bool:
@@ -44,54 +50,45 @@ def _continuous_rows(name: str, values: pd.Series, groups: pd.Series, levels: li
     samples = [values[groups == level].dropna().to_numpy(float) for level in levels]
     normal = normal_rule == "normal" or (normal_rule == "auto" and all(
         len(sample) >= 3 and stats.shapiro(sample).pvalue >= 0.05 for sample in samples))
-    row: dict[str, Any] = {"variable": name, "level": "mean ± SD" if normal else "median (IQR)",
-                           "missing": int(values.isna().sum())}
-    every = values.dropna().to_numpy(float)
-    for label, sample in [("overall", every)] + list(zip(levels, samples, strict=True)):
-        summary = continuous.describe(sample)
-        row[label] = (f"{summary['mean']:.3g} ± {summary['sd']:.3g}" if normal else
-                      f"{summary['median']:.3g} ({summary['q1']:.3g}-{summary['q3']:.3g})") if len(sample) else ""
+    base: dict[str, Any] = {"variable": name, "level": "", "summary": "mean (SD)" if normal else "median (IQR)",
+                            "missing": int(values.isna().sum())}
     testable = [sample for sample in samples if len(sample)]
-    if len(testable) < 2:
-        return [row]
-    if normal:
-        if len(testable) == 2:
-            row["test"], row["p"] = "Welch t-test", float(stats.ttest_ind(*testable, equal_var=False).pvalue)
+    if len(testable) >= 2:
+        if normal and len(testable) == 2:
+            base["test"], base["p"] = "Welch t-test", float(stats.ttest_ind(*testable, equal_var=False).pvalue)
+        elif normal:
+            base["test"], base["p"] = "ANOVA", float(stats.f_oneway(*testable).pvalue)
         else:
-            row["test"], row["p"] = "ANOVA", float(stats.f_oneway(*testable).pvalue)
-    elif len(testable) == 2:
-        result = continuous.mann_whitney(testable[0], testable[1])
-        row["test"], row["p"] = result.test, result.p
-    else:
-        result = continuous.kruskal_wallis(testable)
-        row["test"], row["p"] = result.test, result.p
-    return [row]
+            result = (continuous.mann_whitney(testable[0], testable[1]) if len(testable) == 2
+                      else continuous.kruskal_wallis(testable))
+            base["test"], base["p"] = result.test, result.p
+    every = values.dropna().to_numpy(float)
+    return [{**base, "group": label, **continuous.describe(sample)}
+            for label, sample in [("overall", every)] + list(zip(levels, samples, strict=True))]
 
 
 def _categorical_rows(name: str, values: pd.Series, groups: pd.Series, levels: list[str]) -> list[dict[str, Any]]:
     present = values.notna()
     categories = coding.levels(values[present].astype(str))
-    rows: list[dict[str, Any]] = [{"variable": name, "level": "", "missing": int((~present).sum())}]
     counts = np.array([[int(((values == category) & (groups == level)).sum()) for level in levels]
-                       for category in categories])
-    totals = counts.sum(axis=0)
-    for index, category in enumerate(categories):
-        row: dict[str, Any] = {"variable": "", "level": category}
-        all_count = int(counts[index].sum())
-        row["overall"] = f"{all_count} ({100 * all_count / max(counts.sum(), 1):.1f}%)"
-        for column, level in enumerate(levels):
-            row[level] = f"{counts[index, column]} ({100 * counts[index, column] / max(totals[column], 1):.1f}%)"
-        rows.append(row)
-    table = counts[:, totals > 0] if len(categories) else counts
-    table = table[table.sum(axis=1) > 0] if len(table) else table
-    if table.ndim == 2 and table.shape[0] >= 2 and table.shape[1] >= 2:
+                       for category in categories]).reshape(len(categories), len(levels))
+    base: dict[str, Any] = {"variable": name, "summary": "n (%)", "missing": int((~present).sum())}
+    table = counts[:, counts.sum(axis=0) > 0]
+    table = table[table.sum(axis=1) > 0]
+    if table.shape[0] >= 2 and table.shape[1] >= 2:
         expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
         if (expected < 5).any():
             result = binary.fisher_exact(table)
-            rows[0]["test"] = "Fisher's exact" + ("" if result.method == "exact" else f" ({result.method})")
-            rows[0]["p"] = result.p
+            base["test"] = "Fisher's exact" + ("" if result.method == "exact" else f" ({result.method})")
+            base["p"] = result.p
         else:
-            rows[0]["test"], rows[0]["p"] = "chi-square", binary.chi_square(table, yates=table.shape == (2, 2)).p
+            base["test"], base["p"] = "chi-square", binary.chi_square(table, yates=table.shape == (2, 2)).p
+    rows = []
+    totals = {"overall": counts.sum(), **dict(zip(levels, counts.sum(axis=0), strict=True))}
+    for index, category in enumerate(categories):
+        for label, number in [("overall", counts[index].sum())] + list(zip(levels, counts[index], strict=True)):
+            rows.append({**base, "level": category, "group": label, "n": int(totals[label]), "count": int(number),
+                         "percent": 100 * number / totals[label] if totals[label] else np.nan})
     return rows
 
 
@@ -103,8 +100,7 @@ def table1(phenotypes: pd.DataFrame, by: str | None = None, variables: list[str]
     genotype group (`calls`, `locus`, `model`, `effect_allele`).
 
     `normal` is ``auto`` (Shapiro–Wilk per group), ``normal`` or ``nonnormal`` for every numeric
-    variable. Columns: variable, level, overall, one per group (its n in the header row), test, p,
-    missing.
+    variable. See `Table1Result` for the columns; `genoassoc.report.publication` lays it out.
     """
     notes: list[str] = []
     if calls is not None:
@@ -131,16 +127,15 @@ def table1(phenotypes: pd.DataFrame, by: str | None = None, variables: list[str]
     if len(levels) < 2:
         raise InputError(f"'{by_name}' has {len(levels)} group with samples; Table 1 compares at least two")
     chosen = variables or [name for name in coding.columns_of(data) if name != by]
-    header = {"variable": "n", "level": "", "overall": str(len(data)),
-              **{level: str(int((groups == level).sum())) for level in levels}}
-    rows: list[dict[str, Any]] = [header]
+    sizes = [("overall", len(data))] + [(level, int((groups == level).sum())) for level in levels]
+    rows: list[dict[str, Any]] = [{"variable": "N", "group": label, "n": count} for label, count in sizes]
     for name in chosen:
         if _is_numeric(data, name):
             rows += _continuous_rows(name, coding.numeric(data, name, coding_options), groups, levels, normal)
         else:
             values, _ = coding.categorical(data, name, coding_options)
             rows += _categorical_rows(name, values, groups, levels)
-    columns = ["variable", "level", "overall", *levels, "test", "p", "missing"]
-    table = pd.DataFrame(rows).reindex(columns=columns)
-    table["missing"] = table["missing"].astype("Int64")
+    table = table_frame(rows, COLUMNS)
+    for name in ("count", "missing"):
+        table[name] = pd.to_numeric(table[name]).round().astype("Int64")
     return Table1Result(table=table, notes=tuple(notes), by=by_name, groups=tuple(levels))

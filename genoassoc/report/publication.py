@@ -1,0 +1,567 @@
+"""Tables for a manuscript, from analysis results: one row per group or term, the cells a paper
+uses (n (%), median (IQR), HR (95% CI)), p as journals print it (< 0.001, else 3 significant
+digits), each test named in a footnote (as gtsummary and tableone do). Rendered as Markdown, HTML or
+Word (python-docx, editable in the journal's template). The machine tables (TSV/JSON) keep full
+precision; these are for people.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+_SUPERSCRIPT = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖqʳˢᵗᵘᵛʷˣʸᶻ")
+
+
+# ------------------------------------------------------------------------------------------------ numbers
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: Any, digits: int = 3) -> str:
+    """A number for people: `digits` significant digits without exponents for everyday sizes
+    (0.0123, 1.23, 12.3, 123, 8255, 13410), an exponent only below 0.001; empty when missing."""
+    if _missing(value):
+        return ""
+    value = float(value)
+    if value == 0:
+        return "0"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    magnitude = math.floor(math.log10(abs(value)))
+    if magnitude < -3:
+        return f"{value:.{digits - 1}e}"
+    decimals = max(0, digits - 1 - magnitude)
+    return f"{value:.{decimals}f}"
+
+
+def text(value: Any) -> str:
+    """A text cell: empty when missing."""
+    return "" if _missing(value) else str(value)
+
+
+def survival_median(median: Any, low: Any, high: Any) -> str:
+    """``7.50 (3.20–16.2)``; a curve that never falls to one half is "not reached" (NR)."""
+    def limit(value: Any) -> str:
+        return "NR" if _missing(value) else number(value)
+
+    if _missing(median):
+        return "not reached" + (f" ({number(low)}–NR)" if not _missing(low) else "")
+    return f"{number(median)} ({limit(low)}–{limit(high)})"
+
+
+def count(value: Any) -> str:
+    return "" if _missing(value) else str(int(value))
+
+
+def p_value(value: Any) -> str:
+    """p as journals print it: < 0.001, else 3 significant digits (0.0123, 0.456, 1.00)."""
+    if _missing(value):
+        return ""
+    value = float(value)
+    if value < 0.001:
+        return "< 0.001"
+    return number(value) if value < 1 else "1.00"
+
+
+def interval(estimate: Any, low: Any, high: Any) -> str:
+    """``2.31 (1.12–4.76)``; the estimate alone when the interval is missing."""
+    if _missing(estimate):
+        return ""
+    if _missing(low) or _missing(high):
+        return number(estimate)
+    return f"{number(estimate)} ({_range(low, high)})"
+
+
+def _range(low: Any, high: Any) -> str:
+    """``1.12–4.76``, or ``-4.30 to -0.497`` when a bound is negative (a dash would read as a minus)."""
+    separator = " to " if float(low) < 0 or float(high) < 0 else "–"
+    return f"{number(low)}{separator}{number(high)}"
+
+
+def median_iqr(median: Any, q1: Any, q3: Any) -> str:
+    return "" if _missing(median) else f"{number(median)} ({_range(q1, q3)})"
+
+
+def n_percent(events: Any, total: Any) -> str:
+    if _missing(events) or _missing(total) or not total:
+        return ""
+    return f"{int(events)} ({100 * float(events) / float(total):.1f}%)"
+
+
+# ------------------------------------------------------------------------------------------------- model
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    mark: str = ""  # footnote letter
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    kind: str = "data"  # "data", "section" (a heading across the table), "level" (indented)
+
+
+@dataclass(frozen=True)
+class PublicationTable:
+    """A table for a manuscript: title, column headers, rows and footnotes (letter: text)."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+    footnotes: tuple[tuple[str, str], ...] = ()
+
+    def cell_texts(self) -> list[list[str]]:
+        """Every row's cells as text with their footnote letter (for tests and plain renderings)."""
+        return [[cell.text + (f" [{cell.mark}]" if cell.mark else "") for cell in row.cells] for row in self.rows]
+
+
+@dataclass
+class _Notes:
+    """Footnote letters handed out in order of first use."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+
+    def mark(self, text: str) -> str:
+        if not text:
+            return ""
+        if text not in self.texts:
+            self.texts[text] = "abcdefghijklmnopqrstuvwxyz"[len(self.texts)]
+        return self.texts[text]
+
+    def footnotes(self) -> tuple[tuple[str, str], ...]:
+        return tuple((letter, text) for text, letter in self.texts.items())
+
+
+def _row(*cells: str | Cell, kind: str = "data") -> Row:
+    return Row(tuple(cell if isinstance(cell, Cell) else Cell(cell) for cell in cells), kind)
+
+
+# -------------------------------------------------------------------------------------------- association
+
+_TEST_NOTES = {
+    "Mann-Whitney U": "Mann–Whitney U test, normal approximation with continuity and tie correction (R wilcox.test)",
+    "Mann-Whitney U (exact)": "Mann–Whitney U test, exact p (R wilcox.test)",
+    "Kruskal-Wallis": "Kruskal–Wallis test (R kruskal.test)",
+    "Fisher's exact": "Fisher's exact test (R fisher.test)",
+    "chi-square": "Pearson chi-square test (R chisq.test, correct = FALSE)",
+    "chi-square (Yates)": "Pearson chi-square test with Yates' correction (R chisq.test)",
+    "Cochran-Armitage trend": "Cochran–Armitage trend test (PLINK --model TREND)",
+    "log-rank": "log-rank test (R survdiff)",
+}
+
+
+def _test_note(test: str, note: str = "") -> str:
+    text = _TEST_NOTES.get(test, test)
+    if test.startswith("linear regression"):
+        text = "linear regression" + (" of the log outcome: ratio of geometric means" if "log" in test else
+                                      ": difference in means")
+    elif test.startswith("logistic regression"):
+        text = "logistic regression, Wald 95% CI (R glm)"
+    elif test.startswith("Firth logistic"):
+        text = "Firth's penalised logistic regression, profile-likelihood 95% CI (as R logistf)"
+    elif test.startswith("Firth Cox"):
+        text = "Firth's penalised Cox regression, profile-likelihood 95% CI (Heinze & Schemper 2001, as R coxphf)"
+    elif test.startswith("Cox"):
+        text = f"Cox proportional hazards, {test.split(', ')[-1]}, Wald 95% CI (R coxph)"
+    elif test.startswith("max-statistic"):
+        text = "maximum of the dominant, recessive and additive trend statistics, p adjusted (Gonzalez et al. 2008)"
+    return text + (f"; {note}" if note else "")
+
+
+def _genotype_title(table: pd.DataFrame) -> str:
+    first = table.iloc[0]
+    return f"{first['locus']}, {first['model']} model (effect allele {first['effect_allele']})"
+
+
+def _model_blocks(table: pd.DataFrame) -> list[pd.DataFrame]:
+    return [block for _, block in table.groupby("model", sort=False)]
+
+
+def association_table(result: Any, outcome: str) -> PublicationTable:
+    """The publication table of `genoassoc.associate`'s result."""
+    table = result.table
+    if "subgroup" in table.columns:
+        table = table[table["subgroup"] != table["subgroup"].iloc[-1]] if table["subgroup"].iloc[-1].endswith(
+            "interaction") else table
+    notes = _Notes()
+    kind = result.outcome_type
+    builders = {"continuous": _continuous_rows, "binary": _binary_rows, "time-to-event": _survival_rows}
+    columns, body = None, []
+    blocks = _model_blocks(table)
+    for block in blocks:
+        header, rows = builders[kind](block, notes)
+        columns = columns or header
+        if len(blocks) > 1:
+            body.append(_row(Cell(f"{block.iloc[0]['model']} model: {block.iloc[0]['groups']}"), kind="section"))
+        body += rows
+    what = {"continuous": outcome, "binary": f"{outcome} (events)", "time-to-event": f"survival ({outcome})"}[kind]
+    title = f"{what} by genotype: {_genotype_title(table)}"
+    return PublicationTable(title, tuple(columns or ()), tuple(body), notes.footnotes())
+
+
+def _term_rows(block: pd.DataFrame, test_prefix: str) -> pd.DataFrame:
+    rows = block[(block["row"] == "test") & block["test"].fillna("").str.startswith(test_prefix)]
+    return rows[rows["term"].notna()]
+
+
+def _continuous_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str, ...], list[Row]]:
+    groups = block[block["row"] == "group"]
+    regression = _term_rows(block, "linear regression")
+    log = regression["test"].str.contains("log").any() if len(regression) else False
+    effect_name = "Ratio of geometric means (95% CI)" if log else "Difference in means (95% CI)"
+    rows = []
+    genotype_terms = regression[~regression["estimate_name"].str.contains("covariate", na=False)]
+    for index, (_, group) in enumerate(groups.iterrows()):
+        effect, p = ("1 (reference)" if log else "0 (reference)"), Cell("")
+        term = genotype_terms[genotype_terms["term"] == group["group"]]
+        if index and len(term):
+            first = term.iloc[0]
+            effect = interval(first["estimate"], first["ci_lo"], first["ci_hi"])
+            p = Cell(p_value(first["p"]), notes.mark(_test_note(first["test"], text(first["note"]))))
+        elif index:
+            effect = ""
+        rows.append(_row(group["group"], count(group["n"]), median_iqr(group["median"], group["q1"], group["q3"]),
+                         interval(group["mean"], math.nan, math.nan) + (f" ({number(group['sd'])})"
+                                                                       if not _missing(group["sd"]) else ""),
+                         effect, p))
+    if genotype_terms["term"].isin(groups["group"]).sum() == 0 and len(genotype_terms):  # additive model
+        first = genotype_terms.iloc[0]
+        rows.append(_row(f"per {first['term'].split()[0]} allele", "", "", "",
+                         interval(first["estimate"], first["ci_lo"], first["ci_hi"]),
+                         Cell(p_value(first["p"]), notes.mark(_test_note(first["test"], text(first["note"]))))))
+    for _, test in block[(block["row"] == "test") & block["test"].isin(["Mann-Whitney U", "Mann-Whitney U (exact)",
+                                                                        "Kruskal-Wallis"])].iterrows():
+        rows.append(_row(f"{test['test']} test", "", "", "", "", Cell(p_value(test["p"]), notes.mark(
+            _test_note(test["test"], text(test["note"]))))))
+    for _, test in block[(block["row"] == "test") & block["test"].isna()].iterrows():
+        rows.append(_row(text(test["note"]), "", "", "", "", ""))
+    return ("Genotype", "n", "Median (IQR)", "Mean (SD)", effect_name, "p"), rows
+
+
+def _preferred_fit(block: pd.DataFrame, prefixes: Iterable[str]) -> pd.DataFrame:
+    for prefix in prefixes:
+        rows = _term_rows(block, prefix)
+        rows = rows[~rows["estimate_name"].str.contains("covariate", na=False)]
+        if len(rows):
+            return rows
+    return block.iloc[0:0]
+
+
+def _binary_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str, ...], list[Row]]:
+    groups = block[block["row"] == "group"]
+    fit = _preferred_fit(block, ("logistic regression", "Firth logistic regression"))
+    rows = []
+    for index, (_, group) in enumerate(groups.iterrows()):
+        effect, p = ("1 (reference)" if index == 0 else ""), Cell("")
+        term = fit[fit["term"] == group["group"]]
+        if index and len(term):
+            first = term.iloc[0]
+            effect = interval(first["estimate"], first["ci_lo"], first["ci_hi"])
+            p = Cell(p_value(first["p"]), notes.mark(_test_note(first["test"], text(first["note"]))))
+        rows.append(_row(group["group"], count(group["n"]), n_percent(group["events"], group["n"]), effect, p))
+    if len(fit) and not fit["term"].isin(groups["group"]).any():
+        first = fit.iloc[0]
+        rows.append(_row(f"per {first['term'].split()[0]} allele", "", "",
+                         interval(first["estimate"], first["ci_lo"], first["ci_hi"]),
+                         Cell(p_value(first["p"]), notes.mark(_test_note(first["test"], text(first["note"]))))))
+    for _, test in block[(block["row"] == "test") & block["term"].isna() & block["test"].notna()].iterrows():
+        if test["test"] in ("logistic regression",):
+            rows.append(_row("Logistic regression", "", "", text(test["note"]), ""))
+            continue
+        estimate = interval(test["estimate"], test["ci_lo"], test["ci_hi"]) if test["test"] == "Fisher's exact" \
+            and not _missing(test["estimate"]) else ""
+        rows.append(_row(f"{test['test']} test" if not test["test"].endswith("test") else test["test"], "", "",
+                         estimate, Cell(p_value(test["p"]),
+                                        notes.mark(_test_note(test["test"], text(test["note"]))))))
+    return ("Genotype", "n", "Events, n (%)", "Odds ratio (95% CI)", "p"), rows
+
+
+def _survival_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str, ...], list[Row]]:
+    groups = block[block["row"] == "group"]
+    crude = _preferred_fit(block, ("Cox (crude)", "Firth Cox (crude)"))
+    adjusted = _preferred_fit(block, ("Cox (adjusted)", "Firth Cox (adjusted)"))
+    columns = ["Genotype", "n", "Events", "Median survival (95% CI)", "HR (95% CI)", "p"]
+    if len(adjusted):
+        columns += ["Adjusted HR (95% CI)", "p"]
+    rows = []
+    for index, (_, group) in enumerate(groups.iterrows()):
+        cells: list[str | Cell] = [group["group"], count(group["n"]), count(group["events"]),
+                                   survival_median(group["estimate"], group["ci_lo"], group["ci_hi"])]
+        for fit in [crude] + ([adjusted] if len(adjusted) else []):
+            term = fit[fit["term"] == group["group"]]
+            if index == 0:
+                cells += ["1 (reference)", ""]
+            elif len(term):
+                first = term.iloc[0]
+                cells += [interval(first["estimate"], first["ci_lo"], first["ci_hi"]),
+                          Cell(p_value(first["p"]), notes.mark(_test_note(first["test"], text(first["note"]))))]
+            else:
+                cells += ["", ""]
+        rows.append(_row(*cells))
+    for fit in [crude] + ([adjusted] if len(adjusted) else []):
+        if len(fit) and not fit["term"].isin(groups["group"]).any():  # additive: per allele copy
+            first = fit.iloc[0]
+            cells = [f"per {first['term'].split()[0]} allele", "", "", ""]
+            mark = notes.mark(_test_note(first["test"], text(first["note"])))
+            pair: list[str | Cell] = [interval(first["estimate"], first["ci_lo"], first["ci_hi"]),
+                                      Cell(p_value(first["p"]), mark)]
+            cells += pair if fit is crude else ["", ""] + pair
+            rows.append(_row(*cells))
+            break
+    for _, test in block[(block["row"] == "test") & (block["test"] == "log-rank")].iterrows():
+        rows.append(_row("Log-rank test", "", "", "", "", Cell(p_value(test["p"]), notes.mark(_test_note("log-rank"))),
+                         *([""] * (len(columns) - 6))))
+    for _, test in block[(block["row"] == "test") & block["term"].isna() & block["note"].notna()
+                         & (block["test"] != "log-rank")].iterrows():
+        rows.append(_row(f"{test['test'] or 'Note'}: {test['note']}", *([""] * (len(columns) - 1))))
+    return tuple(columns), rows
+
+
+# ---------------------------------------------------------------------------------------------- Table 2
+
+def cox_publication(result: Any, time: str) -> PublicationTable:
+    """Table 2 of `genoassoc.cox_table`: univariable and multivariable hazard ratios."""
+    notes = _Notes()
+    cox_note = notes.mark("Cox proportional hazards regression, Wald 95% CI (R coxph)")
+    multivariable = "; ".join(note for note in result.notes if note.startswith("multivariable"))
+    multi_note = notes.mark(multivariable) if multivariable else cox_note
+    rows = []
+    for variable, block in result.table.groupby("variable", sort=False):
+        first = block.iloc[0]
+        reference = str(first["reference"] or "")
+        single = len(block) == 1 and not reference.startswith(f"{variable}=")
+        if not single:
+            rows.append(_row(Cell(variable), *([""] * 4), kind="section"))
+            rows.append(_row(f"{reference.split('=', 1)[-1]} (reference)", "1", "", "1", "", kind="level"))
+        for _, term in block.iterrows():
+            label = str(term["term"])
+            if single:
+                label = label.replace(" (per unit)", ", per unit")
+                if reference:
+                    label = f"{label} (vs {reference})"
+            else:
+                label = label.split("=", 1)[-1] if "=" in label else label.removeprefix(f"{variable} ")
+            hr = interval(term["hr"], term["ci_lo"], term["ci_hi"])
+            adjusted = interval(term["hr_adjusted"], term["ci_lo_adjusted"], term["ci_hi_adjusted"])
+            rows.append(_row(label, hr or ("—" if _missing(term["hr"]) and text(term["note"]) else ""),
+                             Cell(p_value(term["p"]), cox_note if hr else ""),
+                             adjusted, Cell(p_value(term["p_adjusted"]), multi_note if adjusted else ""),
+                             kind="data" if single else "level"))
+            if _missing(term["hr"]) and text(term["note"]):
+                notes.mark(f"{label}: {term['note']}")
+    columns = ("Variable", "Univariable HR (95% CI)", "p", "Multivariable HR (95% CI)", "p")
+    return PublicationTable(f"Cox regression of {time}", columns, tuple(rows), notes.footnotes())
+
+
+# ---------------------------------------------------------------------------------------------- Table 1
+
+_TABLE1_TESTS = {
+    "Welch t-test": "Welch two-sample t-test (R t.test)",
+    "ANOVA": "one-way analysis of variance",
+    "Mann-Whitney U": "Mann–Whitney U test (R wilcox.test)",
+    "Kruskal-Wallis": "Kruskal–Wallis test (R kruskal.test)",
+    "chi-square": "Pearson chi-square test (Yates' correction for 2×2, R chisq.test)",
+    "Fisher's exact": "Fisher's exact test (R fisher.test)",
+}
+
+
+def table1_publication(result: Any) -> PublicationTable:
+    """Table 1: characteristics by group with N in each column header and the test per variable."""
+    table = result.table
+    notes = _Notes()
+    groups = ["overall", *result.groups]
+    sizes = table[table["variable"] == "N"].set_index("group")["n"]
+    columns = ("Characteristic", f"Overall (N = {count(sizes['overall'])})",
+               *[f"{group} (N = {count(sizes[group])})" for group in result.groups], "p")
+    rows = []
+    for variable, block in table[table["variable"] != "N"].groupby("variable", sort=False):
+        first = block.iloc[0]
+        test = text(first["test"])
+        mark = notes.mark(_TABLE1_TESTS.get(test.split(" (")[0], test)
+                          + (f" ({test.split(' (', 1)[1]}" if " (" in test else "")) if test else ""
+        missing = int(first["missing"]) if not _missing(first["missing"]) else 0
+        label = f"{variable}, {first['summary']}" + (f" (missing: {missing})" if missing else "")
+        p = Cell(p_value(first["p"]), mark)
+        if first["summary"] == "n (%)":
+            rows.append(_row(label, *[""] * len(groups), p))
+            for level, cells in block.groupby("level", sort=False):
+                by_group = cells.set_index("group")
+                rows.append(_row(str(level), *[n_percent(by_group.at[group, "count"], by_group.at[group, "n"])
+                                               for group in groups], "", kind="level"))
+            continue
+        by_group = block.set_index("group")
+        if first["summary"] == "mean (SD)":
+            values = [f"{number(by_group.at[group, 'mean'])} ({number(by_group.at[group, 'sd'])})"
+                      if not _missing(by_group.at[group, "mean"]) else "" for group in groups]
+        else:
+            values = [median_iqr(by_group.at[group, "median"], by_group.at[group, "q1"], by_group.at[group, "q3"])
+                      for group in groups]
+        rows.append(_row(label, *values, p))
+    return PublicationTable(f"Baseline characteristics by {result.by}", columns, tuple(rows), notes.footnotes())
+
+
+# ------------------------------------------------------------------------------------------- the others
+
+def cutpoint_publication(result: Any, marker: str) -> PublicationTable:
+    notes = _Notes()
+    rows = []
+    for _, row in result.table.iterrows():
+        estimate = interval(row["estimate"], row["ci_lo"], row["ci_hi"])
+        note = str(row["note"]) if not _missing(row["note"]) else ""
+        p_note = "maximally selected log-rank statistic, p adjusted for the search (Lausen & Schumacher, as R " \
+                 "maxstat)" if str(row["analysis"]).startswith("optimal") else note if row["statistic_name"] else ""
+        groups = f"{count(row['n_low'])} / {count(row['n_high'])}" if not _missing(row["n_low"]) else ""
+        rows.append(_row(str(row["cohort"]), str(row["analysis"]), number(row["cut"], 4), groups,
+                         f"{row['estimate_name']}: {estimate}" if estimate else "",
+                         Cell(p_value(row["p"]), notes.mark(p_note) if p_note and not _missing(row["p"]) else "")))
+    columns = ("Cohort", "Analysis", f"{marker} cut", "n low / high", "Estimate (95% CI)", "p")
+    return PublicationTable(f"{marker}: cut-points", columns, tuple(rows), notes.footnotes())
+
+
+def correlation_publication(result: Any) -> PublicationTable:
+    row = result.table.iloc[0]
+    names = {"spearman": "Spearman's ρ", "pearson": "Pearson's r (95% CI)", "kendall": "Kendall's τ"}
+    notes = _Notes()
+    mark = notes.mark(f"R cor.test, method = \"{row['method']}\"" + (", exact p" if row["exact"] else ""))
+    return PublicationTable(f"Correlation of {row['x']} and {row['y']}", ("Variables", "n", names[row["method"]], "p"),
+                            (_row(f"{row['x']} and {row['y']}", count(row["n"]),
+                                  interval(row["estimate"], row["ci_lo"], row["ci_hi"]),
+                                  Cell(p_value(row["p"]), mark)),), notes.footnotes())
+
+
+def paired_publication(result: Any) -> PublicationTable:
+    row = result.table.iloc[0]
+    notes = _Notes()
+    mark = notes.mark("Wilcoxon signed-rank test (R wilcox.test, paired = TRUE)")
+    return PublicationTable(
+        f"Change from {row['before']} to {row['after']}",
+        ("n", f"{row['before']}, median", f"{row['after']}, median", "Change, median (IQR)", "p"),
+        (_row(count(row["n"]), number(row["median_before"]), number(row["median_after"]),
+              median_iqr(row["median_change"], row["change_q1"], row["change_q3"]), Cell(p_value(row["p"]), mark)),),
+        notes.footnotes())
+
+
+def hwe_publication(result: Any) -> PublicationTable:
+    notes = _Notes()
+    exact = notes.mark("exact test of Wigginton, Cutler & Abecasis (2005), as PLINK --hardy")
+    rows = []
+    for _, row in result.table.iterrows():
+        genotypes = (f"{count(row['n_hom1'])} / {count(row['n_het'])} / {count(row['n_hom2'])}")
+        label = (f"{row['group']}: " if "group" in result.table.columns else "") + str(row["locus"])
+        rows.append(_row(label, count(row["n"]), genotypes, f"{row['minor_allele']} {number(row['maf'])}",
+                         Cell(p_value(row["p_exact"]), exact)))
+    return PublicationTable("Hardy–Weinberg equilibrium", ("Locus", "n", "Genotypes (hom / het / hom)",
+                                                           "Minor allele frequency", "HWE p"), tuple(rows),
+                            notes.footnotes())
+
+
+def pk_publication(result: Any) -> PublicationTable:
+    rows = [_row(str(row["sample"]), number(row["c0"]), number(row["cmax"]), number(row["tmax"]),
+                 number(row["auc_0_24"]), number(row["half_life"]), text(row["note"]))
+            for _, row in result.table.iterrows()]
+    columns = ("Sample", "C0", "Cmax", "Tmax (h)", "AUC0–24 (·h)", "t½ (h)", "Note")
+    notes = (("a", "non-compartmental analysis; AUC by the trapezoidal rule; λz by log-linear regression with the "
+                   "best adjusted R² (as PKNCA)"),)
+    return PublicationTable("Pharmacokinetics per patient", columns, tuple(rows), notes)
+
+
+# ------------------------------------------------------------------------------------------ renderings
+
+def to_markdown(table: PublicationTable) -> str:
+    """Markdown: bold title, a pipe table (section rows bold, level rows indented), footnotes."""
+    def text(cell: Cell) -> str:
+        return (cell.text + cell.mark.translate(_SUPERSCRIPT)).replace("|", "\\|")
+
+    lines = [f"**{table.title}**", "", "| " + " | ".join(table.columns) + " |",
+             "|" + "|".join("---" if index == 0 else "--:" for index in range(len(table.columns))) + "|"]
+    for row in table.rows:
+        cells = [text(cell) for cell in row.cells]
+        if row.kind == "section":
+            cells = [f"**{cells[0]}**"] + cells[1:]
+        elif row.kind == "level":
+            cells = [f"&nbsp;&nbsp;{cells[0]}"] + cells[1:]
+        lines.append("| " + " | ".join(cells + [""] * (len(table.columns) - len(cells))) + " |")
+    if table.footnotes:
+        lines.append("")
+        lines += [f"{letter.translate(_SUPERSCRIPT)} {note}  " for letter, note in table.footnotes]
+    return "\n".join(lines) + "\n"
+
+
+def to_html(table: PublicationTable) -> str:
+    """An HTML table (class ``publication``) with caption, header, body and footnotes."""
+    import html
+
+    def text(cell: Cell) -> str:
+        return html.escape(cell.text) + (f"<sup>{cell.mark}</sup>" if cell.mark else "")
+
+    head = "".join(f"<th>{html.escape(column)}</th>" for column in table.columns)
+    body = []
+    for row in table.rows:
+        if row.kind == "section":
+            cells = [f'<th scope="row" class="section">{text(row.cells[0])}</th>'] + [
+                f"<td>{text(cell)}</td>" for cell in row.cells[1:]]
+            cells += ["<td></td>"] * (len(table.columns) - len(row.cells))
+        else:
+            cells = [f'<td class="{"level" if row.kind == "level" else "label"}">{text(row.cells[0])}</td>'] + [
+                f"<td>{text(cell)}</td>" for cell in row.cells[1:]]
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    foot = ""
+    if table.footnotes:
+        notes = "<br>".join(f"<sup>{letter}</sup> {html.escape(note)}" for letter, note in table.footnotes)
+        foot = f'<tfoot><tr><td colspan="{len(table.columns)}">{notes}</td></tr></tfoot>'
+    return (f'<table class="publication"><caption>{html.escape(table.title)}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody>{foot}</table>")
+
+
+def to_docx(tables: list[PublicationTable]) -> bytes:
+    """A Word document with the tables (editable: a journal's template can restyle them)."""
+    import io
+
+    from docx import Document
+    from docx.shared import Pt
+
+    document = Document()
+    for number_of_table, table in enumerate(tables, start=1):
+        title = document.add_paragraph()
+        title.add_run(f"Table {number_of_table}. ").bold = True
+        title.add_run(table.title)
+        grid = document.add_table(rows=1 + len(table.rows), cols=len(table.columns))
+        grid.style = "Table Grid"
+        for index, column in enumerate(table.columns):
+            run = grid.rows[0].cells[index].paragraphs[0].add_run(column)
+            run.bold = True
+        for row_index, row in enumerate(table.rows, start=1):
+            for index, cell in enumerate(row.cells):
+                paragraph = grid.rows[row_index].cells[index].paragraphs[0]
+                run = paragraph.add_run(("    " if row.kind == "level" and index == 0 else "") + cell.text)
+                run.bold = row.kind == "section" and index == 0
+                if cell.mark:
+                    mark = paragraph.add_run(cell.mark)
+                    mark.font.superscript = True
+        for letter, note in table.footnotes:
+            paragraph = document.add_paragraph()
+            mark = paragraph.add_run(letter)
+            mark.font.superscript = True
+            paragraph.add_run(f" {note}").font.size = Pt(9)
+        document.add_paragraph()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def render(tables: list[PublicationTable], fmt: str) -> str | bytes:
+    """Markdown or HTML text, or Word bytes, of one or more tables."""
+    if fmt == "markdown":
+        return "\n".join(to_markdown(table) for table in tables)
+    if fmt == "html":
+        return "\n".join(to_html(table) for table in tables) + "\n"
+    if fmt == "docx":
+        return to_docx(tables)
+    raise ValueError(f"unknown publication format '{fmt}'")
