@@ -668,12 +668,23 @@ def table1_command(pheno, sample_col, by_column, calls_option, locus, model, eff
 
 # ---------------------------------------------------------------------------------------------- report
 
+def _print_settings(ctx: click.Context, _: Any, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from genoassoc.report.html import settings_help
+
+    click.echo(settings_help(), nl=False)
+    ctx.exit()
+
+
 @main.command("report")
 @click.argument("study_file", required=False, type=click.Path(dir_okay=False))
+@click.option("--help-settings", is_flag=True, is_eager=True, expose_value=False, callback=_print_settings,
+              help="Print the study-file settings and exit.")
 @click.option("--title", help="Report title.")
 @click.option("--calls", "calls_file", type=click.Path(dir_okay=False), help="Calls table.")
-@click.option("--gel", type=click.Path(dir_okay=False), help="Gel band table (called with --assays).")
-@click.option("--assays", "assays_file", type=click.Path(dir_okay=False))
+@click.option("--gel", type=click.Path(dir_okay=False), help="Gel band table (called with the built-in assays).")
+@click.option("--assays", "assays_file", type=click.Path(dir_okay=False), help="Your own RFLP assays (TOML).")
 @click.option("--pheno", type=click.Path(dir_okay=False), help="Phenotype table.")
 @click.option("--pk", type=click.Path(dir_okay=False), help="PK samples (C0, AUC0-24 joined as phenotypes).")
 @click.option("--locus")
@@ -681,20 +692,23 @@ def table1_command(pheno, sample_col, by_column, calls_option, locus, model, eff
 @click.option("--outcomes", multiple=True, help="Outcome columns (comma-separate or repeat).")
 @click.option("--time", "time_col", help="Survival time column.")
 @click.option("--event", "event_col", help="Survival event column.")
+@click.option("--time-unit", help="Unit of the survival times (default: from the column names).")
+@click.option("--log-axes", is_flag=True, default=None, help="Draw continuous outcomes on log axes.")
 @_covariates_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
 def report_command(study_file, title, calls_file, gel, assays_file, pheno, pk, locus, model, outcomes, time_col,
-                   event_col, covariates, output) -> None:
+                   event_col, time_unit, log_axes, covariates, output) -> None:
     """One self-contained HTML report (QC, Table 1, association, survival, cut-points, versions) from a
-    TOML study file and/or options; options override the file."""
-    from genoassoc.io.tables import write_text
+    TOML study file and/or options; options override the file. Publication tables in the page, the
+    machine tables attached as TSV; see --help-settings for the study file."""
+    from genoassoc.io.records import write_text
     from genoassoc.report.html import Study, build_report, load_study
 
     study = load_study(study_file) if study_file else Study()
     overrides = {"title": title, "calls": calls_file, "gel": gel, "assays": assays_file, "pheno": pheno, "pk": pk,
-                 "locus": locus, "model": model}
+                 "locus": locus, "model": model, "time_unit": time_unit, "log_axes": log_axes}
     for name, value in overrides.items():
-        if value:
+        if value is not None:
             setattr(study, name, value)
     if outcomes:
         study.outcomes = _split(outcomes)
@@ -704,29 +718,30 @@ def report_command(study_file, title, calls_file, gel, assays_file, pheno, pk, l
         raise click.UsageError("--time and --event go together")
     if time_col:
         study.survival = [[time_col, event_col]]
-    if not (study.calls or study.gel or study.pheno or study.cutpoint_pheno):
-        raise click.UsageError("give a study file or at least --calls/--gel and --pheno")
-    write_text(build_report(study), output)
-    click.echo(f"report written to {output}", err=True)
+    report = build_report(study)
+    write_text(report.html, output)
+    click.echo(f"report written to {output}: {', '.join(report.sections)}", err=True)
+    if report.left_out:
+        click.echo(f"not asked for by the settings: {', '.join(report.left_out)}", err=True)
 
 
 # ----------------------------------------------------------------------------------------------- plots
 
 @main.group("plot", cls=Group)
 def plot_group() -> None:
-    """Publication figures (PNG or SVG by the -o extension)."""
+    """Publication figures (PNG at 300 dpi, SVG or PDF by the -o extension)."""
 
 
 def _figure_output(command: Callable) -> Callable:
     return click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
-                        help="Figure file (.png or .svg).")(command)
+                        help="Figure file (.png, .svg or .pdf).")(command)
 
 
 def _save(figure: Any, output: str) -> None:
     from genoassoc.report.figures import save
 
-    if not str(output).lower().endswith((".png", ".svg")):
-        raise click.UsageError("-o must end in .png or .svg")
+    if not str(output).lower().endswith((".png", ".svg", ".pdf")):
+        raise click.UsageError("-o must end in .png, .svg or .pdf")
     save(figure, output)
 
 
@@ -757,20 +772,22 @@ def _groups(phenotypes, by_column, calls_option, locus, model, effect_allele, pa
 @click.option("--by", "by_column", help="Grouping column; or group by genotype with --calls.")
 @_genotype_options()
 @click.option("--ci", is_flag=True, help="Draw 95% confidence bands.")
-@click.option("--xlabel", default="Months", show_default=True)
+@click.option("--time-unit", help="Unit of the time column for the x-axis (default: from its name, e.g. os_days).")
+@click.option("--xlabel", help="The x-axis label in full (default: Time (unit)).")
 @_figure_output
 def plot_km(pheno, sample_col, time_col, event_col, by_column, calls_option, locus, model, effect_allele, panel, ci,
-            xlabel, output) -> None:
-    """Kaplan-Meier curves with censoring marks, numbers at risk and the log-rank p."""
+            time_unit, xlabel, output) -> None:
+    """Kaplan-Meier curves with censoring marks, numbers at risk under the axis ticks and the log-rank p."""
     from genoassoc import phenotypes as coding
-    from genoassoc.report.figures import kaplan_meier_plot
+    from genoassoc.report import figures
 
     phenotypes = _phenotypes(pheno, sample_col)
-    groups, labels, _ = _groups(phenotypes, by_column, calls_option, locus, model, effect_allele, panel)
+    groups, labels, title = _groups(phenotypes, by_column, calls_option, locus, model, effect_allele, panel)
     times, events = coding.times(phenotypes, time_col), coding.events(phenotypes, event_col)
     keep, dropped = coding.complete_cases({time_col: times, event_col: events, "group": groups})
     _notes([dropped.message()])
-    _save(kaplan_meier_plot(times[keep], events[keep], groups[keep], labels, xlabel=xlabel, ci=ci), output)
+    _save(figures.kaplan_meier_plot(times[keep], events[keep], groups[keep], labels, xlabel=xlabel or "",
+                                    unit=time_unit or figures.time_unit(time_col), legend_title=title, ci=ci), output)
 
 
 @plot_group.command("box")
@@ -788,7 +805,7 @@ def plot_box(pheno, sample_col, outcome, by_column, calls_option, locus, model, 
     from genoassoc.stats.continuous import kruskal_wallis, mann_whitney
 
     phenotypes = _phenotypes(pheno, sample_col)
-    groups, labels, _ = _groups(phenotypes, by_column, calls_option, locus, model, effect_allele, panel)
+    groups, labels, title = _groups(phenotypes, by_column, calls_option, locus, model, effect_allele, panel)
     values = coding.numeric(phenotypes, outcome)
     keep, dropped = coding.complete_cases({outcome: values, "group": groups})
     _notes([dropped.message()])
@@ -797,8 +814,8 @@ def plot_box(pheno, sample_col, outcome, by_column, calls_option, locus, model, 
     if len(samples) < 2:
         raise InputError("a box plot by group needs at least two groups with values")
     test = mann_whitney(*samples) if len(samples) == 2 else kruskal_wallis(samples)
-    _save(box_plot(values[keep], groups[keep], labels, ylabel=outcome, p=test.p, test=test.test, log=log_scale),
-          output)
+    _save(box_plot(values[keep], groups[keep], labels, ylabel=outcome, xlabel=title, p=test.p, test=test.test,
+                   log=log_scale), output)
 
 
 @plot_group.command("scatter")
@@ -837,7 +854,7 @@ def plot_forest(cox_file, adjusted, output) -> None:
 @plot_group.command("cutpoint")
 @click.argument("cuts_file", type=click.Path(dir_okay=False))
 @click.option("--marker", required=True)
-@click.option("--cut", type=float, help="Chosen cut to mark.")
+@click.option("--cut", type=float, help="Chosen cut to mark (default: the cut with the largest statistic).")
 @_figure_output
 def plot_cutpoint(cuts_file, marker, cut, output) -> None:
     """Hazard ratio and log-rank statistic across candidate cuts (`genoassoc cutpoint --cuts-output`)."""

@@ -53,7 +53,7 @@ def test_pk_command(tmp_path):
     assert result.returncode == 0, result.stderr
     header, values = (line.split("\t") for line in out.read_text().splitlines())
     row = dict(zip(header, values, strict=True))
-    assert float(row["auc_0_24"]) == 181 + 369 + 823 + 717 + 573 + 822 + 1248 and row["c0"] == "52.0"
+    assert float(row["auc_0_24"]) == 181 + 369 + 823 + 717 + 573 + 822 + 1248 and row["c0"] == "52"
 
 
 def test_assoc_tsv_output_has_empty_cells_for_missing_values(tmp_path):

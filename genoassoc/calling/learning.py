@@ -52,6 +52,9 @@ class Learned:
     patterns: dict[str, int] = field(default_factory=dict)
     reason: str = ""
 
+    def __deepcopy__(self, memo: dict) -> Learned:
+        return self  # immutable; pandas deep-copies a table's attrs on every operation
+
     @property
     def where(self) -> str:
         if not self.gel:

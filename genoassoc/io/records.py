@@ -233,8 +233,15 @@ def format_records(columns: list[str], rows: list[dict]) -> str:
 def _cell_text(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    text = repr(value) if isinstance(value, float) else str(value)
+    text = float_text(value) if isinstance(value, float) else str(value)
     return one_line(text) if "\t" in text or "\n" in text else text
+
+
+def float_text(value: float) -> str:
+    """A float in a TSV cell: 15 significant digits, the most a double holds for every value, so
+    arithmetic artefacts (``4.691999999999999``, ``3880.1499999999996``) are written 4.692 and 3880.15;
+    JSON output keeps the exact binary value."""
+    return f"{value:.15g}"
 
 
 def one_line(cell: str) -> str:

@@ -23,6 +23,7 @@ import pandas as pd
 from genoassoc.errors import InputError
 from genoassoc.io.records import (
     delimited_text,
+    float_text,
     no_rows,
     one_line,
     read_options,
@@ -183,7 +184,8 @@ def _json_value(value: object) -> object:
 
 
 def format_table(frame: pd.DataFrame, fmt: str = "tsv") -> str:
-    """Text of a result table: TSV (default) or JSON records at full float precision."""
+    """Text of a result table: TSV (default; floats to 15 significant digits) or JSON records at full
+    float precision."""
     if fmt == "json":
         records = [
             {key: _json_value(value) for key, value in record.items()}
@@ -236,7 +238,7 @@ def _text_column(values: pd.Series) -> list[str]:
     if pd.api.types.is_bool_dtype(values):
         return ["True" if value else "False" for value in values]
     if pd.api.types.is_float_dtype(values):
-        return ["" if value != value else repr(value) for value in values.tolist()]
+        return ["" if value != value else float_text(value) for value in values.tolist()]
     if pd.api.types.is_integer_dtype(values) and not values.isna().any():
         return list(map(str, values.tolist()))
     if not values.hasnans and pd.api.types.infer_dtype(values, skipna=False) == "string":

@@ -1,14 +1,22 @@
-"""Publication figures (matplotlib, Agg): each function returns a Figure; `save` writes PNG or SVG.
+"""Publication figures (matplotlib, Agg): each function returns a Figure; `save` writes PNG (300 dpi),
+SVG or PDF by the file extension.
 
-Colours are the Okabe–Ito palette (safe for colour-blind readers). Statistics shown on a figure are
-computed by `genoassoc.stats` with the conventions stated there (log-rank as R ``survdiff``,
-Spearman as R ``cor.test``).
+One style for every figure (`STYLE`: sans-serif 9 pt, no top/right spines, the Okabe–Ito palette,
+safe for colour-blind readers). Axes are in the data's units; a log axis only when asked, labelled at
+the decades and at 2 and 5 between them. Statistics shown on a figure are computed by
+`genoassoc.stats` with the conventions stated there (log-rank as R ``survdiff``, Spearman as R
+``cor.test``).
 """
 
 from __future__ import annotations
 
+import functools
+import io
 import os
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import matplotlib.ticker
@@ -18,10 +26,32 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from numpy.typing import ArrayLike  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.right": False, "svg.fonttype": "none",
-                     "figure.dpi": 110, "savefig.dpi": 200})
+STYLE = {"font.size": 9, "font.family": "sans-serif", "axes.spines.top": False, "axes.spines.right": False,
+         "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO), "svg.fonttype": "none", "pdf.fonttype": 42,
+         "figure.dpi": 100, "savefig.dpi": 300, "legend.frameon": False}
+FORMATS = (".png", ".svg", ".pdf")
+_UNITS = {"day": "days", "days": "days", "d": "days", "week": "weeks", "weeks": "weeks", "wk": "weeks",
+          "month": "months", "months": "months", "mo": "months", "year": "years", "years": "years", "yr": "years"}
+
+
+def styled(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Draw inside genoassoc's one figure style."""
+    @functools.wraps(function)
+    def draw(*args: Any, **kwargs: Any) -> Any:
+        with plt.style.context(STYLE):
+            return function(*args, **kwargs)
+    return draw
+
+
+def time_unit(column: str) -> str:
+    """The time unit a column name states (``os_days`` → days, ``pfs_months`` → months), else ""."""
+    for word in re.split(r"[^a-z]+", column.lower()):
+        if word in _UNITS:
+            return _UNITS[word]
+    return ""
 
 
 def format_p(p: float) -> str:
@@ -30,104 +60,125 @@ def format_p(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def save(figure, path: str | os.PathLike) -> Path:
-    """Write a figure as PNG or SVG (by the file extension), atomically and under the user's umask,
-    and close it."""
-    import io
-
+def save(figure: Any, path: str | os.PathLike) -> Path:
+    """Write a figure as PNG (300 dpi), SVG or PDF (by the extension), atomically and under the user's
+    umask, and close it."""
     from genoassoc.io.records import write_bytes
 
     path = Path(path)
-    if path.suffix.lower() not in (".png", ".svg"):
-        raise ValueError("figures are written as .png or .svg")
+    if path.suffix.lower() not in FORMATS:
+        raise ValueError("figures are written as .png, .svg or .pdf")
     buffer = io.BytesIO()
-    figure.savefig(buffer, format=path.suffix.lower().lstrip("."), bbox_inches="tight")
+    with plt.style.context(STYLE):
+        figure.savefig(buffer, format=path.suffix.lower().lstrip("."), bbox_inches="tight")
     plt.close(figure)
     write_bytes(buffer.getvalue(), path)
     return path
 
 
-def kaplan_meier_plot(time, event, group, labels: list[str] | None = None, *, xlabel: str = "Months",
-                      ylabel: str = "Survival probability", title: str = "", ci: bool = False,
-                      risk_times=None):
-    """Kaplan–Meier curves by group with censoring marks, optional 95% CI bands (log), the log-rank p
-    and a numbers-at-risk table under the axis."""
+def log_axis(axis: Any, which: str = "y") -> None:
+    """A log axis labelled in plain numbers at the decades and at 2 and 5 between them."""
+    scale = axis.set_yscale if which == "y" else axis.set_xscale
+    target = axis.yaxis if which == "y" else axis.xaxis
+    scale("log")
+    target.set_major_locator(matplotlib.ticker.LogLocator(base=10))
+    target.set_minor_locator(matplotlib.ticker.LogLocator(base=10, subs=(2.0, 5.0)))
+    plain = matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:g}")
+    target.set_major_formatter(plain)
+    target.set_minor_formatter(plain)
+
+
+@styled
+def kaplan_meier_plot(time: ArrayLike, event: ArrayLike, group: ArrayLike, labels: list[str] | None = None, *,
+                      xlabel: str = "", unit: str = "", ylabel: str = "Survival probability", title: str = "",
+                      legend_title: str = "", ci: bool = False, risk_times: Sequence[float] | None = None) -> Any:
+    """Kaplan–Meier curves by group with censoring marks, optional 95% CI bands (log), the log-rank
+    p, the groups with their n in a titled legend, and the numbers at risk under the x-axis ticks
+    (at `risk_times` when given). The x-axis reads ``Time (months)`` from `unit`, or `xlabel`."""
     from genoassoc.stats import survival
 
-    time, event, group = np.asarray(time, float), np.asarray(event, int), np.asarray(group)
-    levels = labels or [str(level) for level in pd.unique(group)]
-    figure = plt.figure(figsize=(6, 4.6))
-    axis = figure.add_axes([0.12, 0.34, 0.84, 0.58])
-    risk_axis = figure.add_axes([0.12, 0.05, 0.84, 0.16])
-    horizon = time.max() if len(time) else 1
-    risk_times = np.asarray(risk_times if risk_times is not None else np.linspace(0, horizon, 6).round(1))
+    times, events, groups = np.asarray(time, float), np.asarray(event, int), np.asarray(group).astype(str)
+    levels = labels or [str(level) for level in pd.unique(groups)]
+    figure = plt.figure(figsize=(6, 4.8))
+    axis = figure.add_axes((0.14, 0.36, 0.82, 0.58))
+    risk_axis = figure.add_axes((0.14, 0.05, 0.82, 0.17), sharex=axis)
+    risk_axis.set_gid("risk-table")
     for index, level in enumerate(levels):
-        members = group.astype(str) == level
+        members = groups == level
         if not members.any():
             continue
-        fit = survival.kaplan_meier(time[members], event[members])
+        fit = survival.kaplan_meier(times[members], events[members])
         colour = OKABE_ITO[index % len(OKABE_ITO)]
-        steps_t = np.r_[0, fit.time]
-        steps_s = np.r_[1, fit.surv]
+        steps_t, steps_s = np.r_[0, fit.time], np.r_[1, fit.surv]
         axis.step(steps_t, steps_s, where="post", color=colour, label=f"{level} (n={fit.n}, events={fit.events})")
         censored = fit.n_censor > 0
         axis.plot(fit.time[censored], fit.surv[censored], "|", color=colour, markersize=7)
         if ci:
             axis.fill_between(steps_t, np.r_[1, fit.lower], np.r_[1, fit.upper], step="post", color=colour,
                               alpha=0.15, linewidth=0)
-        at_risk = [int((time[members] >= moment).sum()) for moment in risk_times]
-        for moment, count in zip(risk_times, at_risk, strict=True):
-            risk_axis.text(moment, len(levels) - index - 1, str(count), ha="center", va="center", color=colour)
     if len(levels) > 1:
-        test = survival.logrank(time, event, group.astype(str))
+        test = survival.logrank(times, events, groups)
         axis.text(0.98, 0.95, f"log-rank {format_p(test.p)}", transform=axis.transAxes, ha="right", va="top")
+    horizon = float(times.max()) if len(times) else 1.0
     axis.set_ylim(0, 1.03)
     axis.set_xlim(0, horizon * 1.02)
-    axis.set_xlabel(xlabel)
+    if risk_times is None:
+        ticks = [tick for tick in axis.xaxis.get_major_locator().tick_values(0, horizon) if 0 <= tick <= horizon]
+    else:
+        ticks = list(risk_times)
+    axis.set_xticks(ticks)
+    axis.set_xlabel(xlabel or (f"Time ({unit})" if unit else "Time"))
     axis.set_ylabel(ylabel)
     if title:
-        axis.set_title(title)
-    axis.legend(loc="lower left", frameon=False)
-    risk_axis.set_xlim(axis.get_xlim())
+        axis.set_title(title, loc="left")
+    axis.legend(loc="lower left", title=legend_title or None, alignment="left")
+    for index, level in enumerate(levels):
+        members = groups == level
+        for moment in ticks:
+            risk_axis.text(moment, len(levels) - index - 1, str(int((times[members] >= moment).sum())),
+                           ha="center", va="center", color=OKABE_ITO[index % len(OKABE_ITO)])
     risk_axis.set_ylim(-0.5, len(levels) - 0.5)
     risk_axis.set_yticks(range(len(levels)), list(reversed(levels)))
-    risk_axis.set_xticks(risk_times)
+    risk_axis.tick_params(axis="x", labelbottom=False, length=0)
+    risk_axis.tick_params(axis="y", length=0)
     risk_axis.set_title("Number at risk", loc="left", fontsize=8)
-    for spine in ("top", "right", "left"):
+    for spine in ("top", "right", "left", "bottom"):
         risk_axis.spines[spine].set_visible(False)
-    risk_axis.tick_params(axis="y", length=0, pad=14)
     return figure
 
 
-def box_plot(values, group, labels: list[str], *, ylabel: str, p: float | None = None, test: str = "",
-             title: str = "", log: bool = False):
-    """Box plot with every observation as a jittered point, group medians marked, and the test p."""
-    values, group = np.asarray(values, float), np.asarray(group).astype(str)
-    figure, axis = plt.subplots(figsize=(4.2, 4))
-    data = [values[group == label] for label in labels]
+@styled
+def box_plot(values: ArrayLike, group: ArrayLike, labels: list[str], *, ylabel: str, xlabel: str = "",
+             p: float | None = None, test: str = "", title: str = "", log: bool = False) -> Any:
+    """Box plot with every observation as a jittered point, the groups with their n, and the test p;
+    a log axis only when `log`."""
+    data_values, groups = np.asarray(values, float), np.asarray(group).astype(str)
+    figure, axis = plt.subplots(figsize=(4.4, 4))
+    data = [data_values[groups == label] for label in labels]
     axis.boxplot(data, positions=range(1, len(labels) + 1), widths=0.5, showfliers=False,
                  medianprops={"color": "black", "linewidth": 1.5})
     rng = np.random.default_rng(0)
     for index, points in enumerate(data, start=1):
         axis.scatter(index + rng.uniform(-0.12, 0.12, len(points)), points, s=14,
                      color=OKABE_ITO[(index - 1) % len(OKABE_ITO)], alpha=0.8, zorder=3)
-    axis.set_xticks(range(1, len(labels) + 1), [f"{label}\n(n={len(points)})" for label, points in zip(labels, data,
-                                                                                                         strict=True)])
+    axis.set_xticks(range(1, len(labels) + 1), [f"{label}\n(n={len(points)})"
+                                                for label, points in zip(labels, data, strict=True)])
     axis.set_ylabel(ylabel)
+    axis.set_xlabel(xlabel or "Group")
     if log:
-        axis.set_yscale("log")
-        axis.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
-        axis.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        log_axis(axis, "y")
     if p is not None:
-        axis.set_title(f"{title}\n{test} {format_p(p)}".strip())
+        axis.set_title(f"{title}\n{test} {format_p(p)}".strip(), loc="left")
     elif title:
-        axis.set_title(title)
+        axis.set_title(title, loc="left")
     return figure
 
 
-def scatter_plot(x, y, *, xlabel: str, ylabel: str, r: float, p: float, method: str = "Spearman"):
+@styled
+def scatter_plot(x: ArrayLike, y: ArrayLike, *, xlabel: str, ylabel: str, r: float, p: float,
+                 method: str = "Spearman") -> Any:
     """Scatter of two variables with the correlation coefficient and p in the corner."""
-    figure, axis = plt.subplots(figsize=(4.2, 4))
+    figure, axis = plt.subplots(figsize=(4.4, 4))
     axis.scatter(np.asarray(x, float), np.asarray(y, float), s=18, color=OKABE_ITO[0], alpha=0.85)
     axis.set_xlabel(xlabel)
     axis.set_ylabel(ylabel)
@@ -135,17 +186,24 @@ def scatter_plot(x, y, *, xlabel: str, ylabel: str, r: float, p: float, method: 
     return figure
 
 
-def cutpoint_plot(cuts: pd.DataFrame, *, marker: str, chosen: float | None = None):
-    """Hazard ratio (high vs low, 95% CI) and standardised log-rank statistic across candidate cuts."""
+@styled
+def cutpoint_plot(cuts: pd.DataFrame, *, marker: str, chosen: float | None = None) -> Any:
+    """Hazard ratio (high vs low, 95% CI) and standardised log-rank statistic across candidate cuts,
+    the chosen cut marked (by default the cut with the largest statistic)."""
+    if chosen is None and len(cuts):
+        chosen = float(cuts.loc[cuts["statistic"].idxmax(), "cut"])
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(5, 5), sharex=True)
-    top.plot(cuts["cut"], cuts["hazard_ratio"], color=OKABE_ITO[0])
-    top.fill_between(cuts["cut"], cuts["ci_lo"], cuts["ci_hi"], color=OKABE_ITO[0], alpha=0.15, linewidth=0)
-    top.axhline(1, color="grey", linewidth=0.8)
-    top.set_yscale("log")
-    top.set_ylabel("Hazard ratio (high vs low)")
+    if cuts["hazard_ratio"].notna().any():
+        top.plot(cuts["cut"], cuts["hazard_ratio"], color=OKABE_ITO[0])
+        top.fill_between(cuts["cut"], cuts["ci_lo"], cuts["ci_hi"], color=OKABE_ITO[0], alpha=0.15, linewidth=0)
+        top.axhline(1, color="grey", linewidth=0.8)
+        log_axis(top, "y")
+    top.set_ylabel("Hazard ratio, high vs low")
     bottom.plot(cuts["cut"], cuts["statistic"], color=OKABE_ITO[1])
     bottom.set_ylabel("Standardised log-rank")
     bottom.set_xlabel(f"Cut-point of {marker}")
+    top.set_xlabel(f"Cut-point of {marker}")
+    top.xaxis.label.set_visible(False)
     if chosen is not None:
         for axis in (top, bottom):
             axis.axvline(chosen, color=OKABE_ITO[5], linestyle="--", linewidth=1)
@@ -153,21 +211,23 @@ def cutpoint_plot(cuts: pd.DataFrame, *, marker: str, chosen: float | None = Non
     return figure
 
 
+@styled
 def forest_plot(table: pd.DataFrame, *, label: str = "term", estimate: str = "hr", low: str = "ci_lo",
-                high: str = "ci_hi", p: str = "p", title: str = "Hazard ratio (95% CI)"):
+                high: str = "ci_hi", p: str = "p", title: str = "Hazard ratio (95% CI)") -> Any:
     """Forest plot of a Cox table: one row per term, log scale, the estimate and p written beside it."""
     rows = table.dropna(subset=[estimate]).reset_index(drop=True)
-    figure, axis = plt.subplots(figsize=(6, 0.45 * max(len(rows), 1) + 1.2))
+    figure, axis = plt.subplots(figsize=(6, 0.45 * max(len(rows), 1) + 1.4))
     y = np.arange(len(rows))[::-1]
     axis.errorbar(rows[estimate], y, xerr=[rows[estimate] - rows[low], rows[high] - rows[estimate]], fmt="s",
                   color=OKABE_ITO[0], ecolor="black", capsize=3, markersize=5)
     axis.axvline(1, color="grey", linewidth=0.8)
-    axis.set_xscale("log")
+    log_axis(axis, "x")
     axis.set_yticks(y, rows[label].astype(str))
+    axis.set_xlabel(title)
+    axis.set_ylabel("Term")
     for y_value, (_, row) in zip(y, rows.iterrows(), strict=True):
         axis.text(1.02, y_value, f"{row[estimate]:.2f} ({row[low]:.2f}-{row[high]:.2f}) {format_p(row[p])}",
                   transform=axis.get_yaxis_transform(), va="center", fontsize=8)
-    axis.set_title(title, loc="left")
     return figure
 
 
@@ -181,15 +241,18 @@ def _expected_bands(matched: str) -> list[float]:
     return sorted(set(expected), reverse=True)
 
 
-def virtual_gel(calls: pd.DataFrame, *, samples: list[str] | None = None):
+@styled
+def virtual_gel(calls: pd.DataFrame, *, samples: list[str] | None = None) -> Any:
     """A drawn gel: for each sample lane its observed bands (dark) beside the expected pattern of the
     called genotype (light), so a lab can eyeball its calls. Uses the RFLP calls table's evidence
-    (``observed_bp``, ``matched_bp``), whether the sizes were declared or learned from the gel."""
+    (``observed_bp``, ``matched_bp``), whether the sizes were declared or learned from the gel. Lane
+    labels turn vertical when many and never overlap."""
     rows = calls[calls["source"] == "rflp"]
     if samples is not None:
         rows = rows[rows["sample"].isin(samples)]
     rows = rows.reset_index(drop=True)
-    figure, axis = plt.subplots(figsize=(max(4, 0.55 * len(rows) + 1), 4))
+    width = min(max(4.0, 0.32 * len(rows) + 1.5), 16.0)
+    figure, axis = plt.subplots(figsize=(width, 4.2))
     sizes = []
     for index, row in rows.iterrows():
         observed = [float(size) for lane in str(row["observed_bp"]).split(";") for size in lane.split(",") if size]
@@ -199,13 +262,22 @@ def virtual_gel(calls: pd.DataFrame, *, samples: list[str] | None = None):
         for size in expected:
             axis.plot([index + 0.02, index + 0.35], [size, size], color=OKABE_ITO[4], linewidth=2.2)
         sizes += observed + expected
-    axis.set_yscale("log")
-    axis.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
-    axis.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    log_axis(axis, "y")
     if sizes:
         axis.set_ylim(min(sizes) * 0.8, max(sizes) * 1.25)
-    axis.set_xticks(range(len(rows)), [f"{s}\n{g or 'no call'}" for s, g in zip(rows["sample"], rows["genotype"],
-                                                                                 strict=True)], fontsize=7)
+    labels = [f"{sample} {genotype or 'no call'}" for sample, genotype in zip(rows["sample"], rows["genotype"],
+                                                                              strict=True)]
+    # labels fit when each lane has room for one line of text; beyond that they turn vertical
+    vertical = len(rows) > 10
+    axis.set_xticks(range(len(rows)), labels if vertical else [label.replace(" ", "\n", 1) for label in labels],
+                    rotation=90 if vertical else 0, fontsize=7)
+    axis.set_xlim(-0.6, len(rows) - 0.4)
+    axis.set_xlabel("Sample and call")
     axis.set_ylabel("Fragment size (bp)")
     axis.set_title("Observed bands (black) and expected pattern of the call (blue)", loc="left", fontsize=8)
     return figure
+
+
+def labelled_axes(figure: Any) -> bool:
+    """Whether every plotting axis of a figure (not the at-risk table) names its x and y axes."""
+    return all(axis.get_xlabel() and axis.get_ylabel() for axis in figure.axes if axis.get_gid() != "risk-table")

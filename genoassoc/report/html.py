@@ -1,9 +1,13 @@
 """One self-contained HTML study report: a list of sections, each built from the result of one
 analysis (`genoassoc.analysis`): genotype calls and QC, PK, Table 1, association with IL-6, exposure
 and response, survival, Table 2 and biomarker cut-points, with the parameters, inputs (SHA-256) and
-package versions that produced it. Figures are embedded as PNG data, so the file opens offline in
-any browser. Displayed numbers are rounded to 4 significant digits; the TSV/JSON outputs of the
-individual commands keep full precision.
+package versions that produced it. The body shows publication tables (`genoassoc.report.publication`)
+and figures; each machine table (full precision) is attached as a downloadable TSV inside the same
+file. Figures are embedded as PNG, so the file opens offline in any browser.
+
+A report refuses to be written when it would be empty, or when a section its settings ask for cannot
+be built (a cut-point marker without its cohort); sections the settings do not ask for are listed as
+left out.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import html
 import io
 import os
 import platform
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +37,8 @@ from genoassoc.errors import InputError
 
 @dataclass
 class Study:
-    """What a report analyses; paths are relative to the study file's folder when read from TOML."""
+    """What a report analyses; paths are relative to the study file's folder when read from TOML.
+    `SETTINGS` says what each field means."""
 
     title: str = "genoassoc study report"
     calls: str | None = None
@@ -46,9 +52,11 @@ class Study:
     effect_allele: str | None = None
     outcomes: list[str] = field(default_factory=list)
     log_outcomes: bool = True
+    log_axes: bool = False
     case_level: str | None = None
     correlations: list[list[str]] = field(default_factory=list)
     survival: list[list[str]] = field(default_factory=list)
+    time_unit: str | None = None
     covariates: list[str] = field(default_factory=list)
     cox_vars: list[str] = field(default_factory=list)
     cox_adjust: list[str] = field(default_factory=list)
@@ -61,6 +69,36 @@ class Study:
     table1_variables: list[str] = field(default_factory=list)
 
 
+# The study-file settings (TOML keys), as `genoassoc report --help-settings` prints them.
+SETTINGS = {
+    "title": "report title",
+    "calls": "calls table (or give `gel`)",
+    "gel": "gel band table, called with the built-in assays and `assays`",
+    "assays": "TOML file of your own RFLP assays",
+    "pheno": "phenotype table, one row per sample",
+    "sample_col": "sample id column of the phenotype tables (default `sample`)",
+    "pk": "PK samples (`sample, time_h, conc`): C0, AUC0-24 per patient, joined to the phenotypes",
+    "locus": "the locus analysed (rsID or alias)",
+    "model": "genetic model (default dominant)",
+    "effect_allele": "effect allele (default: the minor allele)",
+    "outcomes": "outcome columns to compare by genotype (continuous or binary)",
+    "log_outcomes": "analyse continuous outcomes on the log scale (default true)",
+    "log_axes": "draw continuous outcomes on a log axis (default false)",
+    "case_level": "level of a two-level text outcome counted as the event",
+    "correlations": "pairs of columns to correlate (Spearman), e.g. [[\"il6\", \"c0\"]]",
+    "survival": "pairs of time and event columns, e.g. [[\"os_months\", \"os_event\"]]",
+    "time_unit": "unit of the survival times for the axes (default: from the column names)",
+    "covariates": "adjustment covariates of the association and survival models",
+    "cox_vars": "Table 2 candidate variables (columns or the locus), on the first `survival` pair",
+    "cox_adjust": "Table 2 adjustment covariates",
+    "dichotomize": "split numeric Table 2 variables at `median` or a value",
+    "cutpoint_pheno": "cut-point discovery cohort (phenotype table)",
+    "cutpoint_validate": "cut-point validation cohort",
+    "cutpoint_marker": "biomarker column for the cut-point",
+    "cutpoint_time": "survival time column of the cut-point cohorts",
+    "cutpoint_event": "event column of the cut-point cohorts",
+    "table1_variables": "Table 1 variables (default: every column)",
+}
 _PATHS = ("calls", "gel", "assays", "pheno", "pk", "cutpoint_pheno", "cutpoint_validate")
 
 
@@ -77,8 +115,8 @@ def load_study(path: str | os.PathLike) -> Study:
     known = {f.name for f in dataclasses.fields(Study)}
     unknown = set(document) - known
     if unknown:
-        raise InputError(f"unknown study setting {', '.join(sorted(unknown))} (settings: {', '.join(sorted(known))})",
-                         str(path))
+        raise InputError(f"unknown study setting {', '.join(sorted(unknown))} (settings: {', '.join(sorted(known))}; "
+                         "see genoassoc report --help-settings)", str(path))
     for name in _PATHS:
         if document.get(name):
             document[name] = str((path.parent / document[name]).resolve())
@@ -94,35 +132,44 @@ class Section:
     title: str
     parts: tuple[str, ...]
 
+    @property
+    def anchor(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-")
 
-def _figure_html(figure: Any, caption: str) -> str:
-    from genoassoc.report.figures import plt
+
+def _figure_html(figure: Any, caption: str, wide: bool = False) -> str:
+    from genoassoc.report.figures import STYLE, plt
 
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight")
+    with plt.style.context(STYLE):
+        figure.savefig(buffer, format="png", bbox_inches="tight", dpi=110)
     plt.close(figure)
     encoded = base64.b64encode(buffer.getvalue()).decode()
-    return (f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{encoded}">'
+    kind = ' class="wide"' if wide else ""
+    return (f'<figure{kind}><img alt="{html.escape(caption)}" src="data:image/png;base64,{encoded}">'
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 
-def _display(value: Any) -> str:
-    if value is None or value is pd.NA:
-        return ""
-    if isinstance(value, float | np.floating):
-        if value != value:
-            return ""
-        return f"{value:.4g}"
-    return str(value)
+def _table(publication: Any, machine: pd.DataFrame, name: str) -> str:
+    """The publication table, and its machine table as a TSV attachment inside the page."""
+    from genoassoc.io.tables import format_table
+    from genoassoc.report.publication import to_html
+
+    data = base64.b64encode(format_table(machine).encode()).decode()
+    link = (f'<p class="download"><a download="{html.escape(name)}.tsv" '
+            f'href="data:text/tab-separated-values;base64,{data}">machine table ({name}.tsv, full precision)</a></p>')
+    return to_html(publication) + link
 
 
-def _table_html(table: pd.DataFrame, caption: str, columns: list[str] | None = None) -> str:
-    table = table[[c for c in (columns or table.columns) if c in table.columns]]
-    table = table.loc[:, ~table.isna().all()] if len(table) else table
+def _plain_table(table: pd.DataFrame, caption: str, columns: list[str]) -> str:
+    from genoassoc.report.publication import number
+
+    table = table[[column for column in columns if column in table.columns]]
     head = "".join(f"<th>{html.escape(str(column))}</th>" for column in table.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_display(value))}</td>" for value in row) + "</tr>"
-                   for row in table.itertuples(index=False))
-    return (f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+    body = "".join("<tr>" + "".join(
+        f"<td>{html.escape(number(value) if isinstance(value, float) else '' if value is None else str(value))}</td>"
+        for value in row) + "</tr>" for row in table.itertuples(index=False))
+    return (f'<table class="publication"><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table>")
 
 
@@ -143,11 +190,6 @@ def _versions() -> list[tuple[str, str]]:
     return rows
 
 
-ASSOCIATION_COLUMNS = ["model", "effect_allele", "groups", "row", "group", "n", "events", "percent", "median", "q1",
-                       "q3", "test", "term", "estimate_name", "estimate", "ci_lo", "ci_hi", "statistic", "df", "p",
-                       "note"]
-
-
 # -------------------------------------------------------------------------------------------- the data
 
 @dataclass
@@ -157,9 +199,9 @@ class _Inputs:
     study: Study
     catalog: Any
     calls: pd.DataFrame | None = None
-    assays: Any = None
     phenotypes: pd.DataFrame | None = None
-    exposure: pd.DataFrame | None = None
+    exposure: Any = None
+    genotype_groups: Any = None
 
 
 def _load(study: Study) -> _Inputs:
@@ -172,22 +214,43 @@ def _load(study: Study) -> _Inputs:
         from genoassoc.assays import load_assays
         from genoassoc.calling.rflp import call_rflp
 
-        inputs.assays = load_assays(study.assays)
-        inputs.calls = validate_calls(call_rflp(study.gel, inputs.assays), inputs.catalog)
+        inputs.calls = validate_calls(call_rflp(study.gel, load_assays(study.assays)), inputs.catalog)
     elif study.calls:
         inputs.calls = read_calls(study.calls, inputs.catalog)
+    if study.pk:
+        from genoassoc.analysis.exposure import pk
+        from genoassoc.io.pk_samples import read_pk_samples
+
+        inputs.exposure = pk(read_pk_samples(study.pk))
     if study.pheno:
         inputs.phenotypes = read_phenotypes(study.pheno, study.sample_col)
-        if study.pk:
-            from genoassoc.analysis.exposure import pk
-            from genoassoc.io.pk_samples import read_pk_samples
+        if inputs.exposure is not None:
+            from genoassoc.io.records import float_text
 
-            inputs.exposure = pk(read_pk_samples(study.pk)).table.set_index("sample")
+            exposure = inputs.exposure.table.set_index("sample")
             for column in ("auc_0_24", "cmax", "half_life"):
                 if column not in inputs.phenotypes.columns:
-                    values = inputs.exposure[column].reindex(inputs.phenotypes.index)
-                    inputs.phenotypes[column] = values.map(lambda value: "" if value != value else repr(float(value)))
+                    values = exposure[column].reindex(inputs.phenotypes.index)
+                    inputs.phenotypes[column] = values.map(lambda value: "" if value != value else float_text(value))
     return inputs
+
+
+def _groups(inputs: _Inputs) -> tuple[pd.Series, Any, str]:
+    """Each sample's genotype group under the study's model (computed once for every section)."""
+    if inputs.genotype_groups is None:
+        from genoassoc.analysis.genotyped import join_genotypes
+
+        study = inputs.study
+        genotyped = join_genotypes(inputs.calls, inputs.phenotypes, study.locus, inputs.catalog)
+        labels, encoding, title = genotyped.group_column(study.model, study.effect_allele)
+        inputs.genotype_groups = (labels.reindex(inputs.phenotypes.index), encoding, title)
+    return inputs.genotype_groups
+
+
+def _unit(study: Study, column: str) -> str:
+    from genoassoc.report.figures import time_unit
+
+    return study.time_unit or time_unit(column)
 
 
 # ------------------------------------------------------------------------------------------- sections
@@ -197,69 +260,63 @@ def _calls_section(inputs: _Inputs) -> Section:
 
     calls, study = inputs.calls, inputs.study
     shown = calls[calls["locus"] == inputs.catalog.resolve(study.locus).id] if study.locus else calls
-    return Section("Genotype calls from the gels", (
-        _figure_html(figures.virtual_gel(shown),
-                     "Virtual gel: observed bands beside the expected pattern"),
-        _table_html(calls[calls["status"] == "no_call"], "No-calls and their reasons",
-                    ["sample", "locus", "reason", "observed_bp"])))
+    learned = calls.attrs.get("learned", [])
+    parts = [_figure_html(figures.virtual_gel(shown), "Virtual gel: observed bands beside the expected pattern",
+                          wide=True)]
+    if learned:
+        parts.append("<ul class=\"learned\">" + "".join(f"<li>{html.escape(item.summary())}</li>" for item in learned)
+                     + "</ul>")
+    parts.append(_plain_table(calls[calls["status"] == "no_call"], "No-calls and their reasons",
+                              ["sample", "locus", "reason", "observed_bp"]))
+    return Section("Genotype calls from the gels", tuple(parts))
 
 
 def _qc_section(inputs: _Inputs) -> Section:
-    from genoassoc.analysis.genotype_qc import genotype_qc
+    from genoassoc.analysis.genotype_qc import hwe
+    from genoassoc.report.publication import hwe_publication
 
-    result = genotype_qc(inputs.calls, inputs.catalog)
-    return Section("Genotype QC", (_table_html(
-        result.table, "Hardy-Weinberg equilibrium per locus (exact p as PLINK --hardy)",
-        ["locus", "allele1", "allele2", "n", "call_rate", "n_hom1", "n_het", "n_hom2", "maf", "minor_allele",
-         "obs_het", "exp_het", "p_exact", "p_midp", "p_chisq", "monomorphic"]),))
+    result = hwe(inputs.calls, inputs.catalog)
+    return Section("Genotype QC", (_table(hwe_publication(result), result.table, "hwe"),))
 
 
 def _pk_section(inputs: _Inputs) -> Section:
-    return Section("Pharmacokinetics", (_table_html(
-        inputs.exposure.reset_index(), "Non-compartmental analysis per patient (linear trapezoid)",
-        ["sample", "c0", "cmax", "tmax", "auc_0_24", "half_life", "note"]),))
+    from genoassoc.report.publication import pk_publication
 
-
-def _genotyped(inputs: _Inputs) -> tuple[Any, pd.Series, Any, str]:
-    from genoassoc.analysis.genotyped import join_genotypes
-
-    study = inputs.study
-    genotyped = join_genotypes(inputs.calls, inputs.phenotypes, study.locus, inputs.catalog)
-    labels, encoding, title = genotyped.group_column(study.model, study.effect_allele)
-    return genotyped, labels.reindex(inputs.phenotypes.index), encoding, title
+    return Section("Pharmacokinetics", (_table(pk_publication(inputs.exposure), inputs.exposure.table, "pk"),))
 
 
 def _table1_section(inputs: _Inputs) -> Section:
     from genoassoc.analysis.baseline import table1
+    from genoassoc.report.publication import table1_publication
 
     study = inputs.study
     result = table1(inputs.phenotypes, variables=study.table1_variables or None, calls=inputs.calls,
                     locus=study.locus, model=study.model, effect_allele=study.effect_allele, catalog=inputs.catalog)
-    return Section("Table 1", (_table_html(result.table, f"Baseline characteristics by {result.by}"),))
+    return Section("Table 1", (_table(table1_publication(result), result.table, "table1"),))
 
 
 def _association_section(inputs: _Inputs) -> Section:
     from genoassoc import phenotypes as coding
     from genoassoc.analysis.association import associate
     from genoassoc.report import figures
+    from genoassoc.report.publication import association_table
 
     study = inputs.study
-    _, groups, encoding, title = _genotyped(inputs)
+    groups, encoding, title = _groups(inputs)
     parts = []
     for outcome in study.outcomes:
         result = associate(inputs.calls, inputs.phenotypes, study.locus, outcome, study.model, catalog=inputs.catalog,
                            effect_allele=encoding.effect_allele, covariates=study.covariates,
                            log=study.log_outcomes, case_level=study.case_level)
-        parts.append(_table_html(result.table, f"{outcome}: {result.outcome_type} outcome, {result.notes[-1]}",
-                                 ASSOCIATION_COLUMNS))
+        parts.append(_table(association_table(result, outcome), result.table, f"assoc_{outcome}"))
         if result.outcome_type == "continuous":
             values = coding.numeric(inputs.phenotypes, outcome)
             keep, _ = coding.complete_cases({outcome: values, "group": groups})
             test = result.table[(result.table["row"] == "test") & result.table["test"].notna()].head(1)
             parts.append(_figure_html(figures.box_plot(
-                values[keep], groups[keep], list(encoding.groups), ylabel=outcome,
+                values[keep], groups[keep], list(encoding.groups), ylabel=outcome, xlabel=title,
                 p=float(test["p"].iloc[0]) if len(test) else None, test=test["test"].iloc[0] if len(test) else "",
-                title=outcome, log=study.log_outcomes), f"{outcome} by {title}"))
+                log=study.log_axes), f"{outcome} by {title}"))
     return Section("Association with the genotype", tuple(parts))
 
 
@@ -267,9 +324,10 @@ def _survival_section(inputs: _Inputs, time_column: str, event_column: str) -> S
     from genoassoc import phenotypes as coding
     from genoassoc.analysis.association import associate
     from genoassoc.report import figures
+    from genoassoc.report.publication import association_table
 
     study = inputs.study
-    _, groups, encoding, title = _genotyped(inputs)
+    groups, encoding, title = _groups(inputs)
     result = associate(inputs.calls, inputs.phenotypes, study.locus, model=study.model, time=time_column,
                        event=event_column, catalog=inputs.catalog, effect_allele=encoding.effect_allele,
                        covariates=study.covariates)
@@ -277,15 +335,16 @@ def _survival_section(inputs: _Inputs, time_column: str, event_column: str) -> S
     keep, _ = coding.complete_cases({time_column: times, event_column: events, "group": groups})
     return Section(f"Survival: {time_column}", (
         _figure_html(figures.kaplan_meier_plot(times[keep], events[keep], groups[keep], list(encoding.groups),
-                                               title=time_column),
+                                               unit=_unit(study, time_column), legend_title=title),
                      f"Kaplan-Meier estimate of {time_column} by {title}"),
-        _table_html(result.table, f"{time_column}: medians, log-rank and Cox hazard ratios", ASSOCIATION_COLUMNS)))
+        _table(association_table(result, time_column), result.table, f"survival_{time_column}")))
 
 
 def _correlation_section(inputs: _Inputs) -> Section:
     from genoassoc import phenotypes as coding
     from genoassoc.analysis.continuous import correlation
     from genoassoc.report import figures
+    from genoassoc.report.publication import correlation_publication
 
     parts = []
     for x_column, y_column in inputs.study.correlations:
@@ -296,12 +355,14 @@ def _correlation_section(inputs: _Inputs) -> Section:
         parts.append(_figure_html(figures.scatter_plot(x[keep], y[keep], xlabel=x_column, ylabel=y_column,
                                                        r=row["estimate"], p=row["p"]),
                                   f"{y_column} against {x_column} (Spearman, as R cor.test)"))
+        parts.append(_table(correlation_publication(result), result.table, f"correlation_{x_column}_{y_column}"))
     return Section("Correlations", tuple(parts))
 
 
 def _cox_section(inputs: _Inputs) -> Section:
     from genoassoc.analysis.cox_regression import cox_table
     from genoassoc.report import figures
+    from genoassoc.report.publication import cox_publication
 
     study = inputs.study
     time_column, event_column = study.survival[0]
@@ -309,8 +370,7 @@ def _cox_section(inputs: _Inputs) -> Section:
                        study.dichotomize, calls=inputs.calls, catalog=inputs.catalog, model=study.model)
     table = result.table
     forest = table.dropna(subset=["hr_adjusted"]).assign(label=lambda frame: frame["term"])
-    parts = [_table_html(table, f"{time_column}: univariable and multivariable hazard ratios; "
-                                f"{'; '.join(result.notes)}")]
+    parts = [_table(cox_publication(result, time_column), table, "table2")]
     if len(forest):
         parts.append(_figure_html(figures.forest_plot(forest, label="label", estimate="hr_adjusted",
                                                       low="ci_lo_adjusted", high="ci_hi_adjusted", p="p_adjusted",
@@ -324,13 +384,14 @@ def _cutpoint_section(inputs: _Inputs) -> Section:
     from genoassoc.analysis.cutpoints import survival_cutpoint
     from genoassoc.phenotypes import read_phenotypes
     from genoassoc.report import figures
+    from genoassoc.report.publication import cutpoint_publication
 
     study = inputs.study
     discovery = read_phenotypes(study.cutpoint_pheno, study.sample_col)
     validation = read_phenotypes(study.cutpoint_validate, study.sample_col) if study.cutpoint_validate else None
     marker, time_column, event_column = study.cutpoint_marker, study.cutpoint_time, study.cutpoint_event
     result = survival_cutpoint(discovery, marker, time_column, event_column, validation=validation)
-    parts = [_table_html(result.table, "; ".join(result.notes)),
+    parts = [_table(cutpoint_publication(result, marker), result.table, "cutpoint"),
              _figure_html(figures.cutpoint_plot(result.cuts, marker=marker, chosen=result.cut),
                           "Hazard ratio and standardised log-rank statistic by candidate cut")]
     for name, frame in (("discovery", discovery), ("validation", validation)):
@@ -339,32 +400,55 @@ def _cutpoint_section(inputs: _Inputs) -> Section:
         values = coding.numeric(frame, marker)
         times, events = coding.times(frame, time_column), coding.events(frame, event_column)
         keep, _ = coding.complete_cases({marker: values, time_column: times, event_column: events})
-        labels = [f"{marker} <= {result.cut:g}", f"{marker} > {result.cut:g}"]
+        labels = [f"{marker} ≤ {result.cut:g}", f"{marker} > {result.cut:g}"]
         groups = np.where(values[keep] > result.cut, labels[1], labels[0])
         parts.append(_figure_html(figures.kaplan_meier_plot(times[keep], events[keep], groups, labels,
+                                                            unit=_unit(study, time_column), legend_title=marker,
                                                             title=f"{name} cohort"),
                                   f"{name} cohort split at the discovery cut {result.cut:g}"))
     return Section("Biomarker cut-point", tuple(parts))
 
 
-def _sections(inputs: _Inputs) -> list[Section]:
+@dataclass(frozen=True)
+class _Planned:
+    title: str
+    wanted: bool           # the settings ask for it
+    missing: str           # what it lacks ("" when it can be built)
+    build: Callable[[], Section]
+
+
+def _plan(inputs: _Inputs) -> list[_Planned]:
     study = inputs.study
-    with_genotypes = inputs.phenotypes is not None and inputs.calls is not None and bool(study.locus)
-    planned: list[tuple[bool, Callable[[], Section]]] = [
-        (study.gel is not None and inputs.calls is not None, lambda: _calls_section(inputs)),
-        (inputs.calls is not None, lambda: _qc_section(inputs)),
-        (inputs.exposure is not None, lambda: _pk_section(inputs)),
-        (with_genotypes, lambda: _table1_section(inputs)),
-        (with_genotypes and bool(study.outcomes), lambda: _association_section(inputs)),
+    has_calls, has_pheno = inputs.calls is not None, inputs.phenotypes is not None
+
+    def needs(**required: bool) -> str:
+        return ", ".join(name for name, present in required.items() if not present)
+
+    genotype_needs = {"calls or gel": has_calls, "pheno": has_pheno, "locus": bool(study.locus)}
+    cut_settings = {"cutpoint_pheno": study.cutpoint_pheno, "cutpoint_marker": study.cutpoint_marker,
+                    "cutpoint_time": study.cutpoint_time, "cutpoint_event": study.cutpoint_event}
+    plan = [
+        _Planned("Genotype calls from the gels", bool(study.gel), "", lambda: _calls_section(inputs)),
+        _Planned("Genotype QC", has_calls, "", lambda: _qc_section(inputs)),
+        _Planned("Pharmacokinetics", bool(study.pk), "", lambda: _pk_section(inputs)),
+        _Planned("Table 1", bool(study.table1_variables) or (bool(study.locus) and has_pheno), needs(**genotype_needs),
+                 lambda: _table1_section(inputs)),
+        _Planned("Association with the genotype", bool(study.outcomes), needs(**genotype_needs),
+                 lambda: _association_section(inputs)),
     ]
     for time_column, event_column in study.survival:
-        planned.append((with_genotypes, lambda t=time_column, e=event_column: _survival_section(inputs, t, e)))
-    planned += [
-        (inputs.phenotypes is not None and bool(study.correlations), lambda: _correlation_section(inputs)),
-        (inputs.phenotypes is not None and bool(study.cox_vars) and bool(study.survival), lambda: _cox_section(inputs)),
-        (bool(study.cutpoint_pheno and study.cutpoint_marker), lambda: _cutpoint_section(inputs)),
+        plan.append(_Planned(f"Survival: {time_column}", True, needs(**genotype_needs),
+                             lambda t=time_column, e=event_column: _survival_section(inputs, t, e)))
+    plan += [
+        _Planned("Correlations", bool(study.correlations), needs(pheno=has_pheno),
+                 lambda: _correlation_section(inputs)),
+        _Planned("Table 2: Cox regression", bool(study.cox_vars),
+                 needs(pheno=has_pheno, survival=bool(study.survival)), lambda: _cox_section(inputs)),
+        _Planned("Biomarker cut-point", any(cut_settings.values()),
+                 needs(**{name: bool(value) for name, value in cut_settings.items()}),
+                 lambda: _cutpoint_section(inputs)),
     ]
-    return [build() for wanted, build in planned if wanted]
+    return plan
 
 
 def _reproducibility(study: Study) -> Section:
@@ -380,27 +464,70 @@ def _reproducibility(study: Study) -> Section:
 
 
 _STYLE = """
-body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1100px;
-       color: #222; line-height: 1.4; }
-h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; margin-top: 2em; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 0.82em; display: block; overflow-x: auto; }
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 1.5em auto; max-width: 1080px;
+       padding: 0 1em; color: #222; line-height: 1.4; }
+h1 { font-size: 1.5em; } h2 { border-bottom: 1px solid #ccc; margin-top: 1.8em; font-size: 1.2em; }
+nav ol { columns: 2; font-size: 0.9em; } .left-out { color: #555; font-size: 0.9em; }
+table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.82em; max-width: 100%; }
+table.publication { border-top: 2px solid #333; border-bottom: 2px solid #333; }
+table.publication thead th { border-bottom: 1px solid #333; }
 caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
-th, td { border: 1px solid #ddd; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
-th { background: #f2f2f2; } figure { margin: 1em 0; } img { max-width: 100%; }
-figcaption { font-size: 0.85em; color: #555; } code { font-size: 0.8em; }
+th, td { padding: 0.2em 0.6em; text-align: right; vertical-align: top; overflow-wrap: anywhere; }
+th:first-child, td:first-child, td.label, th.section { text-align: left; }
+td.level { padding-left: 1.6em; text-align: left; } th.section { font-weight: bold; }
+tfoot td { font-size: 0.9em; color: #444; text-align: left; border-top: 1px solid #333; }
+.download { font-size: 0.8em; margin-top: -0.5em; } ul.learned { font-size: 0.85em; }
+figure { margin: 1em 0; } img { max-width: 520px; width: 100%; height: auto; }
+figure.wide img { max-width: 100%; }
+figcaption { font-size: 0.85em; color: #555; } code { font-size: 0.8em; overflow-wrap: anywhere; }
 """
 
 
-def build_report(study: Study) -> str:
-    """The report's HTML text: each configured section from its analysis, then reproducibility."""
-    sections = _sections(_load(study)) + [_reproducibility(study)]
-    body = "".join(f"<h2>{html.escape(section.title)}</h2>{''.join(section.parts)}" for section in sections)
+@dataclass(frozen=True)
+class Report:
+    """The report's HTML, the sections it holds and those its settings left out (with why)."""
+
+    html: str
+    sections: tuple[str, ...]
+    left_out: tuple[str, ...]
+
+
+def build_report(study: Study) -> Report:
+    """Every section the settings ask for, built from its analysis, then reproducibility. A section
+    asked for that lacks an input is an error; an empty report is an error."""
+    inputs = _load(study)
+    plan = _plan(inputs)
+    broken = [f"{item.title} needs {item.missing}" for item in plan if item.wanted and item.missing]
+    if broken:
+        raise InputError("the study settings ask for sections that cannot be built: " + "; ".join(broken)
+                         + " (see genoassoc report --help-settings)")
+    sections = [item.build() for item in plan if item.wanted]
+    if not sections:
+        raise InputError("nothing to report: give calls or gel, pheno and locus, outcomes, survival, or a "
+                         "cut-point cohort (see genoassoc report --help-settings)")
+    left_out = tuple(item.title for item in plan if not item.wanted)
+    sections.append(_reproducibility(study))
+    contents = "".join(f'<li><a href="#{section.anchor}">{html.escape(section.title)}</a></li>' for section in sections)
+    body = "".join(f'<h2 id="{section.anchor}">{html.escape(section.title)}</h2>{"".join(section.parts)}'
+                   for section in sections)
+    missing = (f'<p class="left-out">Not in this report (not asked for by the settings): '
+               f'{html.escape(", ".join(left_out))}.</p>' if left_out else "")
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(study.title)}</title>
-<style>{_STYLE}</style></head>
+    text = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>{html.escape(study.title)}</title><style>{_STYLE}</style></head>
 <body><h1>{html.escape(study.title)}</h1>
 <p>Generated {generated} by genoassoc {__version__}.</p>
+<nav><ol>{contents}</ol></nav>{missing}
 {body}
 </body></html>
 """
+    return Report(text, tuple(section.title for section in sections), left_out)
+
+
+def settings_help() -> str:
+    """The study-file settings as a Markdown table (what `--help-settings` prints and the README holds)."""
+    defaults = {field.name: field.default for field in dataclasses.fields(Study)}
+    lines = ["| setting | meaning |", "|---|---|"]
+    lines += [f"| `{name}` | {meaning} |" for name, meaning in SETTINGS.items() if name in defaults]
+    return "\n".join(lines) + "\n"

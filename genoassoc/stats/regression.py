@@ -73,10 +73,11 @@ def _with_intercept(design: pd.DataFrame) -> pd.DataFrame:
 
 def linear(outcome: pd.Series, design: pd.DataFrame) -> FitResult:
     """Ordinary least squares (R ``lm``): t-test p-values and t-based 95% CIs."""
-    import statsmodels.api as sm
+    # the model modules alone: statsmodels.api would import every model (a second at start-up)
+    from statsmodels.regression.linear_model import OLS
 
     X = _with_intercept(design)
-    fit = sm.OLS(outcome.to_numpy(float), X.to_numpy(float)).fit()
+    fit = OLS(outcome.to_numpy(float), X.to_numpy(float)).fit()
     ci = fit.conf_int(0.05)
     coefficients = {
         term: Coefficient(term, float(fit.params[i]), float(ci[i, 0]), float(ci[i, 1]), float(fit.pvalues[i]))
@@ -88,14 +89,15 @@ def linear(outcome: pd.Series, design: pd.DataFrame) -> FitResult:
 def logistic(outcome: pd.Series, design: pd.DataFrame) -> FitResult:
     """Maximum-likelihood logistic regression (R ``glm(family = binomial)``): Wald z p-values and
     Wald 95% CIs (R ``confint.default``)."""
-    import statsmodels.api as sm
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
     from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
     X = _with_intercept(design)
     with warnings.catch_warnings():
         warnings.simplefilter("error", PerfectSeparationWarning)
         try:
-            fit = sm.GLM(outcome.to_numpy(float), X.to_numpy(float), family=sm.families.Binomial()).fit()
+            fit = GLM(outcome.to_numpy(float), X.to_numpy(float), family=families.Binomial()).fit()
         except (PerfectSeparationWarning, np.linalg.LinAlgError):
             fit = None
     # statsmodels does not always warn on quasi-complete separation: fitted probabilities pinned at

@@ -231,3 +231,9 @@ def test_old_workbooks_are_refused_with_the_fix(tmp_path):
     zipped.write_bytes((tmp_path / "real.xlsx").read_bytes())
     with pytest.raises(InputError, match="an Excel workbook\\? give it the .xlsx extension"):
         read_table(zipped)
+
+
+def test_tsv_floats_have_no_arithmetic_artefacts():
+    frame = pd.DataFrame({"auc": [3880.1499999999996, 4.691999999999999, 0.1 + 0.2, 1e-300, 52.0]})
+    assert format_table(frame).splitlines()[1:] == ["3880.15", "4.692", "0.3", "1e-300", "52"]
+    assert "3880.1499999999996" in format_table(frame, "json")
