@@ -169,8 +169,8 @@ def _plain_table(table: pd.DataFrame, caption: str, columns: list[str]) -> str:
     body = "".join("<tr>" + "".join(
         f"<td>{html.escape(number(value) if isinstance(value, float) else '' if value is None else str(value))}</td>"
         for value in row) + "</tr>" for row in table.itertuples(index=False))
-    return (f'<table class="publication"><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+    return (f'<table class="publication plain"><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr>'
+            f"</thead><tbody>{body}</tbody></table>")
 
 
 def _file_record(path: str | None) -> str:
@@ -475,6 +475,7 @@ caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
 th, td { padding: 0.2em 0.6em; text-align: right; vertical-align: top; overflow-wrap: anywhere; }
 th:first-child, td:first-child, td.label, th.section { text-align: left; }
 td.level { padding-left: 1.6em; text-align: left; } th.section { font-weight: bold; }
+td.text, table.plain td, table.plain th { text-align: left; }
 tfoot td { font-size: 0.9em; color: #444; text-align: left; border-top: 1px solid #333; }
 .download { font-size: 0.8em; margin-top: -0.5em; } ul.learned { font-size: 0.85em; }
 figure { margin: 1em 0; } img { max-width: 520px; width: 100%; height: auto; }

@@ -510,7 +510,8 @@ def to_html(table: PublicationTable) -> str:
             cells += ["<td></td>"] * (len(table.columns) - len(row.cells))
         else:
             cells = [f'<td class="{"level" if row.kind == "level" else "label"}">{text(row.cells[0])}</td>'] + [
-                f"<td>{text(cell)}</td>" for cell in row.cells[1:]]
+                f'<td class="text">{text(cell)}</td>' if cell.text[:1].isalpha() and " " in cell.text
+                else f"<td>{text(cell)}</td>" for cell in row.cells[1:]]
         body.append("<tr>" + "".join(cells) + "</tr>")
     foot = ""
     if table.footnotes:
