@@ -164,6 +164,11 @@ def _genotype_options(locus_required: bool = False, model_default: str = "domina
     )
 
 
+_tau_option = click.option("--tau", type=float,
+                           help="Horizon of the restricted mean survival time, in the unit of --time (default: "
+                                "the smallest group's last follow-up).")
+
+
 def _split(values: Iterable[str | None]) -> list[str]:
     return [name.strip() for value in values if value for name in value.split(",") if name.strip()]
 
@@ -467,10 +472,11 @@ def concordance_command(first_file, second_file, discordant_output, panel, outpu
                                         "genotype x level interaction test.")
 @click.option("--firth/--no-firth", default=None,
               help="Firth's logistic regression only / never (default: added when a cell has < 5 samples).")
+@_tau_option
 @_output_options(TABLE_FORMATS)
 def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, effect_allele, panel, outcome, time_col,
                   event, covariates, ref_levels, below_lloq, ties, outcome_type, case_level, log_scale, exact,
-                  by_column, firth, output, fmt) -> None:
+                  by_column, firth, tau, output, fmt) -> None:
     """Association of a locus with a continuous, binary or time-to-event outcome under a genetic
     model; every row states locus, model, effect allele, groups, n, estimate, CI, test and p."""
     from genoassoc.analysis.association import associate
@@ -487,11 +493,33 @@ def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, eff
         calls, _phenotypes(pheno, sample_col), locus, outcome, model, time=time_col, event=event, catalog=catalog,
         effect_allele=effect_allele, covariates=_split(covariates), coding_options=_coding(ref_levels, below_lloq),
         outcome_type=outcome_type, case_level=case_level, log=log_scale, exact=exact, firth=firth, ties=ties,
-        by=by_column,
+        by=by_column, tau=tau,
     )
     from genoassoc.report.publication import association_table
 
     _write_result(result, output, fmt, lambda: association_table(result, outcome or time_col))
+    _notes(result.notes)
+
+
+@main.command("rmst")
+@click.argument("calls_file", required=False, type=click.Path(dir_okay=False))
+@_pheno_options
+@_genotype_options(locus_required=True)
+@click.option("--time", "time_col", required=True, help="Survival time column.")
+@click.option("--event", "event_col", required=True, help="Event column (1 = event, 0 = censored).")
+@_tau_option
+@_output_options(TABLE_FORMATS)
+def rmst_command(calls_file, pheno, sample_col, calls_option, locus, model, effect_allele, panel, time_col, event_col,
+                 tau, output, fmt) -> None:
+    """Restricted mean survival time to --tau per genotype group (R survival rmean) and each group's
+    difference from the reference group with 95% CI and p."""
+    from genoassoc.analysis.restricted_mean import rmst
+    from genoassoc.report.publication import rmst_publication
+
+    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel)
+    result = rmst(calls, _phenotypes(pheno, sample_col), locus, model, time=time_col, event=event_col, tau=tau,
+                  effect_allele=effect_allele, catalog=catalog)
+    _write_result(result, output, fmt, lambda: rmst_publication(result, time_col))
     _notes(result.notes)
 
 

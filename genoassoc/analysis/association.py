@@ -174,8 +174,26 @@ def _binary_rows(encoding: Encoding, locus: str, outcome: pd.Series, design: pd.
     return rows
 
 
+def _rmst_rows(encoding: Encoding, locus: str, time: np.ndarray, event: np.ndarray, tau: float | None
+               ) -> list[dict[str, Any]]:
+    from genoassoc.analysis.restricted_mean import rmst_rows
+
+    rows = []
+    for row in rmst_rows(encoding, locus, time, event, tau):
+        test = f"RMST (tau = {row['tau']:.4g})"
+        if row["row"] == "group":
+            rows.append(_row(encoding, locus, row="test", test=test, group=row["group"], n=row["n"],
+                             events=row["events"], estimate_name=row["estimate_name"], estimate=row.get("estimate"),
+                             ci_lo=row.get("ci_lo"), ci_hi=row.get("ci_hi"), note=row.get("note")))
+        else:
+            rows.append(_row(encoding, locus, row="test", test=test, term=row["contrast"], n=row.get("n"),
+                             estimate_name=row["estimate_name"], estimate=row.get("estimate"),
+                             ci_lo=row.get("ci_lo"), ci_hi=row.get("ci_hi"), p=row.get("p"), note=row.get("note")))
+    return rows
+
+
 def _survival_rows(encoding: Encoding, locus: str, time: pd.Series, event: pd.Series, design: pd.DataFrame,
-                   covariates: list[str], ties: str, note: str) -> list[dict[str, Any]]:
+                   covariates: list[str], ties: str, note: str, tau: float | None = None) -> list[dict[str, Any]]:
     from genoassoc.stats import survival
 
     time_values, event_values = time.to_numpy(float), event.to_numpy(int)
@@ -193,6 +211,7 @@ def _survival_rows(encoding: Encoding, locus: str, time: pd.Series, event: pd.Se
     test = survival.logrank(time_values, event_values, encoding.group)
     rows.append(_row(encoding, locus, row="test", test="log-rank", n=len(time_values), statistic_name="chisq",
                      statistic=test.statistic, df=test.df, p=test.p))
+    rows += _rmst_rows(encoding, locus, time_values, event_values, tau)
     genotype = list(genotype_terms(encoding, time.index).columns)
     models = [("Cox (crude)", design[genotype], "")]
     if covariates:
@@ -289,6 +308,7 @@ def associate(
     firth: bool | None = None,
     ties: str = "efron",
     by: str | None = None,
+    tau: float | None = None,
 ) -> AssociationResult:
     """Association of a locus's genotypes with one outcome column, or with survival (`time` and
     `event`: 1 = event, 0 = censored; time in the unit of the column).
@@ -302,7 +322,9 @@ def associate(
     Survival: Kaplan–Meier medians per group, log-rank, and Cox hazard ratios (`ties` efron or
     breslow), crude and adjusted for `covariates`. `by` (a phenotype column: cohort, centre, arm)
     repeats the analysis per level, with a ``subgroup`` column, and for a survival outcome adds the
-    likelihood-ratio test of the genotype × subgroup interaction in Cox.
+    likelihood-ratio test of the genotype × subgroup interaction in Cox. Survival output also gives the
+    restricted mean survival time to `tau` per group and its difference from the reference group
+    (tau defaults to the smallest group's last follow-up).
     """
     if time is not None:
         if outcome is not None and outcome != time:
@@ -314,7 +336,7 @@ def associate(
         raise InputError(f"unknown model '{model}' (use {', '.join(MODELS)} or all)")
     options = dict(catalog=catalog, effect_allele=effect_allele, covariates=covariates,
                    coding_options=coding_options, outcome_type=outcome_type, case_level=case_level, log=log,
-                   exact=exact, firth=firth, event=event, ties=ties)
+                   exact=exact, firth=firth, event=event, ties=ties, tau=tau)
     if by is not None:
         return _by_subgroup(by, calls, phenotypes, locus, outcome, model, options)
     genotyped = join_genotypes(calls, phenotypes, locus, catalog)
@@ -355,7 +377,7 @@ def associate(
             rows += _binary_rows(encoding, locus_id, values[keep], design, firth, note)
         else:
             rows += _survival_rows(encoding, locus_id, values[keep], target.event[keep],  # type: ignore[index]
-                                   design, covariates, ties, note)
+                                   design, covariates, ties, note, tau)
     if model == "all" and target.kind == "binary":
         rows.append(_max_statistic_row(locus_id, genotyped, keep, effect, values[keep]))
     notes.append(f"effect allele {effect} ({'given' if given else 'the minor allele'}); "

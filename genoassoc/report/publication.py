@@ -287,13 +287,25 @@ def _survival_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str, ...],
     groups = block[block["row"] == "group"]
     crude = _preferred_fit(block, ("Cox (crude)", "Firth Cox (crude)"))
     adjusted = _preferred_fit(block, ("Cox (adjusted)", "Firth Cox (adjusted)"))
-    columns = ["Genotype", "n", "Events", "Median survival (95% CI)", "HR (95% CI)", "p"]
+    rmst = block[(block["row"] == "test") & block["test"].fillna("").str.startswith("RMST")]
+    rmst_mark = ""
+    columns = ["Genotype", "n", "Events", "Median survival (95% CI)"]
+    if len(rmst):
+        tau = rmst["test"].iloc[0].removeprefix("RMST (tau = ").removesuffix(")")
+        rmst_mark = notes.mark(f"restricted mean survival time to τ = {tau} (R survival rmean); difference from "
+                               "the reference group with a normal-approximation 95% CI and p (as R survRM2)")
+        columns.append(f"RMST to τ = {tau} (95% CI)")
+    columns += ["HR (95% CI)", "p"]
     if len(adjusted):
         columns += ["Adjusted HR (95% CI)", "p"]
     rows = []
     for index, (_, group) in enumerate(groups.iterrows()):
         cells: list[str | Cell] = [group["group"], count(group["n"]), count(group["events"]),
                                    survival_median(group["estimate"], group["ci_lo"], group["ci_hi"])]
+        if len(rmst):
+            mean = rmst[rmst["term"].isna() & (rmst["group"] == group["group"])]
+            cells.append(Cell(interval(mean["estimate"].iloc[0], mean["ci_lo"].iloc[0], mean["ci_hi"].iloc[0])
+                              if len(mean) else "", rmst_mark if index == 0 else ""))
         for fit in [crude] + ([adjusted] if len(adjusted) else []):
             term = fit[fit["term"] == group["group"]]
             if index == 0:
@@ -308,20 +320,53 @@ def _survival_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str, ...],
     for fit in [crude] + ([adjusted] if len(adjusted) else []):
         if len(fit) and not fit["term"].isin(groups["group"]).any():  # additive: per allele copy
             first = fit.iloc[0]
-            cells = [f"per {first['term'].split()[0]} allele", "", "", ""]
+            cells = [f"per {first['term'].split()[0]} allele", "", "", ""] + ([""] if len(rmst) else [])
             mark = notes.mark(_test_note(first["test"], text(first["note"])))
             pair: list[str | Cell] = [interval(first["estimate"], first["ci_lo"], first["ci_hi"]),
                                       Cell(p_value(first["p"]), mark)]
             cells += pair if fit is crude else ["", ""] + pair
             rows.append(_row(*cells))
             break
+    for _, difference in rmst[rmst["term"].notna()].iterrows():
+        shown = "" if _missing(difference["estimate"]) else (
+            interval(difference["estimate"], difference["ci_lo"], difference["ci_hi"]) + ", "
+            + _p_text(difference["p"]))
+        rows.append(_row(f"RMST difference, {difference['term']}", "", "", "", Cell(shown, rmst_mark),
+                         *([""] * (len(columns) - 5))))
+    hr_p = columns.index("p")
     for _, test in block[(block["row"] == "test") & (block["test"] == "log-rank")].iterrows():
-        rows.append(_row("Log-rank test", "", "", "", "", Cell(p_value(test["p"]), notes.mark(_test_note("log-rank"))),
-                         *([""] * (len(columns) - 6))))
+        cells = [""] * len(columns)
+        cells[0] = "Log-rank test"
+        rows.append(_row(*cells[:hr_p], Cell(p_value(test["p"]), notes.mark(_test_note("log-rank"))),
+                         *cells[hr_p + 1:]))
     for _, test in block[(block["row"] == "test") & block["term"].isna() & block["note"].notna()
-                         & (block["test"] != "log-rank")].iterrows():
+                         & (block["test"] != "log-rank") & ~block["test"].fillna("").str.startswith("RMST")].iterrows():
         rows.append(_row(f"{test['test'] or 'Note'}: {test['note']}", *([""] * (len(columns) - 1))))
     return tuple(columns), rows
+
+
+def _p_text(value: Any) -> str:
+    shown = p_value(value)
+    return f"p {shown}" if shown.startswith("<") else f"p = {shown}"
+
+
+def rmst_publication(result: Any, time: str) -> PublicationTable:
+    """Restricted mean survival time per genotype group and the differences from the reference."""
+    table = result.table
+    notes = _Notes()
+    mark = notes.mark("restricted mean survival time, Greenwood-type SE (R survival rmean); differences with "
+                      "the normal approximation (as R survRM2)")
+    rows = []
+    for _, row in table.iterrows():
+        if row["row"] == "group":
+            rows.append(_row(text(row["group"]), count(row["n"]), count(row["events"]),
+                             Cell(interval(row["estimate"], row["ci_lo"], row["ci_hi"]), mark), "", ""))
+        else:
+            rows.append(_row(f"{row['contrast']}", "", "", "", interval(row["estimate"], row["ci_lo"], row["ci_hi"])
+                             if not _missing(row["estimate"]) else text(row["note"]), p_value(row["p"])))
+    title = f"Restricted mean survival ({time}) to τ = {number(result.tau)} by genotype: {_genotype_title(table)}"
+    return PublicationTable(title, ("Genotype", "n", "Events", "RMST (95% CI)", "Difference (95% CI)", "p"),
+                            tuple(rows), notes.footnotes())
 
 
 # ---------------------------------------------------------------------------------------------- Table 2

@@ -45,7 +45,8 @@ def test_survival_by_genotype_matches_r(r):
     result = associate(calls, read_phenotypes(ROOT / "examples" / "phenotypes.tsv"), "rs1800796",
                        model="dominant", time="os_months", event="os_event", covariates=["age", "sex", "egfr"])
     table = publication.association_table(result, "os_months")
-    assert table.columns == ("Genotype", "n", "Events", "Median survival (95% CI)", "HR (95% CI)", "p",
+    assert table.columns == ("Genotype", "n", "Events", "Median survival (95% CI)",
+                             f"RMST to τ = {number(r['surv|rmst|tau'])} (95% CI)", "HR (95% CI)", "p",
                              "Adjusted HR (95% CI)", "p")
 
     def km(level):
@@ -53,18 +54,27 @@ def test_survival_by_genotype_matches_r(r):
                 + ("NR" if r[f"surv|{level}|upper"] != r[f"surv|{level}|upper"] else number(r[f"surv|{level}|upper"]))
                 + ")")
 
+    def rmst(level):
+        mean, se = r[f"surv|{level}|rmst"], r[f"surv|{level}|rmst_se"]
+        return interval(mean, mean - 1.959963984540054 * se, mean + 1.959963984540054 * se)
+
     assert cells(table) == [
-        ["C/C", "12", "9", km("C/C"), "1 (reference)", "", "1 (reference)", ""],
-        ["G/C+G/G", "14", "13", km("G/C+G/G"), interval(r["surv|crude|hr"], r["surv|crude|lo"], r["surv|crude|hi"]),
-         p_value(r["surv|crude|p"]),
+        ["C/C", "12", "9", km("C/C"), rmst("C/C"), "1 (reference)", "", "1 (reference)", ""],
+        ["G/C+G/G", "14", "13", km("G/C+G/G"), rmst("G/C+G/G"),
+         interval(r["surv|crude|hr"], r["surv|crude|lo"], r["surv|crude|hi"]), p_value(r["surv|crude|p"]),
          interval(r["surv|adjusted|hr"], r["surv|adjusted|lo"], r["surv|adjusted|hi"]), p_value(r["surv|adjusted|p"])],
-        ["Log-rank test", "", "", "", "", p_value(r["surv|logrank|p"]), "", ""],
+        ["RMST difference, G/C+G/G vs C/C", "", "", "",
+         f"{interval(r['surv|rmst|diff'], r['surv|rmst|lo'], r['surv|rmst|hi'])}, p = {p_value(r['surv|rmst|p'])}",
+         "", "", "", ""],
+        ["Log-rank test", "", "", "", "", "", p_value(r["surv|logrank|p"]), "", ""],
     ]
     assert cells(table)[0][3] == "16.1 (10.4–NR)"
+    assert cells(table)[2][4] == "-7.33 (-12.6 to -2.01), p = 0.00689"
     notes = dict(table.footnotes)
     assert "log-rank test (R survdiff)" in notes.values()
     assert any("adjusted for age, sex, egfr" in note for note in notes.values())
-    assert table.rows[1].cells[7].mark and table.rows[2].cells[5].mark
+    assert any(note.startswith("restricted mean survival time to τ = 23.9") for note in notes.values())
+    assert table.rows[1].cells[8].mark and table.rows[3].cells[6].mark and table.rows[0].cells[4].mark
 
 
 def test_table1_matches_r(r):

@@ -1,5 +1,5 @@
 # The numbers behind the publication tables of the example study, from R: survival by rs1800796
-# (dominant, effect allele G) with KM medians, log-rank and Cox (crude and adjusted for age, sex,
+# (dominant, effect allele G) with KM medians, restricted mean survival, log-rank and Cox (crude and adjusted for age, sex,
 # egfr); Table 1 of the HCC discovery cohort by response; Table 2 (age, sex, egfr) of OS.
 # calls.tsv is genoassoc's call of examples/gel_sizes.tsv at rs1800796. Run from this folder.
 library(survival)
@@ -20,6 +20,19 @@ for (level in levels(d$carrier)) {
   put(paste0("surv|", level, "|median"), tab[["median"]]); put(paste0("surv|", level, "|lower"), tab[["0.95LCL"]])
   put(paste0("surv|", level, "|upper"), tab[["0.95UCL"]])
 }
+# restricted mean survival to the smallest group's last follow-up; difference with the normal approximation
+tau <- min(tapply(d$os_months, d$carrier, max))
+put("surv|rmst|tau", tau)
+rm <- summary(survfit(Surv(os_months, os_event) ~ carrier, data = d), rmean = tau)$table
+for (k in 1:2) {
+  put(paste0("surv|", levels(d$carrier)[k], "|rmst"), rm[k, "rmean"])
+  put(paste0("surv|", levels(d$carrier)[k], "|rmst_se"), rm[k, "se(rmean)"])
+}
+diff <- rm[2, "rmean"] - rm[1, "rmean"]; se <- sqrt(rm[1, "se(rmean)"]^2 + rm[2, "se(rmean)"]^2)
+put("surv|rmst|diff", diff); put("surv|rmst|lo", diff - qnorm(0.975) * se); put("surv|rmst|hi", diff + qnorm(0.975) * se)
+put("surv|rmst|p", 2 * pnorm(-abs(diff / se)))
+rm20 <- summary(survfit(Surv(os_months, os_event) ~ carrier, data = d), rmean = 20)$table
+put("surv|rmst20|C/C", rm20[1, "rmean"]); put("surv|rmst20|G/C+G/G", rm20[2, "rmean"])
 lr <- survdiff(Surv(os_months, os_event) ~ carrier, data = d)
 put("surv|logrank|p", pchisq(lr$chisq, 1, lower.tail = FALSE))
 crude <- summary(coxph(Surv(os_months, os_event) ~ carrier, data = d))
