@@ -7,6 +7,10 @@ Nothing here is patient data. The numbers are drawn to resemble the studies geno
   serum IL-6 (pg/mL, higher in G carriers), trough C0 and the 0-24 h profile (ng/mL; one-compartment
   oral model at steady state, exposure rising with IL-6), OS and PFS (months; hazards higher for G
   carriers), best response.
+- il6_visits.tsv: serum IL-6 of the same patients at baseline, day 15, day 21 and at progression
+  (within a year), rising faster in G carriers; pfs_cause in phenotypes.tsv: progression (1) or
+  death before progression (2).
+- il6_cohorts.tsv: hazard ratios of death for G carriers from five cohorts, as a meta-analysis collects them.
 - hcc_discovery.tsv (63) and hcc_validation.tsv (80): an atezolizumab/bevacizumab-like HCC biomarker
   cohort pair: baseline IL-6 (pg/mL), OS (months) with a higher hazard above ~18 pg/mL, ALBI grade,
   AFP, ECOG, BCLC stage, age, sex.
@@ -45,7 +49,8 @@ def osimertinib() -> None:
             pk.append((sample, t, c))
         hazard = 0.035 * (2.6 if g_carrier else 1.0) * (1.4 if il6 > 5 else 1.0)
         os_time, censor = rng.expovariate(hazard), rng.uniform(18, 40)
-        pfs_time = min(os_time, rng.expovariate(hazard * 1.8))
+        progression = rng.expovariate(hazard * 1.8)
+        pfs_time = min(os_time, progression)
         response = "CR/PR" if rng.random() < (0.45 if g_carrier else 0.7) else "SD/PD"
         phenotypes.append({
             "sample": sample, "age": age, "sex": sex, "egfr": egfr, "il6_day15": round(il6, 2),
@@ -53,7 +58,10 @@ def osimertinib() -> None:
             "os_months": round(min(os_time, censor), 1), "os_event": int(os_time <= censor),
             "pfs_months": round(min(pfs_time, censor), 1), "pfs_event": int(pfs_time <= censor),
             "response": response,
+            # progression (1) competing with death before progression (2); 0 censored
+            "pfs_cause": 0 if pfs_time > censor else (1 if progression < os_time else 2),
         })
+    visits(phenotypes)
     with open("phenotypes.tsv", "w") as out:
         out.write("\t".join(phenotypes[0]) + "\n")
         for row in phenotypes:
@@ -62,6 +70,39 @@ def osimertinib() -> None:
         out.write("sample\ttime_h\tconc\n")
         for sample, t, c in pk:
             out.write(f"{sample}\t{t}\t{c}\n")
+
+
+def visits(phenotypes: list[dict]) -> None:
+    """Serum IL-6 at baseline, day 15, day 21 and, for patients progressing within a year, at
+    progression: rising faster in G carriers."""
+    rng = random.Random(21)
+    genotypes = dict(zip((row["sample"] for row in phenotypes), patient_genotypes(), strict=True))
+    with open("il6_visits.tsv", "w") as out:
+        out.write("sample\tday\til6\n")
+        for row in phenotypes:
+            slope = 0.012 if "G" in genotypes[row["sample"]] else 0.004
+            days = [(0, row["il6_baseline"]), (15, row["il6_day15"])]
+            days.append((21, round(row["il6_day15"] * math.exp(6 * slope + rng.gauss(0, 0.15)), 2)))
+            if row["pfs_cause"] == 1 and row["pfs_months"] < 12:
+                day = round(row["pfs_months"] * 30.4375)
+                if day > 21:
+                    days.append((day, round(row["il6_day15"] * math.exp((day - 15) * slope + rng.gauss(0, 0.2)), 2)))
+            for day, value in days:
+                out.write(f"{row['sample']}\t{day}\t{value}\n")
+
+
+def cohorts() -> None:
+    """Per-cohort hazard ratios of death for rs1800796 G carriers, as a meta-analysis would collect them
+    from published tables (95% CI rounded to two decimals, as printed)."""
+    rng = random.Random(5)
+    with open("il6_cohorts.tsv", "w") as out:
+        out.write("cohort\thr\tci_lo\tci_hi\n")
+        for name, n in (("Shanghai 2019", 212), ("Osaka 2020", 148), ("Seoul 2021", 96), ("Taipei 2022", 310),
+                        ("this study", 26)):
+            se = 2.2 / math.sqrt(n)
+            log_hr = rng.gauss(math.log(1.6), 0.25)
+            out.write(f"{name}\t{math.exp(log_hr):.2f}\t{math.exp(log_hr - 1.96 * se):.2f}\t"
+                      f"{math.exp(log_hr + 1.96 * se):.2f}\n")
 
 
 def hcc(path: str, prefix: str, n: int, seed: int) -> None:
@@ -84,3 +125,4 @@ if __name__ == "__main__":
     osimertinib()
     hcc("hcc_discovery.tsv", "D", 63, seed=63)
     hcc("hcc_validation.tsv", "V", 80, seed=80)
+    cohorts()

@@ -523,6 +523,57 @@ def rmst_command(calls_file, pheno, sample_col, calls_option, locus, model, effe
     _notes(result.notes)
 
 
+def _times(value: str | None) -> list[float]:
+    times = []
+    for item in _split((value,)):
+        try:
+            times.append(float(item))
+        except ValueError:
+            raise click.UsageError(f"--at takes times separated by commas (12,24), got '{item}'") from None
+    return times
+
+
+_competing_options = _options(
+    click.option("--time", "time_col", required=True, help="Time to the first event (or censoring) column."),
+    click.option("--cause", "cause_col", required=True,
+                 help="Cause column: the cause of interest, the censoring code, or any other value (competing)."),
+    click.option("--failcode", default="1", show_default=True, help="Code of the cause of interest."),
+    click.option("--cencode", default="0", show_default=True, help="Code of censoring."),
+)
+
+
+@main.command("competing")
+@click.argument("calls_file", required=False, type=click.Path(dir_okay=False))
+@_pheno_options
+@_genotype_options(locus_required=True)
+@_competing_options
+@click.option("--at", "at_times", help="Times for the cumulative incidence, comma-separated (default: a quarter, "
+                                       "half and three quarters of the longest follow-up).")
+@_covariates_option
+@_coding_options
+@_output_options(TABLE_FORMATS)
+def competing_command(calls_file, pheno, sample_col, calls_option, locus, model, effect_allele, panel, time_col,
+                      cause_col, failcode, cencode, at_times, covariates, ref_levels, below_lloq, output, fmt) -> None:
+    """Competing risks by genotype (R cmprsk): cumulative incidence of each cause per group at --at
+    times, Gray's test, and Fine-Gray subdistribution hazard ratios with 95% CI and p."""
+    from genoassoc.analysis.competing_risks import competing_risks
+    from genoassoc.report.publication import competing_publication
+
+    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel)
+    phenotypes = _phenotypes(pheno, sample_col)
+    times = _times(at_times)
+    if not times:
+        from genoassoc import phenotypes as coding
+
+        longest = float(coding.times(phenotypes, time_col).max())
+        times = [float(f"{longest * share:.2g}") for share in (0.25, 0.5, 0.75)]
+    result = competing_risks(calls, phenotypes, locus, model, time=time_col, cause=cause_col, failcode=failcode,
+                             cencode=cencode, at=times, covariates=_split(covariates), effect_allele=effect_allele,
+                             catalog=catalog, coding_options=_coding(ref_levels, below_lloq))
+    _write_result(result, output, fmt, lambda: competing_publication(result, time_col))
+    _notes(result.notes)
+
+
 @main.command("cox", aliases={"--reference": "--ref-level", "--adjust": "--covariates"})
 @_pheno_options
 @click.option("--time", "time_col", required=True, help="Survival (or interval stop) time column.")
@@ -816,6 +867,28 @@ def plot_km(pheno, sample_col, time_col, event_col, by_column, calls_option, loc
     _notes([dropped.message()])
     _save(figures.kaplan_meier_plot(times[keep], events[keep], groups[keep], labels, xlabel=xlabel or "",
                                     unit=time_unit or figures.time_unit(time_col), legend_title=title, ci=ci), output)
+
+
+@plot_group.command("cif")
+@_pheno_options
+@_genotype_options(locus_required=True)
+@_competing_options
+@click.option("--time-unit", help="Unit of the time column for the x-axis (default: from its name, e.g. pfs_months).")
+@_figure_output
+def plot_cif(pheno, sample_col, calls_option, locus, model, effect_allele, panel, time_col, cause_col, failcode,
+             cencode, time_unit, output) -> None:
+    """Cumulative incidence curves by genotype group: the cause of interest solid, the competing cause
+    dashed, with Gray's test p (R cmprsk)."""
+    from genoassoc.analysis.competing_risks import competing_risks
+    from genoassoc.report import figures
+
+    if not calls_option:
+        raise click.UsageError("give the calls table with --calls")
+    calls, catalog = _load_calls(calls_option, panel)
+    result = competing_risks(calls, _phenotypes(pheno, sample_col), locus, model, time=time_col, cause=cause_col,
+                             failcode=failcode, cencode=cencode, effect_allele=effect_allele, catalog=catalog)
+    _notes(result.notes)
+    _save(figures.incidence_plot(result, unit=time_unit or figures.time_unit(time_col)), output)
 
 
 @plot_group.command("box")

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from genoassoc.errors import InputError
@@ -239,6 +240,32 @@ def times(phenotypes: pd.DataFrame, name: str) -> pd.Series:
         raise InputError(f"'{phenotypes.at[sample, name]}' is a negative time", phenotypes.attrs.get("source"),
                          _where(phenotypes, sample), name)
     return values
+
+
+def causes(phenotypes: pd.DataFrame, name: str, failcode: str = "1", cencode: str = "0") -> pd.Series:
+    """A competing-risks cause column coded 1 (the cause of interest, `failcode`), 0 (censored,
+    `cencode`) or 2 (any other value: a competing event), NaN where missing. Codes match as numbers
+    when both sides are numbers (``1`` and ``1.0``), else as text."""
+    text = column(phenotypes, name)
+    present = ~is_missing(text)
+    values = text.where(present).astype("string").str.strip()
+
+    def matches(code: str) -> pd.Series:
+        from genoassoc.io.tables import parse_numbers
+
+        try:
+            number = float(code)
+        except ValueError:
+            return values == code.strip()
+        return (parse_numbers(values) == number) | (values == code.strip())
+
+    failing, censored = matches(str(failcode)).fillna(False), matches(str(cencode)).fillna(False)
+    if not failing.any():
+        found = ", ".join(levels(values.dropna().astype(str))[:10])
+        raise InputError(f"cause '{failcode}' is not a value of column '{name}' (values: {found}); "
+                         "choose it with --failcode", phenotypes.attrs.get("source"))
+    coded = pd.Series(np.where(failing, 1.0, np.where(censored, 0.0, 2.0)), index=phenotypes.index)
+    return coded.where(present.to_numpy())
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,39 @@ def kaplan_meier_plot(time: ArrayLike, event: ArrayLike, group: ArrayLike, label
 
 
 @styled
+def incidence_plot(result: Any, *, unit: str = "", xlabel: str = "", cause_label: str = "",
+                   competing_label: str = "competing event") -> Any:
+    """Cumulative incidence curves per genotype group from `genoassoc.competing_risks`: the cause of
+    interest solid, the competing cause dashed, one colour per group, Gray's p for each cause."""
+    figure, axis = plt.subplots(figsize=(7.5, 4.2))
+    groups = list(dict.fromkeys(label for label, _ in result.curves))
+    horizon = 0.0
+    for index, label in enumerate(groups):
+        colour = OKABE_ITO[index % len(OKABE_ITO)]
+        for code, style in ((1, "-"), (2, "--")):
+            curve = result.curves.get((label, code))
+            if curve is None:
+                continue
+            horizon = max(horizon, float(curve.time[-1]))
+            name = (cause_label or f"{result.cause} = {result.failcode}") if code == 1 else competing_label
+            axis.step(curve.time, curve.est, where="post", color=colour, linestyle=style, label=f"{label}: {name}")
+    tests = result.table[result.table["row"] == "test"]
+    lines = [f"Gray's test, {'cause of interest' if row['cause'] == 'cause of interest' else 'competing'}: "
+             f"{format_p(row['p'])}" for _, row in tests.iterrows() if row["p"] == row["p"]]
+    if lines:
+        axis.text(0.02, 0.97, "\n".join(lines), transform=axis.transAxes, ha="left", va="top")
+    axis.set_ylim(0, 1.0)
+    axis.set_xlim(0, horizon * 1.02 or 1.0)
+    axis.set_xlabel(xlabel or (f"Time ({unit})" if unit else "Time"))
+    axis.set_ylabel("Cumulative incidence")
+    first = result.table.iloc[0]
+    axis.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), alignment="left",
+                title=f"{first['locus']}, {first['model']}\n(effect allele {first['effect_allele']})")
+    figure.subplots_adjust(right=0.62)
+    return figure
+
+
+@styled
 def box_plot(values: ArrayLike, group: ArrayLike, labels: list[str], *, ylabel: str, xlabel: str = "",
              p: float | None = None, test: str = "", title: str = "", log: bool = False) -> Any:
     """Box plot with every observation as a jittered point, the groups with their n, and the test p;

@@ -26,6 +26,10 @@ tp <- timepoints(ci, c(6, 12, 24))
 for (g in c("C/C", "G/C", "G/G")) for (k in 1:2) for (t in c("6", "12", "24")) {
   put(paste("cif", g, k, t, "est", sep = "|"), tp$est[paste(g, k), t])
   put(paste("cif", g, k, t, "var", sep = "|"), tp$var[paste(g, k), t])
+  # the log(-log) 95% CI genoassoc reports beside the estimate
+  est <- tp$est[paste(g, k), t]; v <- tp$var[paste(g, k), t]
+  put(paste("cif", g, k, t, "lo", sep = "|"), est^exp(-qnorm(0.975) * sqrt(v) / (est * log(est))))
+  put(paste("cif", g, k, t, "hi", sep = "|"), est^exp(qnorm(0.975) * sqrt(v) / (est * log(est))))
 }
 put("gray|1|stat", ci$Tests["1", "stat"]); put("gray|1|p", ci$Tests["1", "pv"])
 put("gray|2|stat", ci$Tests["2", "stat"]); put("gray|2|p", ci$Tests["2", "pv"])
