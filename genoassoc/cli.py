@@ -574,6 +574,35 @@ def competing_command(calls_file, pheno, sample_col, calls_option, locus, model,
     _notes(result.notes)
 
 
+@main.command("split-visits")
+@click.argument("visits_file", type=click.Path(dir_okay=False))
+@_pheno_options
+@click.option("--time", "time_col", required=True, help="Survival time column of --pheno.")
+@click.option("--event", "event_col", required=True, help="Event column of --pheno (1 = event, 0 = censored).")
+@click.option("--visit-time", required=True, help="Visit time column of the visits table (day, week...).")
+@click.option("--value", "value_col", required=True, help="Measured value column of the visits table (il6...).")
+@click.option("--visit-unit", type=click.Choice(["days", "weeks", "months", "years"]),
+              help="Unit of --visit-time (default: from its name, e.g. day).")
+@click.option("--time-unit", type=click.Choice(["days", "weeks", "months", "years"]),
+              help="Unit of --time (default: from its name, e.g. os_months).")
+@_coding_options
+@_output_options()
+def split_visits_command(visits_file, pheno, sample_col, time_col, event_col, visit_time, value_col, visit_unit,
+                         time_unit, ref_levels, below_lloq, output, fmt) -> None:
+    """(start, stop] rows per patient with the last measured value carried forward (R survival tmerge),
+    for a Cox model with a time-varying covariate:
+    genoassoc cox --pheno ROWS --start start --time stop --event EVENT --vars VALUE."""
+    from genoassoc.analysis.visits import split_visits
+    from genoassoc.phenotypes import read_phenotypes
+
+    visits = read_phenotypes(visits_file, sample_col, repeated=True)
+    result = split_visits(visits, _phenotypes(pheno, sample_col), visit_time=visit_time, value=value_col,
+                          time=time_col, event=event_col, visit_unit=visit_unit, time_unit=time_unit,
+                          coding_options=_coding(ref_levels, below_lloq))
+    _write_tables([(result.table, output)], fmt)
+    _notes([*result.notes, f"{result.n_intervals} intervals for {result.n_patients} patients"])
+
+
 @main.command("cox", aliases={"--reference": "--ref-level", "--adjust": "--covariates"})
 @_pheno_options
 @click.option("--time", "time_col", required=True, help="Survival (or interval stop) time column.")

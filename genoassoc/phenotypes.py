@@ -80,7 +80,10 @@ def columns_of(phenotypes: pd.DataFrame) -> list[str]:
 
 
 def _where(phenotypes: pd.DataFrame, sample: object) -> int | None:
-    return int(phenotypes.at[sample, "_row"]) if "_row" in phenotypes.columns else None
+    if "_row" not in phenotypes.columns:
+        return None
+    row = phenotypes.loc[sample, "_row"]
+    return int(row.iloc[0]) if isinstance(row, pd.Series) else int(row)
 
 
 def column(phenotypes: pd.DataFrame, name: str) -> pd.Series:
