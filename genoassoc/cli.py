@@ -603,6 +603,24 @@ def split_visits_command(visits_file, pheno, sample_col, time_col, event_col, vi
     _notes([*result.notes, f"{result.n_intervals} intervals for {result.n_patients} patients"])
 
 
+@main.command("meta")
+@click.argument("estimates_file", type=click.Path(dir_okay=False))
+@click.option("--method", type=click.Choice(["REML", "DL", "FE"]), default="REML", show_default=True,
+              help="Random effects by REML or DerSimonian-Laird, or a fixed (common) effect.")
+@_output_options(TABLE_FORMATS)
+def meta_command(estimates_file, method, output, fmt) -> None:
+    """Pool per-cohort estimates (cohort, hr|or|rr, ci_lo, ci_hi; or cohort, log_estimate, se) as R
+    metafor::rma: pooled estimate with 95% CI and p, Cochran's Q and p, I2, H2, tau2.
+    Draw it with: genoassoc plot forest META.tsv."""
+    from genoassoc.analysis.pooled import pool
+    from genoassoc.io.tables import read_table
+    from genoassoc.report.publication import meta_publication
+
+    result = pool(read_table(estimates_file, ["cohort"]), method)
+    _write_result(result, output, fmt, lambda: meta_publication(result))
+    _notes(result.notes)
+
+
 @main.command("cox", aliases={"--reference": "--ref-level", "--adjust": "--covariates"})
 @_pheno_options
 @click.option("--time", "time_col", required=True, help="Survival (or interval stop) time column.")
@@ -971,10 +989,16 @@ def plot_scatter(pheno, sample_col, x_column, y_column, output) -> None:
 @click.option("--adjusted/--univariable", default=True, show_default=True)
 @_figure_output
 def plot_forest(cox_file, adjusted, output) -> None:
-    """Forest plot of a `genoassoc cox` table."""
+    """Forest plot of a `genoassoc cox` table, or of a `genoassoc meta` table (squares by weight,
+    the pooled diamond)."""
     from genoassoc.io.tables import numeric_column, read_table
-    from genoassoc.report.figures import forest_plot
+    from genoassoc.report.figures import forest_plot, meta_forest_plot
 
+    table = read_table(cox_file)
+    if {"row", "cohort", "weight"} <= set(table.columns):
+        numbers = ("estimate", "ci_lo", "ci_hi", "weight", "p", "i2", "tau2", "q", "q_df", "q_p")
+        _save(meta_forest_plot(table.assign(**{name: numeric_column(table, name) for name in numbers})), output)
+        return
     table = read_table(cox_file, ["term", "hr", "ci_lo", "ci_hi", "p"])
     suffix = "_adjusted" if adjusted else ""
     columns = {name: numeric_column(table, name + suffix) for name in ("hr", "ci_lo", "ci_hi", "p")}

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 # Columns that hold counts: whole numbers (nullable), never 30.0.
-COUNT_COLUMNS = ("n", "events", "df", "n_low", "n_high")
+COUNT_COLUMNS = ("n", "events", "df", "n_low", "n_high", "k", "q_df")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -264,6 +264,43 @@ def forest_plot(table: pd.DataFrame, *, label: str = "term", estimate: str = "hr
     return figure
 
 
+@styled
+def meta_forest_plot(table: pd.DataFrame, *, title: str = "") -> Any:
+    """Forest plot of a `genoassoc meta` table: each cohort's estimate as a square sized by its weight
+    with its 95% CI, the pooled estimate as a diamond, heterogeneity (I², tau², Q p) below; a log
+    axis for ratios."""
+    cohorts = table[table["row"] == "cohort"].reset_index(drop=True)
+    pooled = table[table["row"] == "pooled"].iloc[0]
+    ratio = not str(pooled["estimate_name"]).startswith("pooled log estimate")
+    figure, axis = plt.subplots(figsize=(6.5, 0.42 * (len(cohorts) + 2) + 1.3))
+    y = np.arange(len(cohorts))[::-1] + 2
+    sizes = 20 + 180 * cohorts["weight"].to_numpy(float) / 100
+    axis.hlines(y, cohorts["ci_lo"], cohorts["ci_hi"], color="black", linewidth=1)
+    axis.scatter(cohorts["estimate"], y, s=sizes, marker="s", color=OKABE_ITO[0], zorder=3)
+    low, middle, high = float(pooled["ci_lo"]), float(pooled["estimate"]), float(pooled["ci_hi"])
+    axis.fill([low, middle, high, middle], [0.5, 0.8, 0.5, 0.2], color=OKABE_ITO[5], zorder=3)
+    axis.axvline(1 if ratio else 0, color="grey", linewidth=0.8)
+    axis.axvline(middle, color=OKABE_ITO[5], linewidth=0.6, linestyle=":")
+    if ratio:
+        log_axis(axis, "x")
+    labels = list(cohorts["cohort"].astype(str)) + ["Pooled"]
+    axis.set_yticks(list(y) + [0.5], labels)
+    axis.set_ylim(-0.4, len(cohorts) + 1.6)
+    name = str(pooled["estimate_name"]).removeprefix("pooled ").split(",")[0]
+    axis.set_xlabel(name)
+    axis.set_ylabel("Cohort")
+    for y_value, (_, row) in zip(list(y) + [0.5], list(cohorts.iterrows()) + [(None, pooled)], strict=True):
+        axis.text(1.02, y_value, f"{row['estimate']:.2f} ({row['ci_lo']:.2f}-{row['ci_hi']:.2f})  "
+                                 f"{row['weight']:.1f}%", transform=axis.get_yaxis_transform(), va="center",
+                  fontsize=8)
+    axis.text(0.0, -0.22, f"{pooled['method']}: I² = {pooled['i2']:.1f}%, tau² = {pooled['tau2']:.3g}, "
+                          f"Q = {pooled['q']:.2f} on {int(pooled['q_df'])} df, {format_p(pooled['q_p'])}; "
+                          f"pooled {format_p(pooled['p'])}", transform=axis.transAxes, fontsize=8, va="top")
+    if title:
+        axis.set_title(title, loc="left")
+    return figure
+
+
 def _expected_bands(matched: str) -> list[float]:
     """The expected sizes of a called lane from the calls' ``matched_bp`` evidence (observed=expected)."""
     expected = []

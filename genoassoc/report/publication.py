@@ -414,6 +414,26 @@ def competing_publication(result: Any, time: str) -> PublicationTable:
     return PublicationTable(title, columns, tuple(rows), notes.footnotes())
 
 
+def meta_publication(result: Any) -> PublicationTable:
+    """Per-cohort estimates with weights, the pooled estimate and heterogeneity."""
+    table = result.table
+    pooled = table[table["row"] == "pooled"].iloc[0]
+    notes = _Notes()
+    method = {"FE": "fixed-effect", "DL": "random-effects, DerSimonian–Laird tau²",
+              "REML": "random-effects, REML tau²"}[pooled["method"]]
+    mark = notes.mark(f"inverse-variance {method} meta-analysis (R metafor rma); heterogeneity: Cochran's "
+                      f"Q = {number(pooled['q'])} on {count(pooled['q_df'])} df, {_p_text(pooled['q_p'])}; "
+                      f"I² = {pooled['i2']:.1f}%; tau² = {number(pooled['tau2'])}")
+    measure = str(pooled["estimate_name"]).removeprefix("pooled ").split(",")[0]
+    rows = [_row(text(row["cohort"]), interval(row["estimate"], row["ci_lo"], row["ci_hi"]),
+                 f"{row['weight']:.1f}", p_value(row["p"]))
+            for _, row in table[table["row"] == "cohort"].iterrows()]
+    rows.append(_row(Cell("Pooled", mark), interval(pooled["estimate"], pooled["ci_lo"], pooled["ci_hi"]), "100",
+                     p_value(pooled["p"])))
+    return PublicationTable(f"Meta-analysis of {count(pooled['k'])} cohorts", ("Cohort", measure, "Weight, %", "p"),
+                            tuple(rows), notes.footnotes())
+
+
 # ---------------------------------------------------------------------------------------------- Table 2
 
 def cox_publication(result: Any, time: str) -> PublicationTable:
