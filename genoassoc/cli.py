@@ -621,6 +621,46 @@ def meta_command(estimates_file, method, output, fmt) -> None:
     _notes(result.notes)
 
 
+_longitudinal_options = _options(
+    click.option("--outcome", required=True, help="Measured value column of the visits table (il6...)."),
+    click.option("--time", "time_col", required=True, help="Visit time column (day, week...)."),
+    click.option("--log", "log_scale", is_flag=True, help="Model the log outcome (effects as ratios)."),
+    click.option("--random-slope", is_flag=True, help="A random slope on time per sample: (time | sample)."),
+    _covariates_option,
+    _coding_options,
+)
+
+
+@main.command("longitudinal")
+@click.argument("calls_file", required=False, type=click.Path(dir_okay=False))
+@_pheno_options
+@_genotype_options(locus_required=True)
+@_longitudinal_options
+@_output_options(TABLE_FORMATS)
+def longitudinal_command(calls_file, pheno, sample_col, calls_option, locus, model, effect_allele, panel, outcome,
+                         time_col, log_scale, random_slope, covariates, ref_levels, below_lloq, output, fmt) -> None:
+    """Repeated measurements by genotype: linear mixed model outcome ~ time x genotype + (1 | sample)
+    by REML (as R lme4::lmer); --pheno is a visits table with several rows per sample. Fixed effects
+    with SE, 95% CI and p; random-intercept (and slope) SD and residual SD."""
+    from genoassoc.report.publication import longitudinal_publication
+
+    result = _longitudinal(calls_file or calls_option, pheno, sample_col, locus, model, effect_allele, panel, outcome,
+                           time_col, log_scale, random_slope, covariates, ref_levels, below_lloq)
+    _write_result(result, output, fmt, lambda: longitudinal_publication(result))
+    _notes(result.notes)
+
+
+def _longitudinal(calls_file, pheno, sample_col, locus, model, effect_allele, panel, outcome, time_col, log_scale,
+                  random_slope, covariates, ref_levels, below_lloq):
+    from genoassoc.analysis.longitudinal import longitudinal
+    from genoassoc.phenotypes import read_phenotypes
+
+    calls, catalog = _load_calls(_calls_file(None, calls_file), panel)
+    return longitudinal(calls, read_phenotypes(pheno, sample_col, repeated=True), locus, model, outcome=outcome,
+                        time=time_col, log=log_scale, random_slope=random_slope, covariates=_split(covariates),
+                        effect_allele=effect_allele, catalog=catalog, coding_options=_coding(ref_levels, below_lloq))
+
+
 @main.command("cox", aliases={"--reference": "--ref-level", "--adjust": "--covariates"})
 @_pheno_options
 @click.option("--time", "time_col", required=True, help="Survival (or interval stop) time column.")
@@ -936,6 +976,23 @@ def plot_cif(pheno, sample_col, calls_option, locus, model, effect_allele, panel
                              failcode=failcode, cencode=cencode, effect_allele=effect_allele, catalog=catalog)
     _notes(result.notes)
     _save(figures.incidence_plot(result, unit=time_unit or figures.time_unit(time_col)), output)
+
+
+@plot_group.command("spaghetti")
+@_pheno_options
+@_genotype_options(locus_required=True)
+@_longitudinal_options
+@_figure_output
+def plot_spaghetti(pheno, sample_col, calls_option, locus, model, effect_allele, panel, outcome, time_col, log_scale,
+                   random_slope, covariates, ref_levels, below_lloq, output) -> None:
+    """Each sample's measurements over time coloured by genotype group, with the mixed model's fitted
+    mean per group (genoassoc longitudinal)."""
+    from genoassoc.report.figures import spaghetti_plot
+
+    result = _longitudinal(calls_option, pheno, sample_col, locus, model, effect_allele, panel, outcome, time_col,
+                           log_scale, random_slope, covariates, ref_levels, below_lloq)
+    _notes(result.notes)
+    _save(spaghetti_plot(result), output)
 
 
 @plot_group.command("box")

@@ -81,15 +81,19 @@ def join_genotypes(calls: pd.DataFrame, phenotypes: pd.DataFrame, locus: str,
         shown = ", ".join(pd.unique(calls["locus"])[:10])
         raise InputError(f"locus {locus_id} is not in the calls table (loci: {shown})")
     # hash lookups both ways (Series.isin of a long list is slow on Arrow strings)
-    in_phenotypes = phenotypes.index.get_indexer(at_locus["sample"]) >= 0
+    in_phenotypes = phenotypes.index.unique().get_indexer(at_locus["sample"]) >= 0
     in_calls = pd.Index(at_locus["sample"]).get_indexer(phenotypes.index) >= 0
     only_calls = tuple(at_locus.loc[~in_phenotypes, "sample"])
-    only_pheno = tuple(phenotypes.index[~in_calls])
+    only_pheno = tuple(dict.fromkeys(phenotypes.index[~in_calls]))  # visits tables repeat a sample
     shared = at_locus[in_phenotypes]
     no_call = tuple(shared.loc[shared["status"] != "called", "sample"])
     called = shared[shared["status"] == "called"]
     joined = phenotypes.loc[called["sample"]].copy()
-    joined["_genotype"] = called["genotype"].to_numpy()
+    if len(joined) == len(called):
+        joined["_genotype"] = called["genotype"].to_numpy()
+    else:
+        joined["_genotype"] = pd.Series(called["genotype"].to_numpy(), index=called["sample"].to_numpy()).reindex(
+            joined.index).to_numpy()
     joined.attrs["source"] = phenotypes.attrs.get("source")
     alleles = locus_alleles(locus_id, joined["_genotype"], catalog)
     return Genotyped(locus_id, alleles, joined, JoinReport(locus_id, only_calls, only_pheno, no_call, len(joined)))

@@ -181,6 +181,37 @@ def incidence_plot(result: Any, *, unit: str = "", xlabel: str = "", cause_label
 
 
 @styled
+def spaghetti_plot(result: Any, *, xlabel: str = "", ylabel: str = "") -> Any:
+    """Each sample's measurements over time as a thin line coloured by genotype group, with the
+    mixed model's fitted mean per group as a thick line (`genoassoc.longitudinal`); a log axis for a
+    log-scale model."""
+    data = result.data
+    figure, axis = plt.subplots(figsize=(6.5, 4.2))
+    groups = list(dict.fromkeys(result.table.iloc[0]["groups"].split(" | ")))
+    for index, group in enumerate(groups):
+        colour = OKABE_ITO[index % len(OKABE_ITO)]
+        members = data[data["group"] == group]
+        for _, trajectory in members.groupby("sample", sort=False):
+            ordered = trajectory.sort_values("time")
+            axis.plot(ordered["time"], ordered["outcome"], color=colour, alpha=0.35, linewidth=0.8, marker="o",
+                      markersize=2)
+        if len(members):
+            span = np.linspace(float(members["time"].min()), float(members["time"].max()), 50)
+            axis.plot(span, result.fitted(group, span), color=colour, linewidth=2.4,
+                      label=f"{group} (n={members['sample'].nunique()})")
+    if result.log:
+        log_axis(axis, "y")
+    unit = time_unit(result.time)
+    axis.set_xlabel(xlabel or (f"Time ({unit})" if unit else result.time))
+    axis.set_ylabel(ylabel or (f"{result.outcome} (log scale)" if result.log else result.outcome))
+    first = result.table.iloc[0]
+    axis.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), alignment="left",
+                title=f"{first['locus']}, {first['model']}\n(effect allele {first['effect_allele']})")
+    figure.subplots_adjust(right=0.7)
+    return figure
+
+
+@styled
 def box_plot(values: ArrayLike, group: ArrayLike, labels: list[str], *, ylabel: str, xlabel: str = "",
              p: float | None = None, test: str = "", title: str = "", log: bool = False) -> Any:
     """Box plot with every observation as a jittered point, the groups with their n, and the test p;

@@ -69,19 +69,28 @@ def p_value(value: Any) -> str:
     return number(value) if value < 1 else "1.00"
 
 
-def interval(estimate: Any, low: Any, high: Any) -> str:
+def interval(estimate: Any, low: Any, high: Any, digits: int = 3) -> str:
     """``2.31 (1.12–4.76)``; the estimate alone when the interval is missing."""
     if _missing(estimate):
         return ""
     if _missing(low) or _missing(high):
-        return number(estimate)
-    return f"{number(estimate)} ({_range(low, high)})"
+        return number(estimate, digits)
+    return f"{number(estimate, digits)} ({_range(low, high, digits)})"
 
 
-def _range(low: Any, high: Any) -> str:
+def ratio_interval(estimate: Any, low: Any, high: Any) -> str:
+    """A ratio near 1 (per day of follow-up: 1.0035) with enough digits to show its distance from 1."""
+    if _missing(estimate) or _missing(low) or _missing(high):
+        return interval(estimate, low, high)
+    nearest = min(abs(float(value) - 1) for value in (estimate, low, high))
+    digits = 3 if nearest == 0 or nearest >= 0.01 else 2 - math.floor(math.log10(nearest))
+    return interval(estimate, low, high, min(digits, 8))
+
+
+def _range(low: Any, high: Any, digits: int = 3) -> str:
     """``1.12–4.76``, or ``-4.30 to -0.497`` when a bound is negative (a dash would read as a minus)."""
     separator = " to " if float(low) < 0 or float(high) < 0 else "–"
-    return f"{number(low)}{separator}{number(high)}"
+    return f"{number(low, digits)}{separator}{number(high, digits)}"
 
 
 def median_iqr(median: Any, q1: Any, q3: Any) -> str:
@@ -432,6 +441,32 @@ def meta_publication(result: Any) -> PublicationTable:
                      p_value(pooled["p"])))
     return PublicationTable(f"Meta-analysis of {count(pooled['k'])} cohorts", ("Cohort", measure, "Weight, %", "p"),
                             tuple(rows), notes.footnotes())
+
+
+def longitudinal_publication(result: Any) -> PublicationTable:
+    """Fixed effects (as ratios for a log-scale model) and variance components of a mixed model."""
+    table = result.table
+    notes = _Notes()
+    mark = notes.mark("linear mixed model by REML (as R lme4 lmer), Wald 95% CI and p"
+                      + ("; outcome log-transformed: estimates are ratios (exp of the coefficients)" if result.log
+                         else ""))
+    rows = [_row(Cell("Fixed effects"), "", "", kind="section")]
+    for _, row in table[table["row"] == "fixed"].iterrows():
+        estimate = ratio_interval(row["ratio"], row["ratio_ci_lo"], row["ratio_ci_hi"]) if result.log else \
+            interval(row["estimate"], row["ci_lo"], row["ci_hi"])
+        rows.append(_row(text(row["term"]), estimate, Cell(p_value(row["p"]), mark)))
+    rows.append(_row(Cell("Random effects"), "", "", kind="section"))
+    for _, row in table[table["row"] == "random"].iterrows():
+        name = text(row["estimate_name"])
+        rows.append(_row(name[:1].upper() + name[1:], number(row["estimate"]), ""))
+    first = table.iloc[0]
+    title = (f"{result.outcome}{' (log scale)' if result.log else ''} over {result.time} by genotype: "
+             f"{_genotype_title(table)}; {count(first['n'])} measurements of {count(first['n_samples'])} samples")
+    footnotes = notes.footnotes()
+    if result.fit.singular:
+        footnotes += (("", "singular fit: a variance component is on its boundary (as lme4 isSingular)"),)
+    return PublicationTable(title, ("Term", "Ratio (95% CI)" if result.log else "Estimate (95% CI)", "p"),
+                            tuple(rows), footnotes)
 
 
 # ---------------------------------------------------------------------------------------------- Table 2
