@@ -164,6 +164,9 @@ def _genotype_options(locus_required: bool = False, model_default: str = "domina
     )
 
 
+_p_adjust_option = click.option(
+    "--p-adjust", "p_adjust", type=click.Choice(["BH", "holm", "bonferroni"]), default="BH", show_default=True,
+    help="Adjustment of p over the loci or models tested (R p.adjust), in the p_adj column.")
 _tau_option = click.option("--tau", type=float,
                            help="Horizon of the restricted mean survival time, in the unit of --time (default: "
                                 "the smallest group's last follow-up).")
@@ -379,8 +382,9 @@ def _summarise_calls(counts: dict[str, tuple[int, int]]) -> None:
 @click.option("--pheno", type=click.Path(dir_okay=False), help="Phenotype table holding the --by column.")
 @click.option("--sample-col", default="sample", show_default=True, help="Sample id column of --pheno.")
 @_panel_option
+@_p_adjust_option
 @_output_options(TABLE_FORMATS)
-def hwe_command(calls_file, calls_option, loci, by_column, pheno, sample_col, panel, output, fmt) -> None:
+def hwe_command(calls_file, calls_option, loci, by_column, pheno, sample_col, panel, p_adjust, output, fmt) -> None:
     """Hardy-Weinberg per locus: counts, allele frequency (95% CI), exact p and mid-p (as PLINK
     --hardy), chi-square with and without continuity correction."""
     from genoassoc.analysis.genotype_qc import hwe
@@ -389,7 +393,7 @@ def hwe_command(calls_file, calls_option, loci, by_column, pheno, sample_col, pa
         raise click.UsageError("--by and --pheno go together")
     calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel)
     phenotypes = _phenotypes(pheno, sample_col) if pheno else None
-    result = hwe(calls, catalog, _split(loci), phenotypes, by_column)
+    result = hwe(calls, catalog, _split(loci), phenotypes, by_column, p_adjust)
     from genoassoc.report.publication import hwe_publication
 
     _write_result(result, output, fmt, lambda: hwe_publication(result))
@@ -412,9 +416,11 @@ def hwe_command(calls_file, calls_option, loci, by_column, pheno, sample_col, pa
                    "--haplotype-pairs-output).")
 @click.option("--haplotype-pairs-output", type=click.Path(dir_okay=False))
 @_panel_option
+@_p_adjust_option
 @_output_options()
 def qc_command(calls_file, calls_option, population, population_file, min_locus_call_rate, min_sample_call_rate,
-               samples_output, ld_output, haplotypes_output, haplotype_pairs_output, panel, output, fmt) -> None:
+               samples_output, ld_output, haplotypes_output, haplotype_pairs_output, panel, p_adjust, output,
+               fmt) -> None:
     """Call rates per locus and sample, allele frequencies against a population reference (with a
     strand-flip warning for G/C and A/T loci), monomorphic loci, LD and haplotypes."""
     from genoassoc.analysis.genotype_qc import genotype_qc
@@ -423,7 +429,8 @@ def qc_command(calls_file, calls_option, population, population_file, min_locus_
     calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel)
     reference = read_population_frequencies(population_file) if population_file else None
     result = genotype_qc(calls, catalog, population, reference, min_locus_call_rate, min_sample_call_rate,
-                         ld=bool(ld_output), haplotypes=bool(haplotypes_output or haplotype_pairs_output))
+                         ld=bool(ld_output), haplotypes=bool(haplotypes_output or haplotype_pairs_output),
+                         p_adjust=p_adjust)
     _write_tables([(result.table, output), (result.samples if samples_output else None, samples_output),
                    (result.ld, ld_output), (result.haplotypes if haplotypes_output else None, haplotypes_output),
                    (result.haplotype_pairs if haplotype_pairs_output else None, haplotype_pairs_output)], fmt)
@@ -473,10 +480,11 @@ def concordance_command(first_file, second_file, discordant_output, panel, outpu
 @click.option("--firth/--no-firth", default=None,
               help="Firth's logistic regression only / never (default: added when a cell has < 5 samples).")
 @_tau_option
+@_p_adjust_option
 @_output_options(TABLE_FORMATS)
 def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, effect_allele, panel, outcome, time_col,
                   event, covariates, ref_levels, below_lloq, ties, outcome_type, case_level, log_scale, exact,
-                  by_column, firth, tau, output, fmt) -> None:
+                  by_column, firth, tau, p_adjust, output, fmt) -> None:
     """Association of a locus with a continuous, binary or time-to-event outcome under a genetic
     model; every row states locus, model, effect allele, groups, n, estimate, CI, test and p."""
     from genoassoc.analysis.association import associate
@@ -493,7 +501,7 @@ def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, eff
         calls, _phenotypes(pheno, sample_col), locus, outcome, model, time=time_col, event=event, catalog=catalog,
         effect_allele=effect_allele, covariates=_split(covariates), coding_options=_coding(ref_levels, below_lloq),
         outcome_type=outcome_type, case_level=case_level, log=log_scale, exact=exact, firth=firth, ties=ties,
-        by=by_column, tau=tau,
+        by=by_column, tau=tau, p_adjust=p_adjust,
     )
     from genoassoc.report.publication import association_table
 

@@ -31,6 +31,9 @@ COLUMNS = [
     "events", "percent", "test", "term", "estimate_name", "estimate", "ci_lo", "ci_hi",
     "statistic_name", "statistic", "df", "p", "note",
 ]
+# The test of each model adjusted for testing several models (--model all).
+PRIMARY_TESTS = {"continuous": ("Mann-Whitney U", "Mann-Whitney U (exact)", "Kruskal-Wallis"),
+                 "binary": ("Fisher's exact",), "time-to-event": ("log-rank",)}
 # Firth's regression is added when a genotype-group x outcome cell holds fewer than this many samples.
 SPARSE_CELL = 5
 
@@ -309,6 +312,7 @@ def associate(
     ties: str = "efron",
     by: str | None = None,
     tau: float | None = None,
+    p_adjust: str = "BH",
 ) -> AssociationResult:
     """Association of a locus's genotypes with one outcome column, or with survival (`time` and
     `event`: 1 = event, 0 = censored; time in the unit of the column).
@@ -324,7 +328,8 @@ def associate(
     repeats the analysis per level, with a ``subgroup`` column, and for a survival outcome adds the
     likelihood-ratio test of the genotype × subgroup interaction in Cox. Survival output also gives the
     restricted mean survival time to `tau` per group and its difference from the reference group
-    (tau defaults to the smallest group's last follow-up).
+    (tau defaults to the smallest group's last follow-up). With ``model="all"``, the primary test of
+    each model (rank test, Fisher's exact or log-rank) gets ``p_adj``: `p_adjust` over the models.
     """
     if time is not None:
         if outcome is not None and outcome != time:
@@ -382,8 +387,15 @@ def associate(
         rows.append(_max_statistic_row(locus_id, genotyped, keep, effect, values[keep]))
     notes.append(f"effect allele {effect} ({'given' if given else 'the minor allele'}); "
                  f"{int(keep.sum())} samples analysed")
-    return AssociationResult(table=table_frame(rows, COLUMNS), notes=tuple(notes), outcome_type=target.kind,
-                             effect_allele=effect, report=genotyped.report)
+    table = table_frame(rows, COLUMNS)
+    if model == "all":
+        from genoassoc.analysis.genotype_qc import adjust_column
+
+        primary = table["test"].isin(PRIMARY_TESTS[target.kind]) & table["p"].notna()
+        table = adjust_column(table, "p", p_adjust, "models", rows=primary)
+        notes.append(f"p_adj: {p_adjust} over the models' primary tests ({', '.join(PRIMARY_TESTS[target.kind])})")
+    return AssociationResult(table=table, notes=tuple(notes), outcome_type=target.kind, effect_allele=effect,
+                             report=genotyped.report)
 
 
 def _by_subgroup(by: str, calls: pd.DataFrame, phenotypes: pd.DataFrame, locus: str, outcome: str, model: str,

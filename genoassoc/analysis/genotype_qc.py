@@ -14,10 +14,10 @@ from genoassoc.loci import Catalog
 
 
 def hwe(calls: pd.DataFrame, catalog: Catalog | None = None, loci: list[str] | None = None,
-        phenotypes: pd.DataFrame | None = None, by: str | None = None) -> Result:
+        phenotypes: pd.DataFrame | None = None, by: str | None = None, p_adjust: str = "BH") -> Result:
     """Hardy–Weinberg per locus: counts, allele frequency with its CI, exact p and mid-p (as PLINK
-    ``--hardy``) and chi-square; with `by` (a column of `phenotypes`) one table per group, missing
-    values forming no group."""
+    ``--hardy``) and chi-square, the exact p adjusted over the loci (`p_adjust`, as R ``p.adjust``);
+    with `by` (a column of `phenotypes`) one table per group, missing values forming no group."""
     from genoassoc.qc.hwe import hwe as hwe_by_group
 
     notes: list[str] = []
@@ -30,7 +30,32 @@ def hwe(calls: pd.DataFrame, catalog: Catalog | None = None, loci: list[str] | N
         outside = set(calls["sample"]) - set(groups.index)
         if outside:
             notes.append(f"{len(outside)} samples have no '{by}' and are left out of the strata")
-    return Result(table=hwe_by_group(calls, catalog, loci, groups), notes=tuple(notes))
+    table = adjust_column(hwe_by_group(calls, catalog, loci, groups), "p_exact", p_adjust, "loci",
+                          by="group" if by is not None else None)
+    return Result(table=table, notes=tuple(notes))
+
+
+def adjust_column(table: pd.DataFrame, column: str, method: str, what: str, by: str | None = None,
+                  rows: pd.Series | None = None) -> pd.DataFrame:
+    """`table` with ``p_adj`` (R ``p.adjust`` of `column` over the rows, within each `by` group; only
+    the `rows` given) and ``p_adj_method`` (``BH over 3 loci``) after `column`."""
+    from genoassoc.stats.multiple import describe
+    from genoassoc.stats.multiple import p_adjust as adjust
+
+    chosen = pd.Series(True, index=table.index) if rows is None else rows
+    adjusted = pd.Series(float("nan"), index=table.index)
+    method_text = pd.Series("", index=table.index, dtype=object)
+    families = [table.index[chosen]] if by is None else [
+        index for _, index in table[chosen].groupby(by, sort=False).groups.items()]
+    for family in families:
+        values = pd.to_numeric(table.loc[family, column], errors="coerce")
+        adjusted[family] = adjust(values.to_numpy(float), method)
+        method_text[family] = describe(method, int(values.notna().sum()), what)
+    position = table.columns.get_loc(column) + 1
+    table = table.copy()
+    table.insert(position, "p_adj", adjusted)
+    table.insert(position + 1, "p_adj_method", method_text)
+    return table
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,15 +71,18 @@ class QcResult(Result):
 
 def genotype_qc(calls: pd.DataFrame, catalog: Catalog | None = None, population: str | None = None,
                 reference: pd.DataFrame | None = None, min_locus_call_rate: float = 0.95,
-                min_sample_call_rate: float = 0.90, ld: bool = False, haplotypes: bool = False) -> QcResult:
+                min_sample_call_rate: float = 0.90, ld: bool = False, haplotypes: bool = False,
+                p_adjust: str = "BH") -> QcResult:
     """Call rates per locus and sample, HWE, monomorphic loci, allele frequencies against a
     population reference with the strand-flip warning for G/C and A/T loci; LD (D, D', r²) and EM
-    haplotypes (as R ``haplo.stats::haplo.em``) on request."""
+    haplotypes (as R ``haplo.stats::haplo.em``) on request. The HWE exact p is adjusted over the loci
+    (`p_adjust`)."""
     from genoassoc.loci import load_catalog
     from genoassoc.qc.frequencies import qc
 
     catalog = catalog or load_catalog()
     loci, samples = qc(calls, catalog, population, reference, min_locus_call_rate, min_sample_call_rate)
+    loci = adjust_column(loci, "p_exact", p_adjust, "loci")
     notes = []
     for _, row in loci.iterrows():
         if row["low_call_rate"]:

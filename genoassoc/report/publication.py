@@ -600,11 +600,15 @@ def hwe_publication(result: Any) -> PublicationTable:
     for _, row in result.table.iterrows():
         genotypes = (f"{count(row['n_hom1'])} / {count(row['n_het'])} / {count(row['n_hom2'])}")
         label = (f"{row['group']}: " if "group" in result.table.columns else "") + str(row["locus"])
+        adjusted: list[str | Cell] = []
+        if "p_adj" in result.table.columns:
+            adjusted = [Cell(p_value(row["p_adj"]), notes.mark(f"{row['p_adj_method']} (R p.adjust)"))]
         rows.append(_row(label, count(row["n"]), genotypes, f"{row['minor_allele']} {number(row['maf'])}",
-                         Cell(p_value(row["p_exact"]), exact)))
-    return PublicationTable("Hardy–Weinberg equilibrium", ("Locus", "n", "Genotypes (hom / het / hom)",
-                                                           "Minor allele frequency", "HWE p"), tuple(rows),
-                            notes.footnotes())
+                         Cell(p_value(row["p_exact"]), exact), *adjusted))
+    columns = ("Locus", "n", "Genotypes (hom / het / hom)", "Minor allele frequency", "HWE p")
+    if "p_adj" in result.table.columns:
+        columns += ("Adjusted p",)
+    return PublicationTable("Hardy–Weinberg equilibrium", columns, tuple(rows), notes.footnotes())
 
 
 def pk_publication(result: Any) -> PublicationTable:
