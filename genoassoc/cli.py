@@ -669,6 +669,37 @@ def _longitudinal(calls_file, pheno, sample_col, locus, model, effect_allele, pa
                         effect_allele=effect_allele, catalog=catalog, coding_options=_coding(ref_levels, below_lloq))
 
 
+@main.command("power")
+@click.option("--hr", type=float, required=True, help="Hazard ratio of the genotype (per allele copy if additive).")
+@click.option("--maf", type=float, required=True, help="Effect-allele frequency in the population.")
+@click.option("--event-rate", type=float, required=True,
+              help="Share of patients expected to have the event during follow-up (0-1).")
+@click.option("--model", type=click.Choice(["dominant", "recessive", "additive"]), default="dominant",
+              show_default=True)
+@click.option("--n", "sizes", help="Cohort sizes to evaluate, comma-separated (e.g. 30,60,100).")
+@click.option("--power", "target", type=float, default=0.8, show_default=True, help="Target power.")
+@click.option("--alpha", type=float, default=0.05, show_default=True, help="Two-sided significance level.")
+@click.option("--simulate", "replicates", type=int, default=1000, show_default=True,
+              help="Simulated cohorts per size (0: the closed form only).")
+@click.option("--tests", default="logrank,cox,firth", show_default=True, help="Tests to simulate.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@_output_options()
+def power_command(hr, maf, event_rate, model, sizes, target, alpha, replicates, tests, seed, output, fmt) -> None:
+    """Power for a genotype's hazard ratio: Schoenfeld's events and patients under Hardy-Weinberg, and
+    the simulated power of log-rank, Cox and Firth tests for cohorts of --n patients."""
+    from genoassoc.analysis.power import power_analysis
+
+    try:
+        cohort_sizes = [int(value) for value in _split((sizes,))]
+    except ValueError:
+        raise click.UsageError(f"--n takes whole numbers separated by commas, got '{sizes}'") from None
+    result = power_analysis(hr, maf, event_rate, model, sizes=cohort_sizes, target=target, alpha=alpha,
+                            replicates=replicates, tests=_split((tests,)), seed=seed,
+                            progress=_progress("simulated cohorts"))
+    _write_tables([(result.table, output)], fmt)
+    _notes(result.notes)
+
+
 @main.command("cox", aliases={"--reference": "--ref-level", "--adjust": "--covariates"})
 @_pheno_options
 @click.option("--time", "time_col", required=True, help="Survival (or interval stop) time column.")

@@ -11,7 +11,8 @@ from typing import Any
 import pandas as pd
 
 # Columns that hold counts: whole numbers (nullable), never 30.0.
-COUNT_COLUMNS = ("n", "events", "df", "n_low", "n_high", "k", "q_df")
+COUNT_COLUMNS = ("n", "events", "df", "n_low", "n_high", "k", "q_df", "replicates", "not_testable",
+                 "events_needed", "patients_needed")
 
 
 @dataclass(frozen=True, kw_only=True)
