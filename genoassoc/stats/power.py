@@ -85,7 +85,7 @@ def _exposure(dosage: np.ndarray, model: str) -> np.ndarray:
         return (dosage >= 1).astype(float)
     if model == "recessive":
         return (dosage == 2).astype(float)
-    return dosage.astype(float)
+    return np.asarray(dosage, float)
 
 
 def simulate_cohorts(n: int, maf: float, model: str, hr: float, event_rate: float, replicates: int,
