@@ -82,9 +82,9 @@ class Cohorts:
 
 def _exposure(dosage: np.ndarray, model: str) -> np.ndarray:
     if model == "dominant":
-        return (dosage >= 1).astype(float)
+        return np.asarray(dosage >= 1, float)
     if model == "recessive":
-        return (dosage == 2).astype(float)
+        return np.asarray(dosage == 2, float)
     return np.asarray(dosage, float)
 
 
