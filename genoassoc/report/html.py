@@ -1,6 +1,7 @@
 """One self-contained HTML study report: a list of sections, each built from the result of one
 analysis (`genoassoc.analysis`): genotype calls and QC, PK, Table 1, association with IL-6, exposure
-and response, survival, Table 2 and biomarker cut-points, with the parameters, inputs (SHA-256) and
+and response, survival (with restricted mean survival), competing risks, repeated measurements, Table 2
+and biomarker cut-points, with the parameters, inputs (SHA-256) and
 package versions that produced it. The body shows publication tables (`genoassoc.report.publication`)
 and figures; each machine table (full precision) is attached as a downloadable TSV inside the same
 file. Figures are embedded as PNG, so the file opens offline in any browser.
@@ -67,6 +68,15 @@ class Study:
     cutpoint_time: str | None = None
     cutpoint_event: str | None = None
     table1_variables: list[str] = field(default_factory=list)
+    competing: list[list[str]] = field(default_factory=list)
+    competing_failcode: str = "1"
+    competing_cencode: str = "0"
+    competing_at: list[float] = field(default_factory=list)
+    visits: str | None = None
+    visits_outcome: str | None = None
+    visits_time: str | None = None
+    visits_log: bool = True
+    visits_random_slope: bool = False
 
 
 # The study-file settings (TOML keys), as `genoassoc report --help-settings` prints them.
@@ -98,8 +108,18 @@ SETTINGS = {
     "cutpoint_time": "survival time column of the cut-point cohorts",
     "cutpoint_event": "event column of the cut-point cohorts",
     "table1_variables": "Table 1 variables (default: every column)",
+    "competing": "pairs of time and cause columns for competing risks, e.g. [[\"pfs_months\", \"pfs_cause\"]]",
+    "competing_failcode": "code of the cause of interest (default `1`); any other code but censoring competes",
+    "competing_cencode": "code of censoring (default `0`)",
+    "competing_at": "times for the cumulative incidence table, e.g. [6, 12] (default: a quarter, half and "
+                    "three quarters of the longest follow-up)",
+    "visits": "repeated measurements (`sample`, time, value; several rows per sample) for a mixed model",
+    "visits_outcome": "measured value column of `visits` (e.g. `il6`)",
+    "visits_time": "time column of `visits` (e.g. `day`)",
+    "visits_log": "model the log of the measured value (default true)",
+    "visits_random_slope": "add a random slope on time per sample (default false)",
 }
-_PATHS = ("calls", "gel", "assays", "pheno", "pk", "cutpoint_pheno", "cutpoint_validate")
+_PATHS = ("calls", "gel", "assays", "pheno", "pk", "cutpoint_pheno", "cutpoint_validate", "visits")
 
 
 def load_study(path: str | os.PathLike) -> Study:
@@ -409,6 +429,47 @@ def _cutpoint_section(inputs: _Inputs) -> Section:
     return Section("Biomarker cut-point", tuple(parts))
 
 
+def _competing_section(inputs: _Inputs, time_column: str, cause_column: str) -> Section:
+    from genoassoc import phenotypes as coding
+    from genoassoc.analysis.competing_risks import competing_risks
+    from genoassoc.report import figures
+    from genoassoc.report.publication import competing_publication
+
+    study = inputs.study
+    _, encoding, title = _groups(inputs)
+    at = study.competing_at
+    if not at:
+        longest = float(coding.times(inputs.phenotypes, time_column).max())
+        at = [float(f"{longest * share:.2g}") for share in (0.25, 0.5, 0.75)]
+    result = competing_risks(inputs.calls, inputs.phenotypes, study.locus, study.model, time=time_column,
+                             cause=cause_column, failcode=study.competing_failcode, cencode=study.competing_cencode,
+                             at=at, covariates=study.covariates, effect_allele=encoding.effect_allele,
+                             catalog=inputs.catalog)
+    return Section(f"Competing risks: {time_column}", (
+        _figure_html(figures.incidence_plot(result, unit=_unit(study, time_column)),
+                     f"Cumulative incidence of {cause_column} = {study.competing_failcode} and of competing events "
+                     f"by {title}"),
+        _table(competing_publication(result, time_column), result.table, f"competing_{time_column}")))
+
+
+def _visits_section(inputs: _Inputs) -> Section:
+    from genoassoc.analysis.longitudinal import longitudinal
+    from genoassoc.phenotypes import read_phenotypes
+    from genoassoc.report import figures
+    from genoassoc.report.publication import longitudinal_publication
+
+    study = inputs.study
+    _, encoding, _ = _groups(inputs)
+    visits = read_phenotypes(study.visits, study.sample_col, repeated=True)
+    result = longitudinal(inputs.calls, visits, study.locus, study.model, outcome=study.visits_outcome,
+                          time=study.visits_time, log=study.visits_log, random_slope=study.visits_random_slope,
+                          effect_allele=encoding.effect_allele, catalog=inputs.catalog)
+    return Section(f"Repeated measurements: {study.visits_outcome}", (
+        _figure_html(figures.spaghetti_plot(result), f"{study.visits_outcome} over {study.visits_time} per sample, "
+                                                     "with the mixed model's mean per genotype group"),
+        _table(longitudinal_publication(result), result.table, f"longitudinal_{study.visits_outcome}")))
+
+
 @dataclass(frozen=True)
 class _Planned:
     title: str
@@ -439,6 +500,16 @@ def _plan(inputs: _Inputs) -> list[_Planned]:
     for time_column, event_column in study.survival:
         plan.append(_Planned(f"Survival: {time_column}", True, needs(**genotype_needs),
                              lambda t=time_column, e=event_column: _survival_section(inputs, t, e)))
+    for time_column, cause_column in study.competing:
+        plan.append(_Planned(f"Competing risks: {time_column}", True, needs(**genotype_needs),
+                             lambda t=time_column, c=cause_column: _competing_section(inputs, t, c)))
+    visit_settings = {"visits": study.visits, "visits_outcome": study.visits_outcome,
+                      "visits_time": study.visits_time}
+    plan.append(_Planned(f"Repeated measurements: {study.visits_outcome or 'visits'}",
+                         any(visit_settings.values()),
+                         needs(**{name: bool(value) for name, value in visit_settings.items()},
+                               **{"calls or gel": has_calls, "locus": bool(study.locus), "pheno": has_pheno}),
+                         lambda: _visits_section(inputs)))
     plan += [
         _Planned("Correlations", bool(study.correlations), needs(pheno=has_pheno),
                  lambda: _correlation_section(inputs)),

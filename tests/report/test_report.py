@@ -45,19 +45,22 @@ def test_report_has_every_section_and_is_self_contained(report):
     sections = re.findall(r'<h2 id="[^"]+">(.*?)</h2>', text)
     assert sections == ["Genotype calls from the gels", "Genotype QC", "Pharmacokinetics", "Table 1",
                         "Association with the genotype", "Survival: os_months", "Survival: pfs_months",
-                        "Correlations", "Table 2: Cox regression", "Biomarker cut-point", "Reproducibility"]
+                        "Competing risks: pfs_months", "Repeated measurements: il6", "Correlations",
+                        "Table 2: Cox regression", "Biomarker cut-point", "Reproducibility"]
     assert text.count('<li><a href="#') == len(sections)  # table of contents
     assert "http://" not in text and "https://" not in text  # nothing fetched: works offline
     assert text.count('src="data:image/png;base64,') >= 10
     assert "rs1800796, dominant (effect allele G)" in text
     assert "statsmodels" in text and "SHA-256" in text
     assert 'class="publication"' in text and "Median survival (95% CI)" in text
+    assert "RMST to τ = " in text and "Subdistribution HR (95% CI)" in text and "SD of the random intercept" in text
 
 
 def test_machine_tables_are_attached_at_full_precision(report):
     text = report.read_text()
     attachments = dict(re.findall(r'download="([^"]+)" href="data:text/tab-separated-values;base64,([^"]+)"', text))
-    assert {"hwe.tsv", "table1.tsv", "table2.tsv", "cutpoint.tsv", "survival_os_months.tsv"} <= set(attachments)
+    assert {"hwe.tsv", "table1.tsv", "table2.tsv", "cutpoint.tsv", "survival_os_months.tsv",
+            "competing_pfs_months.tsv", "longitudinal_il6.tsv"} <= set(attachments)
     survival = base64.b64decode(attachments["survival_os_months.tsv"]).decode().splitlines()
     assert survival[0].startswith("locus\tmodel\teffect_allele\tgroups\trow")
     hazard = next(line for line in survival if "Cox (crude)" in line).split("\t")
