@@ -5,7 +5,8 @@ Survival: median split, the optimal cut (maximally selected log-rank statistic w
 and permutation p-values, as R ``maxstat``), the hazard ratio of high vs low at each cut, the hazard
 ratio per unit of the marker and Harrell's C. Response: ROC AUC with DeLong CI, the Youden cut-off
 and the response rates by group (Fisher's exact). Cuts found in discovery are applied unchanged to the
-validation cohort. High = marker above the cut (at or above, for the Youden cut-off).
+validation cohort. High = marker above the cut (the Youden cut-off is a midpoint between two observed
+values, as R pROC gives it).
 """
 
 from __future__ import annotations
@@ -143,9 +144,9 @@ def _response_data(phenotypes: pd.DataFrame, marker: str, response: str, options
     return values[keep].to_numpy(float), outcome[keep].to_numpy(int), case
 
 
-def _response_split(cohort: str, analysis: str, values: np.ndarray, outcome: np.ndarray, cut: float,
-                    inclusive: bool = False) -> dict[str, Any]:
-    high = (values >= cut if inclusive else values > cut).astype(int)
+def _response_split(cohort: str, analysis: str, values: np.ndarray, outcome: np.ndarray, cut: float
+                    ) -> dict[str, Any]:
+    high = (values > cut).astype(int)
     table = np.array([[((high == g) & (outcome == y)).sum() for g in (0, 1)] for y in (0, 1)])
     row = {"cohort": cohort, "analysis": analysis, "cut": cut, "n": len(values), "n_low": int((high == 0).sum()),
            "n_high": int(high.sum()), "events": int(outcome.sum())}
@@ -172,15 +173,14 @@ def response_cutpoint(discovery: pd.DataFrame, marker: str, response: str, *,
     rows.append({"cohort": "discovery", "analysis": "ROC", "n": len(values), "events": int(outcome.sum()),
                  "estimate_name": "AUC (DeLong CI)", "estimate": curve.auc, "ci_lo": curve.ci_lo, "ci_hi": curve.ci_hi,
                  "cut": curve.youden_cut,
-                 "note": f"Youden cut: {marker} >= {curve.youden_cut:g}, sensitivity {curve.sensitivity:.3f}, "
+                 "note": f"Youden cut: {marker} > {curve.youden_cut:g}, sensitivity {curve.sensitivity:.3f}, "
                          f"specificity {curve.specificity:.3f}"})
-    rows.append(_response_split("discovery", "Youden cut (high: at or above)", values, outcome, curve.youden_cut,
-                                inclusive=True))
+    rows.append(_response_split("discovery", "Youden cut", values, outcome, curve.youden_cut))
     if validation is not None:
         v_values, v_outcome, _ = _response_data(validation, marker, response, coding_options)
         notes.append(f"validation: {len(v_values)} patients")
-        rows.append(_response_split("validation", "discovery Youden cut applied (high: at or above)", v_values,
-                                    v_outcome, curve.youden_cut, inclusive=True))
+        rows.append(_response_split("validation", "discovery Youden cut applied", v_values, v_outcome,
+                                    curve.youden_cut))
         v_curve = cutpoint.roc(v_values, v_outcome)
         rows.append({"cohort": "validation", "analysis": "ROC", "n": len(v_values), "events": int(v_outcome.sum()),
                      "estimate_name": "AUC (DeLong CI)", "estimate": v_curve.auc, "ci_lo": v_curve.ci_lo,

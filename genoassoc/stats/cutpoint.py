@@ -128,8 +128,10 @@ class Roc:
 
 
 def roc(marker: ArrayLike, response: ArrayLike, conf_level: float = 0.95) -> Roc:
-    """ROC AUC (higher marker = case) with the DeLong (1988) CI, and the cut maximising Youden's J
-    (cases called at marker ≥ cut)."""
+    """ROC AUC (higher marker = case) with the DeLong (1988) CI, and the cut maximising Youden's J, as
+    R pROC (``direction = "<"``, ``coords(best, best.method = "youden")``): candidate cuts are the
+    midpoints between adjacent distinct values, cases are called above the cut, and of equally good
+    cuts the lowest is taken (pROC's first row)."""
     values, outcome = np.asarray(marker, float), np.asarray(response, int)
     cases, controls = values[outcome == 1], values[outcome == 0]
     if len(cases) == 0 or len(controls) == 0:
@@ -141,9 +143,10 @@ def roc(marker: ArrayLike, response: ArrayLike, conf_level: float = 0.95) -> Roc
         else math.nan
     z = float(special.ndtri(1 - (1 - conf_level) / 2))
     spread = z * math.sqrt(variance) if variance == variance else math.nan
-    thresholds = np.unique(values)
-    sensitivity = (cases[None, :] >= thresholds[:, None]).mean(axis=1)
-    specificity = (controls[None, :] < thresholds[:, None]).mean(axis=1)
-    best = int(np.argmax(sensitivity + specificity - 1))
+    distinct = np.unique(values)
+    thresholds = np.r_[-np.inf, (distinct[:-1] + distinct[1:]) / 2, np.inf]
+    sensitivity = (np.sort(cases)[None, :] > thresholds[:, None]).mean(axis=1)
+    specificity = (np.sort(controls)[None, :] < thresholds[:, None]).mean(axis=1)
+    best = int(np.argmax(np.round(sensitivity + specificity - 1, 12)))
     return Roc(auc, max(0.0, auc - spread), min(1.0, auc + spread), float(thresholds[best]),
                float(sensitivity[best]), float(specificity[best]), len(cases), len(controls))

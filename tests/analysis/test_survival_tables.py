@@ -11,7 +11,7 @@ import pytest
 from conftest import read_golden
 
 from genoassoc.analysis.cox_regression import cox_table
-from genoassoc.analysis.cutpoints import response_cutpoint, survival_cutpoint
+from genoassoc.analysis.cutpoints import survival_cutpoint
 from genoassoc.errors import InputError
 from genoassoc.phenotypes import Coding, read_phenotypes
 
@@ -80,16 +80,6 @@ def test_survival_cutpoint_with_validation(r, lung_file):
     assert applied["cut"] == optimal["cut"] and applied["n_high"] == optimal["n_high"]
     assert len(cuts) > 10 and {"cut", "statistic", "hazard_ratio"} <= set(cuts.columns)
     assert cuts["statistic"].max() == pytest.approx(optimal["statistic"])
-
-
-def test_response_cutpoint(lung_file):
-    phenotypes = read_phenotypes(lung_file)
-    phenotypes["dead_by_1y"] = np.where((phenotypes["time"].astype(float) < 365) & (phenotypes["status"] == "1"),
-                                        "1", "0")
-    summary = response_cutpoint(phenotypes, "ph_ecog", "dead_by_1y").table
-    roc = summary[summary["analysis"] == "ROC"].iloc[0]
-    assert 0.5 < roc["estimate"] < 1 and roc["ci_lo"] < roc["estimate"] < roc["ci_hi"]
-    assert "Youden cut: ph_ecog >=" in roc["note"]
 
 
 def test_bad_survival_columns_list_rows(tmp_path):

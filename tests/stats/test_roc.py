@@ -1,0 +1,60 @@
+"""ROC against R pROC (tests/golden/roc/make_golden.R): AUC, DeLong CI, Youden cut, sensitivity and
+specificity on the example HCC cohort, pROC's aSAH (heavy ties) and a separated marker; and the
+cutpoint command's response analysis on the same cohort."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import read_golden
+
+from genoassoc.stats.cutpoint import roc
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+GOLDEN = ROOT / "tests" / "golden" / "roc"
+
+
+@pytest.fixture(scope="module")
+def r():
+    return read_golden(GOLDEN / "r_golden.tsv")
+
+
+def data_set(name):
+    if name.startswith("hcc"):
+        table = pd.read_csv(ROOT / "examples" / "hcc_discovery.tsv", sep="\t")
+        cases = table["response"] == "CR/PR"
+        return table["il6"], (cases if name == "hcc" else ~cases).astype(int)
+    if name.startswith("asah"):
+        table = pd.read_csv(GOLDEN / "asah.tsv", sep="\t")
+        return table["wfns" if name == "asah_wfns" else "s100b"], table["poor"]
+    table = pd.read_csv(GOLDEN / "separated.tsv", sep="\t")
+    return table["marker"], table["case"]
+
+
+@pytest.mark.parametrize("name", ["hcc", "hcc_nonresponse", "asah", "asah_wfns", "separated"])
+def test_roc_matches_proc(r, name):
+    result = roc(*data_set(name))
+    assert result.auc == pytest.approx(r[f"{name}|auc"], rel=1e-12)
+    assert result.ci_lo == pytest.approx(r[f"{name}|ci_lo"], rel=1e-10)
+    assert result.ci_hi == pytest.approx(r[f"{name}|ci_hi"], rel=1e-10)
+    assert result.youden_cut == pytest.approx(r[f"{name}|cut"], rel=1e-12)
+    assert result.sensitivity == pytest.approx(r[f"{name}|sensitivity"], rel=1e-12)
+    assert result.specificity == pytest.approx(r[f"{name}|specificity"], rel=1e-12)
+
+
+def test_cutpoint_response_command_reports_procs_numbers(r, tmp_path):
+    run = subprocess.run([sys.executable, "-m", "genoassoc.cli", "cutpoint", "--pheno",
+                          ROOT / "examples" / "hcc_discovery.tsv", "--marker", "il6", "--response", "response",
+                          "-o", tmp_path / "roc.tsv"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    table = pd.read_csv(tmp_path / "roc.tsv", sep="\t")
+    curve = table[table["analysis"] == "ROC"].iloc[0]
+    # the response that sorts last (SD/PD) is the event: pROC's hcc_nonresponse
+    assert (curve["estimate"], curve["ci_lo"], curve["ci_hi"]) == pytest.approx(
+        (r["hcc_nonresponse|auc"], r["hcc_nonresponse|ci_lo"], r["hcc_nonresponse|ci_hi"]), rel=1e-10)
+    assert curve["cut"] == pytest.approx(r["hcc_nonresponse|cut"])
+    youden = table[table["analysis"] == "Youden cut"].iloc[0]
+    hcc = pd.read_csv(ROOT / "examples" / "hcc_discovery.tsv", sep="\t")
+    assert youden["n_high"] == int((hcc["il6"] > r["hcc_nonresponse|cut"]).sum())
