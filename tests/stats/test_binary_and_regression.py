@@ -127,8 +127,7 @@ def test_firth_on_a_2x2_table_is_the_haldane_corrected_odds_ratio():
     a, b, c, d = 12.5, 7.5, 9.5, 0.5
     assert fit.coefficients["carrier"].estimate == pytest.approx(np.log((a * d) / (b * c)), abs=1e-7)
     assert fit.coefficients["(Intercept)"].estimate == pytest.approx(np.log(b / a), abs=1e-7)
-    assert fit.coefficients["carrier"].ci_lo < fit.coefficients["carrier"].estimate < fit.coefficients["carrier"].ci_hi
-    assert 0 < fit.coefficients["carrier"].p < 0.05
+    # CIs and p: tests/stats/test_firth_logistic.py against the penalised likelihood written in R
     from genoassoc.stats.regression import SeparationError
 
     with pytest.raises(SeparationError):
@@ -143,4 +142,3 @@ def test_firth_on_the_sas_and_r_example_8_15_table():
     fit = firth_logistic(pd.Series(y), pd.DataFrame({"pred": x}))
     assert fit.coefficients["pred"].estimate == pytest.approx(np.log(401), abs=1e-6)
     assert fit.coefficients["(Intercept)"].estimate == pytest.approx(np.log(20.5 / 200.5), abs=1e-6)
-    assert fit.coefficients["pred"].ci_lo > 0
