@@ -3,6 +3,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from conftest import read_golden
+
 GOLDEN = Path(__file__).resolve().parent / "golden" / "assoc"
 
 
@@ -36,11 +39,21 @@ def test_corr_and_paired_commands():
                  "--format", "json")
     assert result.returncode == 0, result.stderr
     (row,) = json.loads(result.stdout)
-    assert row["method"] == "pearson" and row["n"] == 151 and row["ci_lo"] < row["estimate"] < row["ci_hi"]
+    r = read_golden(GOLDEN / "r_golden.tsv")  # R cor.test and wilcox.test (tests/golden/assoc/make_golden.R)
+    assert row["method"] == "pearson" and row["n"] == 151
+    for field, key in (("estimate", "estimate"), ("p", "p"), ("ci_lo", "lo"), ("ci_hi", "hi")):
+        assert row[field] == pytest.approx(r[f"cohort.cor.pearson.{key}"], rel=1e-10), field
+    result = run("corr", "--pheno", GOLDEN / "cohort.tsv", "--x", "il6", "--y", "c0", "--method", "spearman",
+                 "--format", "json")
+    (row,) = json.loads(result.stdout)
+    assert row["estimate"] == pytest.approx(r["cohort.cor.spearman.estimate"], rel=1e-12)
+    assert row["p"] == pytest.approx(r["cohort.cor.spearman.p"], rel=1e-8)
     result = run("paired", "--pheno", GOLDEN / "cohort.tsv", "--before", "il6_pre", "--after", "il6_post")
     assert result.returncode == 0, result.stderr
     header, values = (line.split("\t") for line in result.stdout.splitlines())
-    assert dict(zip(header, values, strict=True))["statistic_name"] == "V"
+    row = dict(zip(header, values, strict=True))
+    assert row["statistic_name"] == "V" and float(row["statistic"]) == r["cohort.paired.V"]
+    assert float(row["p"]) == pytest.approx(r["cohort.paired.p"], rel=1e-10)
 
 
 def test_pk_command(tmp_path):

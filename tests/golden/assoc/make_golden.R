@@ -79,6 +79,19 @@ put("paired.V", w$statistic); put("paired.p", w$p.value)
 w <- wilcox.test(d$il6_post[1:15], d$il6_pre[1:15], paired = TRUE, exact = TRUE)
 put("paired.exact.V", w$statistic); put("paired.exact.p", w$p.value)
 
+# the corr and paired commands on the whole cohort file (every sample, genotyped or not)
+for (method in c("pearson", "spearman")) {
+  ct <- suppressWarnings(cor.test(cohort$il6, cohort$c0, method = method))
+  put(paste("cohort.cor", method, "estimate", sep = "."), ct$estimate)
+  put(paste("cohort.cor", method, "p", sep = "."), ct$p.value)
+  if (!is.null(ct$conf.int)) {
+    put(paste("cohort.cor", method, "lo", sep = "."), ct$conf.int[1])
+    put(paste("cohort.cor", method, "hi", sep = "."), ct$conf.int[2])
+  }
+}
+w <- wilcox.test(cohort$il6_post, cohort$il6_pre, paired = TRUE, exact = FALSE, correct = TRUE)
+put("cohort.paired.V", w$statistic); put("cohort.paired.p", w$p.value)
+
 write.table(data.frame(name = names(out), value = sprintf("%.15g", unlist(out))), "r_golden.tsv",
             sep = "\t", quote = FALSE, row.names = FALSE)
 
