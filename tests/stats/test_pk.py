@@ -1,8 +1,10 @@
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import read_golden
 
 from genoassoc.errors import InputError
 from genoassoc.io.pk_samples import read_pk_samples
@@ -85,3 +87,18 @@ def test_nca_one_row_per_sample():
     table = nca(frame)
     assert table["sample"].tolist() == ["A", "B"]
     assert table.loc[1, "auc_0_24"] == pytest.approx(2 * table.loc[0, "auc_0_24"])
+
+
+def test_terminal_phase_of_noisy_profiles_matches_the_pknca_rule_in_r():
+    """tests/golden/pk/make_golden.R: an independent lm() implementation of the PKNCA/WinNonlin rule on
+    12 noisy one- and two-compartment profiles and 2 nearly exact ones (where 'most points' decides)."""
+    golden = Path(__file__).resolve().parent.parent / "golden" / "pk"
+    r = read_golden(golden / "r_golden.tsv")
+    table = nca(pd.read_csv(golden / "profiles.tsv", sep="\t")).set_index("sample")
+    assert len(table) == 14
+    for sample, row in table.iterrows():
+        assert row["lambda_z_points"] == r[f"{sample}|points"], sample
+        assert row["lambda_z"] == pytest.approx(r[f"{sample}|lambda_z"], rel=1e-10), sample
+        assert row["lambda_z_adj_r2"] == pytest.approx(r[f"{sample}|adj_r2"], rel=1e-10), sample
+        assert row["half_life"] == pytest.approx(r[f"{sample}|half_life"], rel=1e-10), sample
+    assert (table.loc[["P13", "P14"], "lambda_z_points"] == 8).all()
