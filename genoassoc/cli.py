@@ -269,6 +269,14 @@ def _progress(label: str) -> Callable[[int, int], None] | None:
 
 @main.command("call", aliases={"--loci": "--locus"})
 @click.option("--rflp", "gel", type=click.Path(dir_okay=False), help="Gel band table (TSV/CSV/XLSX).")
+@click.option("--gel-image", type=click.Path(dir_okay=False),
+              help="Photo of the gel (PNG/TIFF/JPEG): bands read and sized, then called (with --layout, --ladder).")
+@click.option("--layout", type=click.Path(dir_okay=False),
+              help="Lane layout of the photo: lane, sample ('ladder' for ladders), assay or locus[, tier].")
+@click.option("--ladder", "ladder_spec", help="Ladder of the photo: sizes in bp (comma-separated) or a name "
+                                              "(genoassoc gel ladders).")
+@click.option("--overlay", type=click.Path(dir_okay=False),
+              help="Photo evidence: lanes, bands with sizes and calls drawn on the photo (.png/.svg/.pdf).")
 @click.option("--vcf", "vcf_file", type=click.Path(dir_okay=False), help="VCF or BCF (bgzipped+indexed or plain).")
 @click.option("--bam", "bam_files", multiple=True, type=click.Path(dir_okay=False), help="BAM/CRAM file; repeat.")
 @click.option("--bam-list", type=click.Path(dir_okay=False), help="File listing BAM/CRAM paths, one per line.")
@@ -296,30 +304,41 @@ def _progress(label: str) -> Callable[[int, int], None] | None:
 @click.option("--scheduler", help="BAM: address of a Dask distributed scheduler to run the batch on.")
 @click.option("--output-vcf", type=click.Path(dir_okay=False), help="Also write the calls as VCF (.vcf or .vcf.gz).")
 @_output_options()
-def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min_band, het_min_ratio, loci_names,
-                 panel, build, sample_names, reference, min_depth, min_gq, min_bq, min_mq, workers, scheduler,
-                 output_vcf, output, fmt) -> None:
-    """Call genotypes from PCR-RFLP gel bands (--rflp), a VCF (--vcf) or alignments (--bam,
-    --bam-list): one row per sample x locus, every sample in the output."""
-    sources = [name for name, given in (("--rflp", gel), ("--vcf", vcf_file), ("--bam", bam_files or bam_list))
-               if given]
+def call_command(gel, gel_image, layout, ladder_spec, overlay, vcf_file, bam_files, bam_list, assays_file, tolerance,
+                 min_band, het_min_ratio, loci_names, panel, build, sample_names, reference, min_depth, min_gq, min_bq,
+                 min_mq, workers, scheduler, output_vcf, output, fmt) -> None:
+    """Call genotypes from PCR-RFLP gel bands (--rflp), a gel photo (--gel-image), a VCF (--vcf) or
+    alignments (--bam, --bam-list): one row per sample x locus, every sample in the output."""
+    sources = [name for name, given in (("--rflp", gel), ("--gel-image", gel_image), ("--vcf", vcf_file),
+                                        ("--bam", bam_files or bam_list)) if given]
     if len(sources) != 1:
-        raise click.UsageError("give the evidence to call from: one of --rflp FILE, --vcf FILE, --bam FILE/--bam-list")
+        raise click.UsageError("give the evidence to call from: one of --rflp FILE, --gel-image PHOTO, --vcf FILE, "
+                               "--bam FILE/--bam-list")
+    if gel_image and not (layout and ladder_spec):
+        raise click.UsageError("--gel-image needs --layout (lanes.tsv) and --ladder (sizes or a ladder name)")
+    if (layout or ladder_spec or overlay) and not gel_image:
+        raise click.UsageError("--layout, --ladder and --overlay go with --gel-image")
+    reading = None
+    if gel_image:
+        reading, gel = _read_photo(gel_image, layout, ladder_spec)
     from genoassoc.loci import load_catalog
 
     catalog = load_catalog(panel)
     names = _split(loci_names)
-    loci = [] if gel else [catalog.resolve(name) for name in names] if names else list(catalog)
+    loci = [] if gel is not None else [catalog.resolve(name) for name in names] if names else list(catalog)
     used_build = build
-    if gel:
+    if gel is not None:
         from genoassoc.assays import load_assays
         from genoassoc.calling.rflp import Tolerance, call_rflp
 
         if build != "auto" and not output_vcf:
             raise click.UsageError("--build places loci in a VCF or BAM; a gel table needs none (drop --build)")
-        calls = call_rflp(gel, load_assays(assays_file, catalog), Tolerance.parse(tolerance), min_band,
-                          het_min_ratio, catalog=catalog, loci=names or None)
+        assays = load_assays(assays_file, catalog)
+        calls = call_rflp(gel, assays, Tolerance.parse(tolerance), min_band, het_min_ratio, catalog=catalog,
+                          loci=names or None)
         _notes(learned.summary() for learned in calls.attrs.get("learned", []))
+        if reading is not None and overlay:
+            _save_overlay(reading, gel, calls, assays, catalog, overlay)
     elif vcf_file:
         from genoassoc.calling.vcf import call_vcf
 
@@ -364,6 +383,32 @@ def call_command(gel, vcf_file, bam_files, bam_list, assays_file, tolerance, min
         write_vcf_text(vcf_text, output_vcf)
     called = calls["status"].eq("called").groupby(calls["locus"], sort=False).agg(["sum", "size"])
     _summarise_calls({locus: (int(done), int(total)) for locus, done, total in called.itertuples()})
+
+
+def _read_photo(photo: str, layout_file: str, ladder_spec: str):
+    """The gel reading and its band table (the --rflp input)."""
+    from genoassoc.calling.gel_image import band_table, ladder, read_gel, read_layout
+
+    layout = read_layout(layout_file)
+    reading = read_gel(photo, layout, ladder(ladder_spec), progress=_progress("tiers"))
+    _notes(reading.notes)
+    table = band_table(reading, layout)
+    table.attrs["source"] = photo
+    return reading, table
+
+
+def _save_overlay(reading, table, calls, assays, catalog, path) -> None:
+    from genoassoc.report.figures import gel_overlay
+
+    key = "assay" if "assay" in table.columns else "locus"
+    lookup = {(row["sample"], row["locus"]): row["genotype"] or "no call" for _, row in calls.iterrows()}
+    labels = {}
+    for _, row in table.iterrows():
+        name = row[key]
+        locus = assays.get(name).locus if key == "assay" else (catalog.resolve(name).id if name in catalog else name)
+        tier = int(row["gel"].rsplit("tier", 1)[1]) if ":tier" in row["gel"] else 1
+        labels[(tier, int(row["lane"]))] = f"{row['sample']}\n{lookup.get((row['sample'], locus), '')}"
+    _save(gel_overlay(reading, labels), path)
 
 
 def _summarise_calls(counts: dict[str, tuple[int, int]]) -> None:
@@ -1132,6 +1177,53 @@ def plot_gel(calls_file, locus, panel, output) -> None:
     if "matched_bp" not in calls.columns:
         raise InputError("not an RFLP calls table (no observed_bp/matched_bp evidence)", calls_file)
     _save(virtual_gel(calls), output)
+
+
+# ------------------------------------------------------------------------------------------------- gel
+
+@main.group("gel", cls=Group)
+def gel_group() -> None:
+    """Gel photos: read lanes, bands and sizes from the image."""
+
+
+@gel_group.command("bands")
+@click.argument("photo", type=click.Path(dir_okay=False))
+@click.option("--layout", required=True, type=click.Path(dir_okay=False),
+              help="Lane layout: lane, sample ('ladder' for ladders), assay or locus[, tier].")
+@click.option("--ladder", "ladder_spec", required=True,
+              help="Ladder: sizes in bp (comma-separated) or a name (genoassoc gel ladders).")
+@click.option("--overlay", type=click.Path(dir_okay=False),
+              help="Draw lanes and bands with their sizes on the photo (.png/.svg/.pdf).")
+@_output_options()
+def gel_bands(photo, layout, ladder_spec, overlay, output, fmt) -> None:
+    """The band table of a gel photo (what call --rflp reads): lanes found, bands detected and sized
+    against the ladder; bands outside the ladder's range are listed in the note, not sized."""
+    reading, table = _read_photo(photo, layout, ladder_spec)
+    outputs = [(table.drop(columns=["note"]) if not table["note"].astype(bool).any() else table, output)]
+    if overlay:
+        from genoassoc.report.figures import gel_overlay
+
+        labels = {(int(row["gel"].rsplit("tier", 1)[1]) if ":tier" in row["gel"] else 1, int(row["lane"])):
+                  row["sample"] for _, row in table.iterrows()}
+        _save(gel_overlay(reading, labels), overlay)
+    _write_tables(outputs, fmt)
+    counts = reading.bands.groupby("used").size().to_dict() if len(reading.bands) else {}
+    click.echo(f"{len(reading.lanes)} lanes, {counts.get(True, 0)} bands sized, {counts.get(False, 0)} outside "
+               "the ladder", err=True)
+
+
+@gel_group.command("ladders")
+@_output_options()
+def gel_ladders(output, fmt) -> None:
+    """The ladders known by name, with their sizes, reference bands and source."""
+    import pandas as pd
+
+    from genoassoc.calling.gel_image import known_ladders
+
+    rows = [{"name": item.name, "sizes": ",".join(f"{size:g}" for size in item.sizes),
+             "reference": ",".join(f"{size:g}" for size in item.reference), "source": item.source}
+            for item in known_ladders().values()]
+    _write_tables([(pd.DataFrame(rows), output)], fmt)
 
 
 # ---------------------------------------------------------------------------------------------- assays

@@ -138,3 +138,11 @@ def test_site_allele_only_assays_learn_their_sizes():
     assert builtin.get("IL6-572-BsrBI").site_allele == "G"
     assert "learned from each gel" in dict(describe(nla))["fragments"]
     assert "Olomolaiye" in nla.source and "Buraczynska" in builtin.get("IL6-572-BsrBI").source
+
+
+def test_built_in_enzymes_are_named_as_biopython_names_them():
+    # built-in assays skip the Bio.Restriction lookup at load time (start-up cost); this is the check
+    from genoassoc.assays import _enzyme, load_assays
+
+    for assay in load_assays():
+        assert str(_enzyme(assay.enzyme)) == assay.enzyme, assay.id

@@ -86,6 +86,7 @@ class Lane:
     intensities: tuple[float, ...] | None = None
     row: int | None = None
     gel: str = ""
+    reason: str = ""  # why a lane without bands gives none (a smeared lane read from a photo)
 
 
 def _bp(size: float) -> str:
@@ -250,7 +251,7 @@ def _resolve_assay(name: str, assays: AssaySet, catalog, source: str | None, row
 def gel_lanes(table: pd.DataFrame, assays: AssaySet, catalog: Catalog | None = None) -> list[Lane]:
     """Lanes from a gel table, wide (``sample, assay, bands``) or long (``sample, assay, size_bp``);
     ``locus`` may stand for ``assay`` (the locus's preferred assay); optional ``gel``, ``lane``,
-    ``intensity``."""
+    ``intensity``, and ``reason`` (why a lane without bands has none: it becomes the no-call's reason)."""
     from genoassoc.loci import load_catalog
 
     catalog = catalog or load_catalog()
@@ -303,7 +304,7 @@ def gel_lanes(table: pd.DataFrame, assays: AssaySet, catalog: Catalog | None = N
             lane_name = ":".join(filter(None, (gel, lane))) or "lane"
         entry = lanes.setdefault(
             key, {"sample": sample, "assay": assay_id, "lane": lane_name, "bands": [], "intensities": [], "row": row,
-                  "gel": record.get("gel", "")}
+                  "gel": record.get("gel", ""), "reason": record.get("reason", "")}
         )
         entry["bands"].extend(sizes)
         if has_intensity:
@@ -317,6 +318,7 @@ def gel_lanes(table: pd.DataFrame, assays: AssaySet, catalog: Catalog | None = N
             intensities=tuple(entry["intensities"]) if has_intensity else None,
             row=entry["row"],
             gel=entry["gel"],
+            reason=entry["reason"] if not entry["bands"] else "",
         )
         for entry in lanes.values()
     ]
@@ -438,7 +440,9 @@ def call_rflp(
     for lane in lanes:
         base = assay_set.get(lane.assay)
         plan = plans[(lane.assay, lane.gel)]
-        if plan.assay is not None:
+        if lane.reason:
+            call = LaneCall(None, lane.reason)
+        elif plan.assay is not None:
             call = match_lane(plan.assay, lane.bands, lane.intensities, tolerance, min_band, het_min_ratio)
         elif plan.learned.status == "one pattern":
             call = _one_pattern_call(lane, plan.learned, tolerance, min_band)

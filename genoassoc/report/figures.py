@@ -332,6 +332,47 @@ def meta_forest_plot(table: pd.DataFrame, *, title: str = "") -> Any:
     return figure
 
 
+@styled
+def gel_overlay(reading: Any, labels: dict[tuple[int, int], str] | None = None) -> Any:
+    """The evidence of a gel photo read by `genoassoc.calling.gel_image.read_gel`: the straightened
+    photo with each lane's centre, every detected band (sizes in bp; bands not sized, outside the
+    ladder, in orange), the ladder bands used for sizing, and each lane's label ((tier, lane) →
+    sample and call) above it."""
+    image = reading.image
+    height, width = image.shape
+    figure = plt.figure(figsize=(min(14.0, max(6.0, width / 90)), min(14.0, max(4.0, height / 90))))
+    axis = figure.add_axes((0.02, 0.02, 0.96, 0.9))
+    axis.imshow(image, cmap="gray", aspect="equal", vmin=0, vmax=float(np.percentile(image, 99.8)) or 1)
+    for lane in reading.lanes:
+        axis.axvline(lane.x, color=OKABE_ITO[4], linewidth=0.4, alpha=0.5)
+        axis.text(lane.x, reading.wells.get(lane.tier, 0) - 4, str(lane.lane), color="white", fontsize=6,
+                  ha="center", va="bottom")
+    for fit in reading.ladders:
+        x = next(lane.x for lane in reading.lanes if lane.tier == fit.tier and lane.lane == fit.lane)
+        for y, size in zip(fit.positions, fit.sizes, strict=True):
+            axis.plot([x - 8, x + 8], [y, y], color=OKABE_ITO[2], linewidth=0.8)
+            axis.text(x - 10, y, f"{size:g}", color=OKABE_ITO[2], fontsize=5, ha="right", va="center")
+    for _, band in reading.bands.iterrows():
+        colour = OKABE_ITO[1] if band["used"] else OKABE_ITO[5]
+        axis.plot([band["x"] - 8, band["x"] + 8], [band["y"], band["y"]], color=colour, linewidth=0.8)
+        label = f"{band['size_bp']:.0f}" if band["used"] else "?"
+        axis.text(band["x"] + 10, band["y"], label, color=colour, fontsize=5, va="center")
+    upright = len(reading.lanes) > 14  # turned labels never overlap
+    for lane in reading.lanes:
+        text = (labels or {}).get((lane.tier, lane.lane))
+        if text:
+            axis.text(lane.x, reading.wells.get(lane.tier, 0) - 14, text, color="yellow", fontsize=5,
+                      ha="center", va="bottom", rotation=90 if upright else 0)
+    axis.set_xlim(0, width)
+    axis.set_ylim(height, min(0.0, min(reading.wells.values(), default=0.0) - (75 if upright else 45)))
+    axis.set_xticks([])
+    axis.set_yticks([])
+    axis.set_xlabel("Lanes, numbered left to right per tier")
+    axis.set_ylabel("Migration from the wells")
+    axis.set_title(f"{reading.name}: lanes, bands (bp) and calls", loc="left", fontsize=8)
+    return figure
+
+
 def _expected_bands(matched: str) -> list[float]:
     """The expected sizes of a called lane from the calls' ``matched_bp`` evidence (observed=expected)."""
     expected = []

@@ -44,6 +44,9 @@ class Study:
     title: str = "genoassoc study report"
     calls: str | None = None
     gel: str | None = None
+    gel_image: str | None = None
+    gel_layout: str | None = None
+    gel_ladder: str | None = None
     assays: str | None = None
     pheno: str | None = None
     sample_col: str = "sample"
@@ -84,6 +87,9 @@ SETTINGS = {
     "title": "report title",
     "calls": "calls table (or give `gel`)",
     "gel": "gel band table, called with the built-in assays and `assays`",
+    "gel_image": "photo of the gel (PNG/TIFF/JPEG) to read and call instead of a band table",
+    "gel_layout": "lane layout of `gel_image` (lane, sample, assay or locus[, tier])",
+    "gel_ladder": "ladder of `gel_image`: sizes in bp or a ladder name",
     "assays": "TOML file of your own RFLP assays",
     "pheno": "phenotype table, one row per sample",
     "sample_col": "sample id column of the phenotype tables (default `sample`)",
@@ -119,7 +125,8 @@ SETTINGS = {
     "visits_log": "model the log of the measured value (default true)",
     "visits_random_slope": "add a random slope on time per sample (default false)",
 }
-_PATHS = ("calls", "gel", "assays", "pheno", "pk", "cutpoint_pheno", "cutpoint_validate", "visits")
+_PATHS = ("calls", "gel", "gel_image", "gel_layout", "assays", "pheno", "pk", "cutpoint_pheno", "cutpoint_validate",
+          "visits")
 
 
 def load_study(path: str | os.PathLike) -> Study:
@@ -222,6 +229,8 @@ class _Inputs:
     phenotypes: pd.DataFrame | None = None
     exposure: Any = None
     genotype_groups: Any = None
+    gel_reading: Any = None
+    gel_table: Any = None
 
 
 def _load(study: Study) -> _Inputs:
@@ -230,7 +239,19 @@ def _load(study: Study) -> _Inputs:
     from genoassoc.phenotypes import read_phenotypes
 
     inputs = _Inputs(study, load_catalog())
-    if study.gel:
+    if study.gel_image:
+        from genoassoc.assays import load_assays
+        from genoassoc.calling.gel_image import band_table, ladder, read_gel, read_layout
+        from genoassoc.calling.rflp import call_rflp
+
+        if not (study.gel_layout and study.gel_ladder):
+            raise InputError("the study's gel_image needs gel_layout and gel_ladder (see genoassoc report "
+                             "--help-settings)")
+        layout = read_layout(study.gel_layout)
+        inputs.gel_reading = read_gel(study.gel_image, layout, ladder(study.gel_ladder))
+        inputs.gel_table = band_table(inputs.gel_reading, layout)
+        inputs.calls = validate_calls(call_rflp(inputs.gel_table, load_assays(study.assays)), inputs.catalog)
+    elif study.gel:
         from genoassoc.assays import load_assays
         from genoassoc.calling.rflp import call_rflp
 
@@ -283,6 +304,16 @@ def _calls_section(inputs: _Inputs) -> Section:
     learned = calls.attrs.get("learned", [])
     parts = [_figure_html(figures.virtual_gel(shown), "Virtual gel: observed bands beside the expected pattern",
                           wide=True)]
+    if inputs.gel_reading is not None:
+        labels = {}
+        genotype = {(row["sample"]): row["genotype"] or "no call" for _, row in shown.iterrows()}
+        for _, row in inputs.gel_table.iterrows():
+            tier = int(row["gel"].rsplit("tier", 1)[1]) if ":tier" in row["gel"] else 1
+            labels[(tier, int(row["lane"]))] = f"{row['sample']}\n{genotype.get(row['sample'], '')}"
+        parts.insert(0, _figure_html(figures.gel_overlay(inputs.gel_reading, labels),
+                                     "The gel photo as read: lanes, bands with their sizes (bp) and the calls",
+                                     wide=True))
+        parts += [f"<p>{html.escape(note)}</p>" for note in inputs.gel_reading.notes]
     if learned:
         parts.append("<ul class=\"learned\">" + "".join(f"<li>{html.escape(item.summary())}</li>" for item in learned)
                      + "</ul>")
@@ -489,7 +520,8 @@ def _plan(inputs: _Inputs) -> list[_Planned]:
     cut_settings = {"cutpoint_pheno": study.cutpoint_pheno, "cutpoint_marker": study.cutpoint_marker,
                     "cutpoint_time": study.cutpoint_time, "cutpoint_event": study.cutpoint_event}
     plan = [
-        _Planned("Genotype calls from the gels", bool(study.gel), "", lambda: _calls_section(inputs)),
+        _Planned("Genotype calls from the gels", bool(study.gel or study.gel_image), "",
+                 lambda: _calls_section(inputs)),
         _Planned("Genotype QC", has_calls, "", lambda: _qc_section(inputs)),
         _Planned("Pharmacokinetics", bool(study.pk), "", lambda: _pk_section(inputs)),
         _Planned("Table 1", bool(study.table1_variables) or (bool(study.locus) and has_pheno), needs(**genotype_needs),

@@ -1,0 +1,686 @@
+"""Band sizes read from a photo of an agarose gel: lanes, bands and their sizes against the ladder,
+written as the band table `genoassoc call --rflp` reads.
+
+The method (scikit-image and scipy):
+
+1. Polarity: bands are made bright. A photo whose pixel values skew towards dark (dark bands on a light
+   background: a stained gel, a saved negative) is inverted.
+2. Straightening: the rotation (±6°) that makes the lanes sharpest in the column profile.
+3. Tiers: each tier of wells is found as a row that is bright across the lanes (DNA left in the
+   wells); the layout says how many tiers there are.
+4. Lanes: a comb of equally spaced lanes fitted to the centres of the lanes with DNA in the tier's
+   column profile (within the gel, away from its glowing edges), shifted whole lanes so that the
+   layout's ladder lanes show the most bands; each lane then centred on its own profile. A photo whose
+   lanes cannot be matched to the layout is refused.
+5. Bands: peaks of each lane's profile after a rolling-ball background (grey opening), with a
+   prominence of at least 5 times the profile's noise (robust estimate from the point-to-point
+   differences) and a twentieth of the tier's strongest band (JPEG blocks and stain texture are not
+   bands), spanning most of the lane's width (a dust speck does not); the well row is not a band. A
+   lane whose background is raised along its length, above the gel between the lanes, is a smear.
+6. Sizes: the ladder bands matched to the ladder's sizes (the resolvable ones: bands that run together
+   at the top are left out, and the brighter reference bands of commercial ladders anchor the match),
+   then log(size) against migration by a monotone cubic (PCHIP). With two ladder lanes in a tier, each
+   lane's ladder positions are interpolated between them (a smiling gel). A band outside the ladder's
+   range gets no size: it is listed and flagged, not extrapolated.
+7. Intensity: the band's integrated background-subtracted signal, for the partial-digestion check.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from genoassoc.errors import InputError
+
+LADDER_SAMPLE = "ladder"
+# A band's prominence must exceed this many times the lane profile's noise.
+PROMINENCE_NOISE = 5.0
+# A band's prominence is at least this share of the tier's strongest band's.
+RELATIVE_FLOOR = 0.05
+# A band spans at least this share of the lane's width (a dust speck does not).
+MIN_BAND_SPAN = 0.5
+
+
+# ------------------------------------------------------------------------------------------ ladders
+
+@dataclass(frozen=True)
+class Ladder:
+    name: str
+    sizes: tuple[float, ...]  # largest first
+    reference: tuple[float, ...] = ()
+    source: str = ""
+
+
+def known_ladders() -> dict[str, Ladder]:
+    """The shipped table of commercial ladders (``reference/ladders.tsv``)."""
+    from genoassoc.io.tables import read_table
+    from genoassoc.resources import reference_file
+
+    table = read_table(reference_file("ladders.tsv"), ["name", "sizes", "reference", "source"])
+    ladders = {}
+    for _, row in table.iterrows():
+        sizes = tuple(sorted((float(value) for value in row["sizes"].split(",")), reverse=True))
+        reference = tuple(float(value) for value in row["reference"].split(",") if value.strip())
+        ladders[row["name"].lower()] = Ladder(row["name"], sizes, reference, row["source"])
+    return ladders
+
+
+def ladder(spec: str) -> Ladder:
+    """A ladder from comma-separated sizes in bp (either order) or the name of a shipped ladder."""
+    text = spec.strip()
+    if any(character.isdigit() for character in text) and "," in text:
+        try:
+            sizes = sorted({float(value) for value in text.split(",") if value.strip()}, reverse=True)
+        except ValueError:
+            raise InputError(f"--ladder '{spec}': sizes must be numbers in bp separated by commas") from None
+        if len(sizes) < 3 or sizes[-1] <= 0:
+            raise InputError(f"--ladder '{spec}': give at least three positive sizes in bp")
+        return Ladder("sizes given", tuple(sizes))
+    ladders = known_ladders()
+    if text.lower() not in ladders:
+        raise InputError(f"unknown ladder '{spec}': give its sizes (e.g. 1000,900,...,100) or one of "
+                         + ", ".join(item.name for item in ladders.values()))
+    return ladders[text.lower()]
+
+
+# ------------------------------------------------------------------------------------------- layout
+
+def read_layout(path: str | os.PathLike) -> pd.DataFrame:
+    """The lane layout: ``lane`` (1-based, left to right per tier), ``sample`` (``ladder`` for ladder
+    lanes), ``assay`` or ``locus`` for sample lanes, optional ``tier`` (1 = the top row of wells)."""
+    from genoassoc.io.tables import numeric_column, read_table
+
+    table = read_table(path, ["lane", "sample"])
+    source = table.attrs.get("source")
+    key = "assay" if "assay" in table.columns else "locus" if "locus" in table.columns else None
+    if key is None:
+        raise InputError("the layout needs an 'assay' or 'locus' column for its sample lanes", source)
+    lanes = numeric_column(table, "lane", allow_empty=False)
+    tiers = numeric_column(table, "tier", allow_empty=False) if "tier" in table.columns else pd.Series(
+        1.0, index=table.index)
+    for name, values in (("lane", lanes), ("tier", tiers)):
+        bad = (values < 1) | (values != values.round())
+        if bad.any():
+            raise InputError(f"'{table.at[bad.idxmax(), name]}' is not a whole number from 1",
+                             source, int(bad.idxmax()), name)
+    layout = pd.DataFrame({"tier": tiers.astype(int), "lane": lanes.astype(int),
+                           "sample": table["sample"].str.strip(), key: table[key].str.strip()},
+                          index=table.index)
+    layout.attrs["source"], layout.attrs["key"] = source, key
+    repeated = layout.duplicated(["tier", "lane"])
+    if repeated.any():
+        row = int(repeated.idxmax())
+        raise InputError(f"lane {layout.at[row, 'lane']} of tier {layout.at[row, 'tier']} is listed twice",
+                         source, row, "lane")
+    is_ladder = layout["sample"].str.lower() == LADDER_SAMPLE
+    missing = ~is_ladder & (layout[key] == "")
+    if missing.any():
+        row = int(missing.idxmax())
+        raise InputError(f"sample lane {layout.at[row, 'lane']} has no {key}", source, row, key)
+    for tier in sorted(layout["tier"].unique()):
+        if not is_ladder[layout["tier"] == tier].any():
+            raise InputError(f"tier {tier} has no ladder lane (sample 'ladder'): its bands cannot be sized", source)
+    return layout
+
+
+# -------------------------------------------------------------------------------------------- image
+
+def load_photo(path: str | os.PathLike) -> np.ndarray:
+    """A photo (PNG, TIFF, JPEG; grey or colour, 8 or 16 bit) as grey values in 0..1."""
+    from skimage import io
+
+    try:
+        image = io.imread(str(path))
+    except FileNotFoundError:
+        raise InputError("no such file", str(path)) from None
+    except (OSError, ValueError) as err:
+        raise InputError(f"not a readable image ({err})", str(path)) from None
+    if image.ndim == 3 and image.shape[-1] in (3, 4):
+        # luminance with skimage.color.rgb2gray's weights (ITU-R BT.709); alpha dropped
+        image = image[..., :3].astype(float) @ np.array([0.2125, 0.7154, 0.0721])
+    if image.ndim != 2 or min(image.shape) < 50:
+        raise InputError(f"not a gel photo (image of shape {image.shape})", str(path))
+    image = image.astype(float)
+    low, high = np.percentile(image, [0.1, 99.9])
+    if high <= low:
+        raise InputError("the photo is blank (one grey level)", str(path))
+    return np.clip((image - low) / (high - low), 0, 1)
+
+
+def orient(image: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Bands bright: a photo skewed towards dark values (dark bands on light) is inverted."""
+    sample = image.ravel()[:: max(1, image.size // 200_000)]
+    centred = sample - sample.mean()
+    inverted = bool(np.mean(centred**3) < 0)  # the sign of the skewness
+    return (1.0 - image if inverted else image), inverted
+
+
+def _shrink(image: np.ndarray, width: int = 400) -> np.ndarray:
+    from skimage.transform import rescale
+
+    factor = min(1.0, width / image.shape[1])
+    return rescale(image, factor, anti_aliasing=True) if factor < 1 else image
+
+
+def straighten(image: np.ndarray, limit: float = 6.0) -> tuple[np.ndarray, float]:
+    """The rotation (degrees) that makes lanes vertical, and the straightened image."""
+    from scipy import ndimage
+    from skimage.transform import rotate
+
+    small = _shrink(image)
+    detail = np.clip(small - ndimage.gaussian_filter(small, 8), 0, None)
+
+    def sharpness(angle: float) -> float:
+        turned = rotate(detail, angle, resize=False, mode="constant", cval=0.0)
+        profile = turned.mean(axis=0)
+        return float(np.sum((profile - ndimage.gaussian_filter1d(profile, 6)) ** 2))
+
+    coarse = np.arange(-limit, limit + 1e-9, 0.5)
+    best = float(coarse[int(np.argmax([sharpness(angle) for angle in coarse]))])
+    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1)
+    best = float(fine[int(np.argmax([sharpness(angle) for angle in fine]))])
+    if abs(best) < 0.15:
+        return image, 0.0
+    return rotate(image, best, resize=False, mode="edge"), best
+
+
+# -------------------------------------------------------------------------------------------- reading
+
+@dataclass(frozen=True)
+class LaneFound:
+    tier: int
+    lane: int
+    x: float
+    width: float
+    status: str = "ok"  # ok, blank, smeared
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LadderFit:
+    tier: int
+    lane: int
+    positions: tuple[float, ...]  # y (image row) of each matched ladder band
+    sizes: tuple[float, ...]
+    left_out: tuple[float, ...]  # ladder sizes not used (ran together, outside the photo)
+
+
+@dataclass
+class GelReading:
+    """What was read from a photo: the straightened image, lanes, bands (long table) and ladder fits."""
+
+    image: np.ndarray
+    lanes: list[LaneFound]
+    bands: pd.DataFrame
+    ladders: list[LadderFit]
+    wells: dict[int, float]
+    angle: float
+    inverted: bool
+    name: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Peaks:
+    """Peaks of a profile as ``scipy.signal.find_peaks`` reports them (positions, prominences and the
+    interpolated positions where each peak falls to half its prominence)."""
+
+    positions: np.ndarray
+    prominences: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+
+
+def find_peaks(trace: np.ndarray, prominence: float, width: float = 0.0, distance: float = 0.0) -> Peaks:
+    """Local maxima with at least `prominence` (and a width at half prominence of at least `width`,
+    and `distance` samples from a more prominent peak), computed as ``scipy.signal.find_peaks`` does.
+    Written out because importing scipy.signal costs 0.7 s, a third of reading a photo; the results
+    equal scipy's (tests/calling/test_gel_image.py)."""
+    values = np.asarray(trace, float)
+    inner = values[1:-1]
+    rising = np.flatnonzero((inner > values[:-2]) & (inner >= values[2:])) + 1
+    # a plateau counts once, at its middle (as scipy)
+    positions = []
+    for start in rising:
+        end = start
+        while end + 1 < len(values) and values[end + 1] == values[start]:
+            end += 1
+        if end + 1 < len(values) and values[end + 1] < values[start] and (not positions or start > positions[-1]):
+            positions.append((start + end) // 2)
+    peaks = np.array(sorted(set(positions)), dtype=int)
+    if distance > 1 and len(peaks) > 1:
+        # as scipy: before prominence, the highest peaks first, neighbours closer than ceil(distance) go
+        spacing = math.ceil(distance)
+        kept = np.ones(len(peaks), bool)
+        for index in np.argsort(-values[peaks], kind="stable"):
+            if kept[index]:
+                close = (np.abs(peaks - peaks[index]) < spacing) & (np.arange(len(peaks)) != index)
+                kept[close] = False
+        peaks = peaks[kept]
+    proms, lefts, rights = [], [], []
+    for peak in peaks:
+        height = values[peak]
+        left = peak
+        left_min = height
+        while left > 0 and values[left - 1] <= height:
+            left -= 1
+            left_min = min(left_min, values[left])
+        right = peak
+        right_min = height
+        while right < len(values) - 1 and values[right + 1] <= height:
+            right += 1
+            right_min = min(right_min, values[right])
+        base = max(left_min, right_min)
+        proms.append(height - base)
+        level = height - (height - base) / 2
+        index = peak
+        while index > left and values[index] > level:
+            index -= 1
+        left_ip = float(index) if values[index] == level or index == peak else \
+            index + (level - values[index]) / (values[index + 1] - values[index])
+        index = peak
+        while index < right and values[index] > level:
+            index += 1
+        right_ip = float(index) if values[index] == level or index == peak else \
+            index - (level - values[index]) / (values[index - 1] - values[index])
+        lefts.append(left_ip)
+        rights.append(right_ip)
+    prominences, left_ips, right_ips = np.array(proms), np.array(lefts), np.array(rights)
+    keep = (prominences >= prominence) & (right_ips - left_ips >= width)
+    peaks, prominences, left_ips, right_ips = peaks[keep], prominences[keep], left_ips[keep], right_ips[keep]
+    return Peaks(peaks, prominences, left_ips, right_ips)
+
+
+def _noise(profile: np.ndarray) -> float:
+    differences = np.diff(profile)
+    spread = 1.4826 * np.median(np.abs(differences - np.median(differences))) / math.sqrt(2)
+    return float(max(spread, 1e-6))
+
+
+def _wells(image: np.ndarray, tiers: int) -> list[float]:
+    """Rows of the wells, top to bottom, one per tier."""
+    from scipy import ndimage
+
+    detail = image - ndimage.gaussian_filter(image, (6, 20))
+    columns = detail.shape[1]
+    centre = detail[:, columns // 20: columns - columns // 20]
+    score = np.percentile(centre, 70, axis=1)
+    score = ndimage.gaussian_filter1d(score, 1.5)
+    height = image.shape[0]
+    peaks = find_peaks(score, 5 * _noise(score), distance=max(3, height // (4 * tiers))).positions
+    if not len(peaks):
+        return [0.0] * tiers if tiers == 1 else []
+    strong = peaks[score[peaks] >= 0.5 * score[peaks].max()]
+    wells = [float(strong[0])]
+    for peak in strong[1:]:
+        if len(wells) == tiers:
+            break
+        if peak - wells[-1] > 0.6 * height / tiers:
+            wells.append(float(peak))
+    return wells
+
+
+def _fit_comb(profile: np.ndarray, count: int, reach: int = 4) -> tuple[float, float, float]:
+    """(first lane x, pitch, score) of `count` equally spaced lanes collecting the most of the
+    profile within `reach` columns of each lane."""
+    width = len(profile)
+    if count == 1:
+        return float(np.argmax(profile)), float(width), float(profile.max())
+    best = (0.0, 0.0, -np.inf)
+    cumulative = np.concatenate([[0.0], np.cumsum(profile)])
+    for pitch in np.arange(max(6.0, width / (3.0 * count)), (width - 1) / (count - 1) + 1e-9, 0.5):
+        span = pitch * (count - 1)
+        starts = np.arange(0, width - span - 1, 1.0)
+        if not len(starts):
+            continue
+        positions = starts[:, None] + pitch * np.arange(count)[None, :]
+        low = np.clip(np.round(positions).astype(int) - reach, 0, width)
+        high = np.clip(np.round(positions).astype(int) + reach + 1, 0, width)
+        totals = (cumulative[high] - cumulative[low]).sum(axis=1)
+        index = int(np.argmax(totals))
+        if totals[index] > best[2]:
+            best = (float(starts[index]), float(pitch), float(totals[index]))
+    return best
+
+
+def _gel_columns(region: np.ndarray) -> tuple[int, int]:
+    """The first and last column of the gel (brighter than the bench around it), inset from its edges."""
+    from scipy import ndimage
+
+    columns = ndimage.gaussian_filter1d(np.median(region, axis=0), 5)
+    low, high = np.percentile(columns, 5), np.percentile(columns, 60)
+    inside = np.flatnonzero(columns > low + 0.5 * (high - low))
+    width = region.shape[1]
+    if low > 0.5 * high or len(inside) < width * 0.3:
+        return 0, width  # no darker bench: the photo is all gel
+    inset = max(5, int(0.035 * (inside[-1] - inside[0])))  # the edge of a gel glows
+    return int(inside[0]) + inset, int(inside[-1]) - inset + 1
+
+
+def _band_counts(region: np.ndarray, xs: Sequence[float], half: int) -> list[int]:
+    """How many bands narrow strips at columns `xs` show (a ladder lane shows many), counting peaks
+    above a twentieth of the strongest among them all."""
+    from scipy import ndimage
+
+    traces = []
+    for x in xs:
+        left, right = max(0, int(x) - half), min(region.shape[1], int(x) + half + 1)
+        if right <= left:
+            traces.append(None)
+            continue
+        profile = region[:, left:right].mean(axis=1)
+        trace = ndimage.gaussian_filter1d(profile - ndimage.grey_opening(profile, size=max(15, len(profile) // 12)),
+                                          1)
+        traces.append(find_peaks(trace, PROMINENCE_NOISE * _noise(profile), width=1.2))
+    strongest = max((float(found.prominences.max()) for found in traces if found is not None
+                     and len(found.prominences)), default=0.0)
+    return [0 if found is None else int((found.prominences >= RELATIVE_FLOOR * strongest).sum()) for found in traces]
+
+
+def _find_lanes(region: np.ndarray, tier: int, count: int, ladder_lanes: list[int], source: str) -> list[LaneFound]:
+    """Lane centres: a comb of equally spaced lanes fitted to the lanes with DNA (an empty lane sits
+    between them), placed so that the layout's ladder lanes show the most bands."""
+    from scipy import ndimage
+
+    # only the gel: a photo often shows the dark bench around it, and the gel's edges are no lanes
+    left_edge, right_edge = _gel_columns(region)
+    # lane content above a rolling background narrower than the gel and wider than a lane
+    columns = region.mean(axis=0)
+    window = max(9, int(1.5 * (right_edge - left_edge) / max(count, 1)))
+    profile = np.clip(columns - ndimage.gaussian_filter1d(ndimage.grey_opening(columns, size=window), 3), 0, None)
+    profile[:left_edge], profile[right_edge:] = 0, 0
+    profile = profile / (profile.max() or 1)
+    profile = ndimage.gaussian_filter1d(profile, 2)
+    found = find_peaks(profile, 4 * _noise(profile[left_edge:right_edge]), distance=5)
+    keep = found.prominences >= 0.15 * found.prominences.max() if len(found.positions) else []
+    # a lane's centre: the middle of its profile at half height (lanes are flat-topped, the maximum wanders)
+    strong = np.round((found.left[keep] + found.right[keep]) / 2).astype(int) if len(found.positions) \
+        else found.positions
+    weights = np.minimum(1.0, found.prominences[keep] / (0.25 * found.prominences.max())) \
+        if len(found.positions) else np.array([])
+    # the comb is fitted to the lanes' peaks, each counting once (a wide ladder lane is one lane)
+    markers = np.zeros_like(profile)
+    markers[strong] = weights
+    markers = ndimage.gaussian_filter1d(markers, 2.5)
+    first, pitch, _ = _fit_comb(markers[left_edge:right_edge], count)
+    first += left_edge
+    # the comb may sit a whole pitch left or right where lanes are empty: the layout's ladder lanes decide
+    width = region.shape[1]
+    half = max(2, int(pitch * 0.15))
+    shifts = [shift for shift in range(-count, count + 1)
+              if first + shift * pitch >= left_edge - pitch / 3
+              and first + (shift + count - 1) * pitch <= right_edge - 1 + pitch / 3]
+
+    if len(shifts) > 1 and ladder_lanes:
+        # one shared floor for every candidate strip: an empty strip's noise is no ladder
+        candidates = sorted({round(first + (shift + lane - 1) * pitch) for shift in shifts for lane in ladder_lanes})
+        counts = dict(zip(candidates, _band_counts(region, candidates, half), strict=True))
+
+        def placement(shift: int) -> tuple[int, float]:
+            xs = first + (shift + np.arange(count)) * pitch
+            ladders = sum(counts[round(xs[lane - 1])] for lane in ladder_lanes)
+            content = float(sum(markers[int(np.clip(round(x), 0, width - 1))] for x in xs))
+            return ladders, content
+
+        first += max(shifts, key=placement) * pitch
+    inside = strong[(strong > first - pitch / 2) & (strong < first + pitch * (count - 0.5))]
+    outside = len(strong) - len(inside)
+    if len(inside) == 0:
+        raise InputError(f"tier {tier}: no lanes with DNA found where the layout lists {count}", source)
+    if count > 2 and outside > count // 2:
+        raise InputError(f"tier {tier}: the photo shows {len(strong)} lanes where the layout lists {count}; "
+                         "list every lane up to the last one used", source)
+    lanes = []
+    for index in range(count):
+        x = first + index * pitch
+        near = inside[np.abs(inside - x) <= pitch / 4]
+        if len(near):
+            x = float(near[np.argmin(np.abs(near - x))])
+        lanes.append(LaneFound(tier, index + 1, x, 0.55 * pitch))
+    return lanes
+
+
+@dataclass(frozen=True)
+class _Peak:
+    y: float
+    prominence: float
+    intensity: float
+
+
+def _subpixel(trace: np.ndarray, peak: int) -> float:
+    """The peak's centre between pixels (vertex of the parabola through it and its neighbours)."""
+    if 0 < peak < len(trace) - 1:
+        below, at, above = trace[peak - 1], trace[peak], trace[peak + 1]
+        curvature = below - 2 * at + above
+        if curvature < 0:
+            return float(peak + 0.5 * (below - above) / curvature)
+    return float(peak)
+
+
+def _lane_peaks(region: np.ndarray, lane: LaneFound, top: int, background_level: float, floor: float = 0.0
+                ) -> tuple[list[_Peak], str, str]:
+    """Bands of one lane (y within the tier region), and the lane's status and note."""
+    from scipy import ndimage
+
+    columns = region.shape[1]
+    half = max(2, int(lane.width / 2))
+    left, right = max(0, int(lane.x) - half), min(columns, int(lane.x) + half + 1)
+    block = region[:, left:right]
+    profile = block.mean(axis=1)
+    band_window = max(15, int(region.shape[0] / 12))
+    baseline = ndimage.gaussian_filter1d(ndimage.grey_opening(profile, size=band_window), 3)
+    trace = ndimage.gaussian_filter1d(profile - baseline, 1.0)
+    noise = _noise(profile)
+    detected = find_peaks(trace, max(PROMINENCE_NOISE * noise, floor), width=1.2)
+    found = []
+    for peak, prominence, low, high in zip(detected.positions, detected.prominences, detected.left, detected.right,
+                                           strict=True):
+        if peak < top:
+            continue
+        rows = slice(max(0, peak - 1), peak + 2)
+        across = block[rows].mean(axis=0) - baseline[peak]
+        if np.mean(across > 0.5 * trace[peak]) < MIN_BAND_SPAN:
+            continue  # a speck, not a band across the lane
+        start, end = int(max(0, low - (high - low) / 2)), int(min(len(trace), high + (high - low) / 2 + 1))
+        intensity = float(np.clip(trace[start:end], 0, None).sum() * (right - left))
+        found.append(_Peak(_subpixel(trace, int(peak)), float(prominence), intensity))
+    # a smear raises the lane's background above the gel's between the lanes
+    pitch = lane.width / 0.55
+    gap_columns = [column for centre in (lane.x - pitch / 2, lane.x + pitch / 2)
+                   for column in range(int(centre - pitch * 0.08), int(centre + pitch * 0.08) + 1)
+                   if 0 <= column < columns]
+    gap = region[:, gap_columns].mean(axis=1) if gap_columns else np.full(len(profile), background_level)
+    gap_baseline = ndimage.gaussian_filter1d(ndimage.grey_opening(gap, size=band_window), 3)
+    raised = float(np.median(baseline[top:] - gap_baseline[top:])) if len(baseline) > top else 0.0
+    if raised > 3 * noise and raised > 0.01:
+        return [], "smeared", "smeared lane: DNA along its whole length, no distinct bands"
+    if not found:
+        return [], "blank", ""
+    return found, "ok", ""
+
+
+def _match_ladder(peaks: list[_Peak], sizes: Sequence[float], reference: Sequence[float]
+                  ) -> tuple[list[float], list[float], list[float]]:
+    """(band y, size) pairs of a ladder lane, and the ladder sizes left out."""
+    peaks = sorted(peaks, key=lambda peak: peak.y)
+    sizes = list(sizes)
+    if len(peaks) > len(sizes):
+        keep = sorted(sorted(peaks, key=lambda peak: -peak.prominence)[: len(sizes)], key=lambda peak: peak.y)
+        peaks = keep
+    if len(peaks) < 3:
+        raise InputError(f"the ladder lane shows {len(peaks)} bands: at least 3 are needed to size bands")
+    ys = np.array([peak.y for peak in peaks])
+    strength = np.array([peak.intensity for peak in peaks])
+    local = strength / np.maximum(ndarray_median_neighbours(strength), 1e-12)
+    best: tuple[float, int] | None = None
+    for offset in range(0, len(sizes) - len(peaks) + 1):
+        chosen = np.log(np.array(sizes[offset: offset + len(peaks)]))
+        coefficients = np.polyfit(ys, chosen, 2)
+        residual = float(np.sqrt(np.mean((np.polyval(coefficients, ys) - chosen) ** 2)))
+        bonus = 0.0
+        for size in reference:
+            if size in sizes[offset: offset + len(peaks)]:
+                position = sizes[offset: offset + len(peaks)].index(size)
+                bonus += 0.02 if local[position] > 1.3 else -0.02
+        score = residual - bonus
+        if best is None or score < best[0]:
+            best = (score, offset)
+    assert best is not None
+    offset = best[1]
+    used = sizes[offset: offset + len(peaks)]
+    positions = list(ys)
+    # the top bands of a ladder often run together: drop a top point that breaks the smooth fit
+    while len(positions) > 4:
+        logs = np.log(np.array(used))
+        coefficients = np.polyfit(positions, logs, 2)
+        errors = np.abs(np.polyval(coefficients, positions) - logs)
+        if errors[0] > 3 * max(np.median(errors[1:]), 0.01):
+            positions, used = positions[1:], used[1:]
+        else:
+            break
+    left_out = [size for size in sizes if size not in used]
+    return positions, list(used), left_out
+
+
+def ndarray_median_neighbours(values: np.ndarray) -> np.ndarray:
+    """Each value's neighbours' median (the brighter reference bands stand out from it)."""
+    result = np.empty_like(values, dtype=float)
+    for index in range(len(values)):
+        around = np.concatenate([values[max(0, index - 2): index], values[index + 1: index + 3]])
+        result[index] = np.median(around) if len(around) else values[index]
+    return result
+
+
+def _sizer(fits: list[LadderFit], lane: LaneFound, lanes: dict[int, LaneFound]
+           ) -> tuple[Callable[[float], float], float, float]:
+    """Size of a band at y in `lane`: log(size) against migration by PCHIP, from the ladder lanes
+    nearest on either side (their positions interpolated at the lane), and the ladder's y range."""
+    from scipy.interpolate import PchipInterpolator
+
+    ordered = sorted(fits, key=lambda fit: lanes[fit.lane].x)
+    left = [fit for fit in ordered if lanes[fit.lane].x <= lane.x]
+    right = [fit for fit in ordered if lanes[fit.lane].x > lane.x]
+    if left and right:
+        a, b = left[-1], right[0]
+        common = [size for size in a.sizes if size in b.sizes]
+        weight = (lane.x - lanes[a.lane].x) / (lanes[b.lane].x - lanes[a.lane].x)
+        positions = [(1 - weight) * a.positions[a.sizes.index(size)] + weight * b.positions[b.sizes.index(size)]
+                     for size in common]
+        sizes = common
+    else:
+        nearest = left[-1] if left else right[0]
+        positions, sizes = list(nearest.positions), list(nearest.sizes)
+    order = np.argsort(positions)
+    y, logs = np.array(positions)[order], np.log(np.array(sizes))[order]
+    curve = PchipInterpolator(y, logs, extrapolate=False)
+    return (lambda value: float(np.exp(curve(value)))), float(y[0]), float(y[-1])
+
+
+def read_gel(photo: str | os.PathLike, layout: pd.DataFrame, ladder_spec: Ladder,
+             progress: Callable[[int, int], None] | None = None) -> GelReading:
+    """Lanes, bands and sizes of a gel photo laid out as `layout` (`read_layout`)."""
+    source = str(photo)
+    image, inverted = orient(load_photo(photo))
+    image, angle = straighten(image)
+    tiers = sorted(layout["tier"].unique())
+    wells = _wells(image, len(tiers))
+    if len(wells) < len(tiers):
+        raise InputError(f"the layout has {len(tiers)} tiers but the photo shows the wells of {len(wells)}", source)
+    height = image.shape[0]
+    lanes_found: list[LaneFound] = []
+    records: list[dict] = []
+    fits: list[LadderFit] = []
+    notes = [f"photo straightened by {angle:.1f} degrees" if angle else "photo straight",
+             "inverted (dark bands on a light background)" if inverted else "bright bands on a dark background"]
+    well_rows = dict(zip(tiers, wells, strict=True))
+    key = layout.attrs.get("key", "assay")
+    for index, tier in enumerate(tiers):
+        top = int(max(0, wells[index] - 4))
+        bottom = int(wells[index + 1] - 6) if index + 1 < len(wells) else height
+        region = image[top:bottom]
+        entries = layout[layout["tier"] == tier].set_index("lane")
+        count = int(entries.index.max())
+        ladder_lanes = [int(number) for number, entry in entries.iterrows()
+                        if str(entry["sample"]).lower() == LADDER_SAMPLE]
+        lanes = _find_lanes(region, tier, count, ladder_lanes, source)
+        background_level = float(np.median(region))
+        start = int(wells[index] - top) + 8
+        peaks: dict[int, list[_Peak]] = {}
+        statuses: dict[int, tuple[str, str]] = {}
+        for lane in lanes:
+            found, status, note = _lane_peaks(region, lane, start, background_level)
+            statuses[lane.lane] = (status, note)
+            peaks[lane.lane] = [_Peak(peak.y + top, peak.prominence, peak.intensity) for peak in found]
+        # fainter than a twentieth of the tier's strongest band is background texture (JPEG blocks, stain)
+        strongest = max((peak.prominence for found in peaks.values() for peak in found), default=0.0)
+        for number in peaks:
+            peaks[number] = [peak for peak in peaks[number] if peak.prominence >= RELATIVE_FLOOR * strongest]
+            status, note = statuses[number]
+            if status == "ok" and not peaks[number]:
+                statuses[number] = ("blank", "")
+        for lane in lanes:
+            lanes_found.append(LaneFound(tier, lane.lane, lane.x, lane.width, *statuses[lane.lane]))
+        by_number = {lane.lane: lanes_found[-count + lane.lane - 1] for lane in lanes}
+        tier_fits = []
+        for number, entry in entries.iterrows():
+            if str(entry["sample"]).lower() != LADDER_SAMPLE:
+                continue
+            try:
+                positions, sizes, left_out = _match_ladder(peaks[number], ladder_spec.sizes, ladder_spec.reference)
+            except InputError as err:
+                raise InputError(f"tier {tier}, lane {number}: {err.problem}", source) from None
+            tier_fits.append(LadderFit(tier, int(number), tuple(positions), tuple(sizes), tuple(left_out)))
+            if left_out:
+                notes.append(f"tier {tier}, ladder lane {number}: used {len(sizes)} of {len(ladder_spec.sizes)} "
+                             f"ladder bands ({', '.join(f'{size:g}' for size in left_out)} bp not resolved)")
+        fits += tier_fits
+        for number, entry in entries.iterrows():
+            lane = by_number[int(number)]
+            is_ladder = str(entry["sample"]).lower() == LADDER_SAMPLE
+            if is_ladder:
+                continue
+            size_of, y_low, y_high = _sizer(tier_fits, lane, by_number)
+            for peak in peaks[int(number)]:
+                inside = y_low - 2 <= peak.y <= y_high + 2
+                size = size_of(min(max(peak.y, y_low), y_high)) if inside else math.nan
+                note = "" if inside else ("above the ladder's largest band: not sized" if peak.y < y_low
+                                          else "below the ladder's smallest band: not sized")
+                records.append({"tier": tier, "lane": int(number), "sample": entry["sample"], key: entry[key],
+                                "x": lane.x, "y": peak.y, "size_bp": size, "intensity": peak.intensity,
+                                "prominence": peak.prominence, "used": inside, "note": note})
+        if progress is not None:
+            progress(index + 1, len(tiers))
+    bands = pd.DataFrame(records, columns=["tier", "lane", "sample", key, "x", "y", "size_bp", "intensity",
+                                           "prominence", "used", "note"])
+    return GelReading(image, lanes_found, bands, fits, well_rows, angle, inverted, Path(source).name, notes)
+
+
+def band_table(reading: GelReading, layout: pd.DataFrame) -> pd.DataFrame:
+    """The wide band table `call --rflp` reads: one row per sample lane, sizes and intensities
+    comma-separated (largest first), with a reason where a lane gives none."""
+    key = layout.attrs.get("key", "assay")
+    status = {(lane.tier, lane.lane): lane for lane in reading.lanes}
+    rows = []
+    for _, entry in layout.sort_values(["tier", "lane"]).iterrows():
+        if str(entry["sample"]).lower() == LADDER_SAMPLE:
+            continue
+        lane = status[(entry["tier"], entry["lane"])]
+        bands = reading.bands[(reading.bands["tier"] == entry["tier"]) & (reading.bands["lane"] == entry["lane"])
+                              & reading.bands["used"]].sort_values("size_bp", ascending=False)
+        reason = lane.note if lane.status == "smeared" else ""
+        flagged = reading.bands[(reading.bands["tier"] == entry["tier"]) & (reading.bands["lane"] == entry["lane"])
+                                & ~reading.bands["used"]]
+        note = "; ".join(f"band at row {row['y']:.0f} {row['note']}" for _, row in flagged.iterrows())
+        rows.append({"sample": entry["sample"], key: entry[key],
+                     "gel": reading.name if layout["tier"].nunique() == 1 else f"{reading.name}:tier{entry['tier']}",
+                     "lane": str(entry["lane"]),
+                     "bands": ",".join(f"{size:.0f}" for size in bands["size_bp"]),
+                     "intensity": ",".join(f"{value:.4g}" for value in bands["intensity"]),
+                     "reason": reason, "note": note})
+    return pd.DataFrame(rows, columns=["sample", key, "gel", "lane", "bands", "intensity", "reason", "note"])

@@ -1,0 +1,241 @@
+"""Gel photos to band sizes and genotypes: photos rendered with known truth (genoassoc.calling.gel_render:
+semi-log migration with curvature, smile, broadening, intensity proportional to mass, background
+gradient, noise, dust, tilt, two tiers, an inverted photo, degraded photos), and a real annotated photo
+(tests/data/gel_photos, GelGenie, Apache-2.0)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from genoassoc.calling import gel_image
+from genoassoc.calling.gel_render import RenderedLane, render_gel, save_photo
+from genoassoc.calling.rflp import call_rflp
+from genoassoc.errors import InputError
+
+LADDER = tuple(range(1000, 0, -100))  # GeneRuler 100 bp
+LADDER_LANE = RenderedLane(LADDER, tuple(100 if size == 500 else 50 for size in LADDER))
+# IL6 -572 BsrBI: the C allele uncut, the G allele cut
+PATTERNS = {"C/C": ((296,), (60,)), "G/C": ((296, 173, 123), (30, 17.5, 12.5)), "G/G": ((173, 123), (35, 25))}
+GENOTYPES = ["G/C", "C/C", "G/G", "G/C", "C/C", "C/C", "G/C", "G/C", "C/C", "G/G"]
+
+
+def sample_lanes(genotypes, **extra):
+    return [RenderedLane(*PATTERNS[genotype], primer_dimer=True, **extra) for genotype in genotypes]
+
+
+def write_case(folder, tiers, genotypes_by_tier, name="gel.png", **render):
+    """Render, save, write the layout; returns (photo path, layout path, truth)."""
+    photo = render_gel(tiers, **render)
+    path = folder / name
+    save_photo(photo, str(path))
+    rows = []
+    for tier, lanes in enumerate(tiers, start=1):
+        genotypes = iter(genotypes_by_tier[tier - 1])
+        for lane_number, lane in enumerate(lanes, start=1):
+            is_ladder = lane.sizes == LADDER
+            rows.append({"tier": tier, "lane": lane_number,
+                         "sample": "ladder" if is_ladder else f"T{tier}S{lane_number:02d}",
+                         "locus": "" if is_ladder else "rs1800796",
+                         "truth": "" if is_ladder else next(genotypes)})
+    layout = pd.DataFrame(rows)
+    layout.drop(columns=["truth"]).to_csv(folder / "layout.tsv", sep="\t", index=False)
+    return path, folder / "layout.tsv", photo, layout
+
+
+def read(path, layout_path, ladder="GeneRuler 100 bp"):
+    layout = gel_image.read_layout(layout_path)
+    reading = gel_image.read_gel(path, layout, gel_image.ladder(ladder))
+    return reading, gel_image.band_table(reading, layout)
+
+
+def assert_sizes_within(reading, photo, layout, fraction=0.05):
+    """Every rendered sample band within the ladder's range is found and sized within `fraction`."""
+    truth = pd.DataFrame(photo.bands)
+    samples = layout[layout["sample"] != "ladder"][["tier", "lane"]]
+    truth = truth.merge(samples, on=["tier", "lane"])
+    checked = 0
+    for _, band in truth.iterrows():
+        found = reading.bands[(reading.bands["tier"] == band["tier"]) & (reading.bands["lane"] == band["lane"])
+                              & reading.bands["used"]]
+        assert len(found), (band["tier"], band["lane"], band["size"])
+        nearest = found.iloc[int(np.argmin(np.abs(found["size_bp"] - band["size"])))]
+        assert abs(nearest["size_bp"] - band["size"]) <= fraction * band["size"], (band.to_dict(), nearest.to_dict())
+        checked += 1
+    sized = reading.bands[reading.bands["used"]]
+    assert len(sized) == checked, "a band was sized that the photo does not have"
+    return checked
+
+
+def assert_calls(table, layout):
+    calls = call_rflp(table).set_index("sample")
+    truth = layout[layout["sample"] != "ladder"].set_index("sample")["truth"]
+    for sample, genotype in truth.items():
+        assert calls.at[sample, "genotype"] == genotype, (sample, calls.loc[sample].to_dict())
+
+
+def test_a_tilted_gel_with_smile_and_dust_is_sized_within_5_percent_and_called(tmp_path):
+    lanes = [LADDER_LANE, *sample_lanes(GENOTYPES), LADDER_LANE]
+    path, layout_path, photo, layout = write_case(tmp_path, [lanes], [GENOTYPES], seed=3, tilt_degrees=1.5,
+                                                  smile=4, dust=40)
+    reading, table = read(path, layout_path)
+    assert reading.angle == pytest.approx(-1.5, abs=0.3) and not reading.inverted
+    assert assert_sizes_within(reading, photo, layout) == 20
+    assert_calls(table, layout)
+    # primer dimers below the ladder's 100 bp band are listed, not sized
+    assert (~reading.bands["used"]).sum() == 10
+    assert table["note"].str.contains("below the ladder's smallest band: not sized").all()
+    assert [fit.sizes for fit in reading.ladders] == [tuple(float(size) for size in LADDER)] * 2
+
+
+def test_an_inverted_photo_and_a_16_bit_tiff(tmp_path):
+    genotypes = ["G/G", "G/C", "C/C", "G/C", "C/C", "G/C"]
+    lanes = [LADDER_LANE, *sample_lanes(genotypes), LADDER_LANE]
+    photo = render_gel([lanes], seed=5, inverted=True, width=620, smile=3)
+    path = tmp_path / "gel.tif"
+    save_photo(photo, str(path), bits=16)
+    pd.DataFrame({"lane": range(1, 9), "sample": ["ladder", *[f"S{i}" for i in range(1, 7)], "ladder"],
+                  "assay": ["", *["IL6-572-BsrBI"] * 6, ""]}).to_csv(tmp_path / "layout.tsv", sep="\t", index=False)
+    layout = gel_image.read_layout(tmp_path / "layout.tsv")
+    reading = gel_image.read_gel(path, layout, gel_image.ladder("1000,900,800,700,600,500,400,300,200,100"))
+    assert reading.inverted
+    truth = layout.assign(truth=["", *genotypes, ""], tier=1)
+    assert_sizes_within(reading, photo, truth)
+    calls = call_rflp(gel_image.band_table(reading, layout)).set_index("sample")
+    assert list(calls["genotype"]) == genotypes
+
+
+def test_two_tiers_each_with_its_ladders(tmp_path):
+    upper, lower = GENOTYPES[:8], ["C/C", "G/C", "G/G", "G/C", "C/C", "G/C", "C/C", "G/C"]
+    tiers = [[LADDER_LANE, *sample_lanes(upper), LADDER_LANE], [LADDER_LANE, *sample_lanes(lower), LADDER_LANE]]
+    path, layout_path, photo, layout = write_case(tmp_path, tiers, [upper, lower], seed=7, smile=3)
+    reading, table = read(path, layout_path)
+    assert sorted(reading.wells) == [1, 2]
+    assert assert_sizes_within(reading, photo, layout) == sum(len(PATTERNS[g][0]) for g in upper + lower)
+    assert set(table["gel"]) == {"gel.png:tier1", "gel.png:tier2"}
+    assert_calls(table, layout)
+
+
+def test_a_strong_smile_is_corrected_by_interpolating_between_ladders(tmp_path):
+    genotypes = GENOTYPES[:5] + GENOTYPES[5:10]
+    lanes = [LADDER_LANE, *sample_lanes(genotypes[:5]), LADDER_LANE, *sample_lanes(genotypes[5:]), LADDER_LANE]
+    path, layout_path, photo, layout = write_case(tmp_path, [lanes], [genotypes], seed=11, smile=14)
+    reading, table = read(path, layout_path)
+    assert_sizes_within(reading, photo, layout)
+    assert_calls(table, layout)
+
+
+def test_degraded_photo_gives_no_calls_with_reasons_not_guesses(tmp_path):
+    genotypes = ["G/C", "C/C", "G/G", "G/C", "C/C", "G/C", "G/G", "C/C"]
+    lanes = [LADDER_LANE, *sample_lanes(genotypes), LADDER_LANE]
+    lanes[3] = RenderedLane()  # a blank lane (failed PCR)
+    lanes[5] = RenderedLane(smear=True)  # degraded DNA
+    path, layout_path, photo, layout = write_case(tmp_path, [lanes], [genotypes], seed=13, contrast=0.45,
+                                                  noise=0.02, smile=3)
+    reading, table = read(path, layout_path)
+    calls = call_rflp(table).set_index("sample")
+    assert calls.at["T1S04", "status"] == "no_call" and calls.at["T1S04", "reason"].startswith("no bands")
+    assert calls.at["T1S06", "status"] == "no_call" and "smeared lane" in calls.at["T1S06", "reason"]
+    truth = layout.set_index("sample")["truth"]
+    for sample in calls.index:
+        if calls.at[sample, "status"] == "called":
+            assert calls.at[sample, "genotype"] == truth[sample]  # no wrong genotype on a poor photo
+    # faint heterozygote bands lost in the noise give "missing expected band", never another genotype
+    missing = calls[(calls["status"] == "no_call") & ~calls.index.isin(["T1S04", "T1S06"])]
+    assert missing["reason"].str.startswith("missing expected band").all()
+    assert set(truth[missing.index]) <= {"G/C"}
+
+
+def test_lanes_that_do_not_match_the_layout_are_refused(tmp_path):
+    lanes = [LADDER_LANE, *sample_lanes(GENOTYPES), LADDER_LANE]
+    path, _, _, _ = write_case(tmp_path, [lanes], [GENOTYPES], seed=3)
+    pd.DataFrame({"lane": [1, 2, 3], "sample": ["ladder", "S1", "S2"], "locus": ["", "rs1800796", "rs1800796"]}).to_csv(
+        tmp_path / "short.tsv", sep="\t", index=False)
+    with pytest.raises(InputError, match="the photo shows .* lanes where the layout lists 3"):
+        read(path, tmp_path / "short.tsv")
+
+
+def test_layout_and_ladder_errors_are_named(tmp_path):
+    (tmp_path / "a.tsv").write_text("lane\tsample\tlocus\n1\tS1\trs1800796\n2\tS2\trs1800796\n")
+    with pytest.raises(InputError, match="tier 1 has no ladder lane"):
+        gel_image.read_layout(tmp_path / "a.tsv")
+    (tmp_path / "b.tsv").write_text("lane\tsample\tlocus\n1\tladder\t\n1\tS2\trs1800796\n")
+    with pytest.raises(InputError, match="lane 1 of tier 1 is listed twice"):
+        gel_image.read_layout(tmp_path / "b.tsv")
+    with pytest.raises(InputError, match="unknown ladder 'Hyperladder X'"):
+        gel_image.ladder("Hyperladder X")
+    assert gel_image.ladder("100,300,200").sizes == (300.0, 200.0, 100.0)
+    assert gel_image.ladder("generuler 100 bp plus").reference == (1000.0, 500.0)
+
+
+def test_peaks_equal_scipy_find_peaks():
+    from scipy import ndimage, signal
+
+    rng = np.random.default_rng(0)
+    for trial in range(200):
+        trace = ndimage.gaussian_filter1d(rng.normal(size=300), rng.uniform(0.5, 4))
+        prominence, distance = rng.uniform(0, 0.5), [0, 5, 12][trial % 3]
+        options = {"prominence": prominence, "width": 1.0} | ({"distance": distance} if distance else {})
+        expected, properties = signal.find_peaks(trace, **options)
+        found = gel_image.find_peaks(trace, prominence, 1.0, distance)
+        np.testing.assert_array_equal(found.positions, expected)
+        np.testing.assert_allclose(found.prominences, properties["prominences"], rtol=1e-12)
+        np.testing.assert_allclose(found.left, properties["left_ips"], rtol=1e-12)
+        np.testing.assert_allclose(found.right, properties["right_ips"], rtol=1e-12)
+
+
+def test_gel_commands_write_the_band_table_calls_and_overlay(tmp_path):
+    lanes = [LADDER_LANE, *sample_lanes(GENOTYPES), LADDER_LANE]
+    path, layout_path, _, layout = write_case(tmp_path, [lanes], [GENOTYPES], seed=3, smile=4)
+
+    def run(*arguments):
+        return subprocess.run([sys.executable, "-m", "genoassoc.cli", *map(str, arguments)], capture_output=True,
+                              text=True)
+
+    bands = run("gel", "bands", path, "--layout", layout_path, "--ladder", "GeneRuler 100 bp", "-o",
+                tmp_path / "bands.tsv", "--overlay", tmp_path / "bands.png")
+    assert bands.returncode == 0, bands.stderr
+    assert "12 lanes, 20 bands sized, 10 outside the ladder" in bands.stderr
+    called = run("call", "--rflp", tmp_path / "bands.tsv", "-o", tmp_path / "from_table.tsv")
+    direct = run("call", "--gel-image", path, "--layout", layout_path, "--ladder", "GeneRuler 100 bp", "-o",
+                 tmp_path / "calls.tsv", "--overlay", tmp_path / "overlay.png")
+    assert called.returncode == 0 and direct.returncode == 0, direct.stderr
+    calls = pd.read_csv(tmp_path / "calls.tsv", sep="\t", dtype=str)
+    assert list(calls["genotype"]) == GENOTYPES
+    assert calls["genotype"].tolist() == pd.read_csv(tmp_path / "from_table.tsv", sep="\t", dtype=str)[
+        "genotype"].tolist()
+    assert (tmp_path / "overlay.png").stat().st_size > 10_000
+    missing = run("call", "--gel-image", path, "--layout", layout_path)
+    assert missing.returncode == 2 and "--gel-image needs --layout" in missing.stderr
+
+
+REAL = Path(__file__).resolve().parent.parent / "data" / "gel_photos"
+
+
+def test_a_real_annotated_photo_every_band_found_none_invented():
+    layout = gel_image.read_layout(REAL / "layout.tsv")
+    reading = gel_image.read_gel(REAL / "uvp01941.jpg", layout, gel_image.ladder("GeneRuler 1 kb"))
+    annotations = pd.read_csv(REAL / "annotations.tsv", sep="\t")
+    lanes = {lane.lane: lane for lane in reading.lanes}
+    ladder_x = lanes[2].x
+
+    def inside(band, box):
+        return box["left"] <= band["x"] <= box["right"] and box["top"] - 3 <= band["y"] <= box["bottom"] + 3
+
+    samples = annotations[(annotations["right"] < ladder_x - 20) | (annotations["left"] > ladder_x + 20)]
+    detected = reading.bands  # sample lanes only (ladder bands are in reading.ladders)
+    from_map = samples[samples["source"] == "GelGenie segmentation map"]
+    assert len(from_map) == 2
+    for _, box in from_map.iterrows():
+        assert any(inside(band, box) for _, band in detected.iterrows()), box.to_dict()
+    for _, band in detected.iterrows():
+        assert any(inside(band, box) for _, box in samples.iterrows()), band.to_dict()
+    # every annotated ladder region holds a ladder band the fit used
+    (fit,) = reading.ladders
+    ladder_boxes = annotations[(annotations["left"] <= ladder_x) & (annotations["right"] >= ladder_x)]
+    for _, box in ladder_boxes.iterrows():
+        assert any(box["top"] - 3 <= y <= box["bottom"] + 3 for y in fit.positions), box.to_dict()
+    assert [lane.status for lane in reading.lanes] == ["blank", "ok", "blank", "ok", "blank", "ok", "ok", "blank"]
