@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from genoassoc.errors import InputError
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 CHECK = """<script>
 window.addEventListener('load', () => {
@@ -132,3 +134,19 @@ def test_report_renders_in_headless_chromium_at_1280_px(report, tmp_path):
     shot = tmp_path / "report.png"
     subprocess.run(["chromium", *flags, f"--screenshot={shot}", report.as_uri()], capture_output=True, timeout=180)
     assert shot.stat().st_size > 10_000
+
+
+def test_report_from_a_gel_photo_shows_the_overlay(tmp_path):
+    from genoassoc.report import html
+
+    study = html.Study(title="photo", gel_image=str(ROOT / "examples" / "gel_photo.png"),
+                       gel_layout=str(ROOT / "examples" / "gel_photo_layout.tsv"), gel_ladder="GeneRuler 100 bp",
+                       pheno=str(ROOT / "examples" / "phenotypes.tsv"), locus="rs1800796", model="dominant")
+    report = html.build_report(study)
+    assert report.sections[0] == "Genotype calls from the gels"
+    assert "The gel photo as read: lanes, bands with their sizes (bp) and the calls" in report.html
+    assert "photo straightened by" in report.html
+    broken = html.Study(gel_image=str(ROOT / "examples" / "gel_photo.png"), pheno=str(ROOT / "examples" /
+                                                                                       "phenotypes.tsv"))
+    with pytest.raises(InputError, match="gel_image needs gel_layout and gel_ladder"):
+        html.build_report(broken)
