@@ -239,3 +239,15 @@ def test_a_real_annotated_photo_every_band_found_none_invented():
     for _, box in ladder_boxes.iterrows():
         assert any(box["top"] - 3 <= y <= box["bottom"] + 3 for y in fit.positions), box.to_dict()
     assert [lane.status for lane in reading.lanes] == ["blank", "ok", "blank", "ok", "blank", "ok", "ok", "blank"]
+
+
+def test_ladder_bands_that_run_together_at_the_top_are_left_out_and_named(tmp_path):
+    # on a high-percentage gel the ladder's largest fragments (above 750 bp here) run as one band
+    lanes = [LADDER_LANE, *sample_lanes(GENOTYPES), LADDER_LANE]
+    path, layout_path, photo, layout = write_case(tmp_path, [lanes], [GENOTYPES], seed=21, smile=3,
+                                                  resolving=(750.0, 40.0), band_sigma=2.2)
+    reading, table = read(path, layout_path)
+    assert all(fit.left_out == (1000.0, 900.0) for fit in reading.ladders)
+    assert any("1000, 900 bp not resolved" in note for note in reading.notes)
+    assert assert_sizes_within(reading, photo, layout) == 20
+    assert_calls(table, layout)
