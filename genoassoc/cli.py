@@ -340,13 +340,19 @@ def call_command(gel, gel_image, layout, ladder_spec, overlay, vcf_file, bam_fil
         if reading is not None and overlay:
             _save_overlay(reading, gel, calls, assays, catalog, overlay)
     elif vcf_file:
-        from genoassoc.calling.vcf import call_vcf
+        from genoassoc.calling.vcf import read_vcf_calls
 
-        calls = call_vcf(vcf_file, loci, build, _split(sample_names) or None)
-        used_build = calls.attrs["build"]
-        for locus_id, record in calls.attrs["vcf_records"].items():
+        read = read_vcf_calls(vcf_file, loci, build, _split(sample_names) or None)
+        used_build = read.build or build
+        for locus_id, record in read.records.items():
             click.echo(f"{locus_id}: {record['chrom']}:{record['pos']} REF {record['ref']} ALT {record['alt']} "
-                       f"({record['build']}, {record['file']})", err=True)
+                       f"({record['build'] or 'no build needed'}, {record['file']})", err=True)
+        if fmt == "tsv" and not output_vcf:
+            # a biobank's calls go straight from numpy columns to text: pandas is not loaded
+            read.write_tsv(output)
+            _summarise_calls(read.counts())
+            return
+        calls = read.frame()
     else:
         from genoassoc.calling.bam import COLUMNS, BamOptions, call_bam_rows, calls_frame, read_bam_list
 
@@ -370,8 +376,11 @@ def call_command(gel, gel_image, layout, ladder_spec, overlay, vcf_file, bam_fil
     vcf_text = None
     if output_vcf:
         from genoassoc.calling.vcf_writer import format_vcf
+        from genoassoc.loci import ANY_BUILD
 
-        if used_build == "auto":
+        placed = {row_locus: catalog.resolve(row_locus).positions for row_locus in calls["locus"].unique()
+                  if row_locus in catalog}
+        if used_build == "auto" and any(ANY_BUILD not in positions for positions in placed.values()):
             raise click.UsageError("--output-vcf needs --build for calls that carry no build")
         vcf_text = format_vcf(calls, catalog, used_build, reference)
     from genoassoc.calls import write_calls

@@ -243,16 +243,22 @@ def detect_build(contig_lengths: dict[str, int], meta: Iterable[str] = ()) -> st
     return None
 
 
-def resolve_build(requested: str, contig_lengths: dict[str, int], meta: Iterable[str], source: str) -> str:
+def resolve_build(requested: str, contig_lengths: dict[str, int], meta: Iterable[str], source: str,
+                  strict: bool = True) -> str | None:
+    """The build asked for, else the one the header tells; when it tells none, an `InputError`
+    naming ``--build`` (or None with `strict` off: the caller no-calls the loci that need a build)."""
     if requested != "auto":
         if requested not in BUILDS:
             raise InputError(f"unknown build '{requested}' (use auto, GRCh37 or GRCh38)")
         return requested
     build = detect_build(contig_lengths, meta)
-    if build is None:
-        raise InputError("cannot tell the genome build from the header (no chr7 length or ##reference); "
-                         "give --build GRCh37 or GRCh38", source)
+    if build is None and strict:
+        raise InputError(UNKNOWN_BUILD, source)
     return build
+
+
+UNKNOWN_BUILD = ("cannot tell the genome build from the header (no chr7 length or ##reference line): "
+                 "give --build GRCh37 or GRCh38")
 
 
 def contig_name(chrom: str, available: Iterable[str]) -> str:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from genoassoc.errors import InputError
-from genoassoc.loci import Locus, contig_name, merged_ranges, resolve_build
+from genoassoc.loci import ANY_BUILD, UNKNOWN_BUILD, Locus, contig_name, merged_ranges, resolve_build
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -145,25 +145,29 @@ def _open_alignment(path: Path, loci: list[Locus], options: BamOptions) -> _Alig
     """The file's header facts and targets, or its no-call rows when it cannot be read."""
     import pysam
 
+    sample = None
     try:
         with pysam.AlignmentFile(str(path), reference_filename=options.reference) as alignments:
             sample = _sample_name(alignments.header.to_dict(), path)
             lengths = dict(zip(alignments.references, alignments.lengths, strict=True))
             cram = alignments.is_cram
-            build = resolve_build(options.build, lengths, [], str(path))
+            # panel loci placed without a build need none; the others are no-calls when the header
+            # cannot tell it (below), the file's own sample name kept
+            build = resolve_build(options.build, lengths, [], str(path), strict=False)
             if not alignments.has_index():
                 raise InputError("no index next to the file (samtools index makes one)", str(path))
     except InputError as err:
-        return _unreadable(path, loci, err.problem)
+        return _unreadable(path, loci, err.problem, sample)
     except (OSError, ValueError) as err:
-        return _unreadable(path, loci, f"unreadable file: {_first_line(err)}")
+        return _unreadable(path, loci, f"unreadable file: {_first_line(err)}", sample)
     rows: dict[str, dict] = {}
     targets: dict[tuple[str, int], list[Locus]] = {}
     for locus in loci:
-        position = locus.position(build)
-        base = {"source": "bam", "file": path.name, "build": build, "chrom": "", "pos": position}
+        position = locus.position(build) if build else locus.positions.get(ANY_BUILD)
+        base = {"source": "bam", "file": path.name, "build": build or "", "chrom": "", "pos": position}
         if position is None:
-            rows[locus.id] = _no_call(sample, locus, f"no {build} position for this locus", base)
+            reason = f"no {build} position for this locus" if build else UNKNOWN_BUILD
+            rows[locus.id] = _no_call(sample, locus, reason, base)
             continue
         chrom = contig_name(locus.chrom, lengths)
         if chrom not in lengths:
@@ -171,7 +175,7 @@ def _open_alignment(path: Path, loci: list[Locus], options: BamOptions) -> _Alig
                                       {**base, "chrom": chrom})
             continue
         targets.setdefault((chrom, position), []).append(locus)
-    return _Alignment(path, sample, build, tuple(lengths.items()), cram, rows, targets)
+    return _Alignment(path, sample, build or "", tuple(lengths.items()), cram, rows, targets)
 
 
 def _pile_up_group(members: list[tuple[int, _Alignment]], loci, options) -> list[tuple[int, list[dict]]]:
@@ -192,7 +196,7 @@ def _pile_up_group(members: list[tuple[int, _Alignment]], loci, options) -> list
         reason = f"unreadable file: {_first_line(err)}"
         if alignment.cram and not options.reference:
             reason += " (a CRAM is decoded with its reference: give --reference FASTA)"
-        return [(position, _unreadable(alignment.path, loci, reason))]
+        return [(position, _unreadable(alignment.path, loci, reason, alignment.sample))]
     results = []
     for (position, alignment), bases_at in zip(members, observed, strict=True):
         rows = dict(alignment.rows)
@@ -206,8 +210,9 @@ def _pile_up_group(members: list[tuple[int, _Alignment]], loci, options) -> list
     return results
 
 
-def _unreadable(path: Path, loci: list[Locus], reason: str) -> list[dict]:
-    return [_no_call(path.name, locus, reason, {"source": "bam", "file": path.name}) for locus in loci]
+def _unreadable(path: Path, loci: list[Locus], reason: str, sample: str | None = None) -> list[dict]:
+    """No-calls for a file that cannot be piled up, named by its read group when the header was read."""
+    return [_no_call(sample or path.name, locus, reason, {"source": "bam", "file": path.name}) for locus in loci]
 
 
 def _first_line(err: Exception) -> str:

@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from genoassoc.errors import InputError
-from genoassoc.loci import Locus, contig_name, merged_ranges, resolve_build
+from genoassoc.loci import ANY_BUILD, UNKNOWN_BUILD, Locus, contig_name, merged_ranges, resolve_build
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from genoassoc.calling.vcf_table import VcfCalls
 
 
 def _header_from_lines(lines: list[str]) -> tuple[list[str], dict[str, int], list[str]]:
@@ -47,6 +49,16 @@ def call_vcf(
     samples: list[str] | None = None,
 ) -> pd.DataFrame:
     """Calls for every sample (or `samples`) at every locus of `loci` from one VCF/BCF."""
+    return read_vcf_calls(path, loci, build, samples).frame()
+
+
+def read_vcf_calls(
+    path: str | os.PathLike,
+    loci: list[Locus],
+    build: str = "auto",
+    samples: list[str] | None = None,
+) -> VcfCalls:
+    """`call_vcf`'s calls kept as columns (`VcfCalls`): written as TSV without loading pandas."""
     import pysam
 
     path = Path(path)
@@ -61,7 +73,7 @@ def call_vcf(
     try:
         if indexed_text:
             # Raw lines through tabix: no per-sample record parsing by pysam for 500 000 samples.
-            with pysam.TabixFile(str(path)) as tabix:
+            with pysam.TabixFile(str(path), encoding="utf-8") as tabix:
                 header_samples, lengths, meta = _header_from_lines(list(tabix.header))
                 chosen, wanted, sample_index, targets = _prepare(path, loci, build, samples, header_samples,
                                                                  lengths, meta)
@@ -100,12 +112,16 @@ def call_vcf(
                         locus = targets.get((record.chrom.removeprefix("chr"), record.pos))
                         if locus is not None:
                             found.setdefault(locus.id, []).append(str(record))
+    except InputError:
+        raise
     except (OSError, ValueError) as err:
         raise InputError(f"not a readable VCF/BCF ({err})", str(path)) from None
     loading.join()
     from genoassoc.calling.vcf_table import assemble
 
-    return assemble(path, loci, chosen, wanted, sample_index, found)
+    return assemble(path, loci, chosen, wanted, sample_index, found, UNKNOWN_BUILD)
+
+
 
 
 def _prepare(path, loci, build, samples, header_samples, lengths, meta):
@@ -119,10 +135,15 @@ def _prepare(path, loci, build, samples, header_samples, lengths, meta):
         wanted, sample_index = header_samples, None
     if not wanted:
         raise InputError("the file has no samples", str(path))
-    chosen = resolve_build(build, lengths, meta, str(path))
+    # Panel loci placed without a build need none; loci that do need one are no-calls when the
+    # header cannot tell it (the reason names --build).
+    placed_anyway = all(ANY_BUILD in locus.positions for locus in loci)
+    chosen = None if build == "auto" and placed_anyway else resolve_build(build, lengths, meta, str(path), strict=False)
+    if chosen is None and not any(ANY_BUILD in locus.positions for locus in loci):
+        raise InputError(UNKNOWN_BUILD, str(path))
     targets = {}
     for locus in loci:
-        position = locus.position(chosen)
+        position = locus.position(chosen) if chosen else locus.positions.get(ANY_BUILD)
         if position is not None:
             targets[(locus.chrom.removeprefix("chr"), position)] = locus
     return chosen, wanted, sample_index, targets

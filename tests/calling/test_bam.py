@@ -113,22 +113,24 @@ def test_unreadable_file_becomes_no_calls_and_the_batch_goes_on(tmp_path, il6_lo
                         [Site("chr7", il6_loci[0].position("GRCh38"), ("G", "C"))], depth=25, seed=9)
     broken = tmp_path / "broken.bam"
     broken.write_bytes(b"not a bam at all")
+    site = [Site("chr7", il6_loci[0].position("GRCh38"), ("G", "C"))]
     unindexed = tmp_path / "unindexed.bam"
-    unindexed.write_bytes(good.read_bytes())
+    unindexed.write_bytes(simulate_bam(tmp_path / "u.bam", "U1", GRCH38_CHR7, site, depth=25, seed=11).read_bytes())
     # header, index and end marker intact, reads damaged: the batch's shared pileup fails and each
-    # file is read alone
+    # file is read alone; both keep their read group's sample name
+    source = simulate_bam(tmp_path / "d.bam", "D1", GRCH38_CHR7, site, depth=25, seed=9)
     damaged = tmp_path / "damaged.bam"
-    data = bytearray(good.read_bytes())
+    data = bytearray(source.read_bytes())
     header_block = int.from_bytes(data[16:18], "little") + 1
     data[header_block + 40: header_block + 240] = bytes(200)
     damaged.write_bytes(bytes(data))
-    (tmp_path / "damaged.bam.bai").write_bytes((tmp_path / "g.bam.bai").read_bytes())
+    (tmp_path / "damaged.bam.bai").write_bytes((tmp_path / "d.bam.bai").read_bytes())
     later = simulate_bam(tmp_path / "l.bam", "L1", GRCH38_CHR7,
                          [Site("chr7", il6_loci[0].position("GRCh38"), ("C", "C"))], depth=25, seed=10)
     paths = [str(good), str(damaged), str(later), str(broken), str(unindexed)]
     for workers in (1, 2):
         calls = call_bams(paths, il6_loci[:1], workers=workers)
-        assert calls["sample"].tolist() == ["G1", "damaged.bam", "L1", "broken.bam", "unindexed.bam"]
+        assert calls["sample"].tolist() == ["G1", "D1", "L1", "broken.bam", "U1"]
         assert calls["genotype"].tolist()[0::2][:2] == ["G/C", "C/C"]
         reasons = calls["reason"].tolist()
         assert reasons[1].startswith("unreadable file") and reasons[3].startswith("unreadable file")

@@ -57,6 +57,55 @@ def test_call_bam_list_with_reference_for_output_vcf(tmp_path):
     assert "snpA: 3 of 3 samples called" in result.stderr
     record_line = [line for line in (tmp_path / "calls.vcf").read_text().splitlines() if not line.startswith("#")][0]
     assert record_line.split("\t")[3] == ref_base.upper()
+    # GQ, DP and AD as FORMAT fields, AD in REF,ALT order, the same numbers as the calls table
+    table = run("call", "--bam-list", listing, "--panel", panel, "--loci", "snpA")
+    rows = [dict(zip(table.stdout.splitlines()[0].split("\t"), line.split("\t"), strict=True))
+            for line in table.stdout.splitlines()[1:]]
+    with pysam.VariantFile(str(tmp_path / "calls.vcf")) as written:
+        assert list(written.header.formats) == ["GT", "GQ", "DP", "AD"]
+        (record,) = list(written)
+        for row in rows:
+            sample = record.samples[row["sample"]]
+            by_allele = dict(zip(("A", "G"), map(int, row["ad"].split(",")), strict=True))
+            assert sample["GQ"] == int(row["gq"]) and sample["DP"] == int(row["depth"])
+            assert sample["AD"] == tuple(by_allele[allele] for allele in (record.ref, *record.alts))
+
+
+def test_bam_panel_without_build_on_any_contig_uses_read_group_names(tmp_path):
+    reference = Reference(seed=5)
+    panel = tmp_path / "panel.tsv"
+    panel.write_text("locus\tchrom\tpos\talleles\nsnpA\tplasmid\t800\tA,G\n")
+    ref_base = reference.base("plasmid", 800)
+    genotype = (ref_base, "G" if ref_base != "G" else "A") if ref_base in "AG" else ("A", "G")
+    paths = [simulate_bam(tmp_path / f"file{index}.bam", f"Patient{index}", {"plasmid": 3000},
+                          [Site("plasmid", 800, genotype)], 30, seed=index, reference=reference) for index in range(2)]
+    result = run("call", *[argument for path in paths for argument in ("--bam", path)], "--panel", panel)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("\t") for line in result.stdout.splitlines()[1:]]
+    assert sorted({row[0] for row in rows}) == ["Patient0", "Patient1"]
+    assert {row[1] for row in rows if row[3] == "called"} == {"snpA"}
+    # the built-in catalog loci cannot be placed on this genome: no-calls that say why
+    catalog_rows = [row for row in rows if row[1] != "snpA"]
+    assert catalog_rows and all(row[3] == "no_call" and "give --build" in row[4] for row in catalog_rows)
+
+
+def test_output_vcf_keeps_phasing_and_format_fields(tmp_path):
+    vcf = write_vcf(tmp_path / "ph", [
+        "chr7 22727026 rs1800795 C G . PASS . GT:GQ:DP:AD 1|0:40:20:11,9 0|1:35:18:9,9 1/0:50:22:10,12 ./.:.:.:.",
+    ], ["A", "B", "C", "D"])
+    out_vcf = tmp_path / "calls.vcf"
+    result = run("call", "--vcf", vcf, "--loci", "rs1800795", "-o", tmp_path / "calls.tsv", "--output-vcf", out_vcf)
+    assert result.returncode == 0, result.stderr
+    with pysam.VariantFile(str(out_vcf)) as written:
+        (record,) = list(written)
+        samples = [record.samples[name] for name in "ABCD"]
+        assert [sample["GT"] for sample in samples] == [(1, 0), (0, 1), (0, 1), (None, None)]
+        assert [sample.phased for sample in samples[:3]] == [True, True, False]
+        assert [sample["GQ"] for sample in samples] == [40, 35, 50, None]
+        assert [sample["DP"] for sample in samples] == [20, 18, 22, None]
+        assert [sample["AD"] for sample in samples[:3]] == [(11, 9), (9, 9), (10, 12)]
+    table = (tmp_path / "calls.tsv").read_text().splitlines()
+    assert table[1].split("\t")[6:8] == ["yes", "G|C"]
 
 
 def test_catalog_positions_cover_both_builds():

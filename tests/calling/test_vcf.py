@@ -108,3 +108,61 @@ def test_unreadable_file_is_an_input_error(tmp_path, catalog):
     bad.write_text("not a vcf\n")
     with pytest.raises(InputError, match="not a readable VCF"):
         call_vcf(bad, [catalog.resolve("rs1800795")])
+
+
+def test_header_without_lengths_names_build_not_unreadable(tmp_path, catalog):
+    unknown = write_vcf(tmp_path / "h", ["chr7 22727026 . C G . PASS . GT 0/1"], ["A"], lengths=False)
+    with pytest.raises(InputError) as raised:
+        call_vcf(unknown, [catalog.resolve("rs1800795")])
+    assert "give --build GRCh37 or GRCh38" in str(raised.value) and "not a readable" not in str(raised.value)
+
+
+def test_panel_without_build_needs_no_build_detection(tmp_path, catalog):
+    panel = tmp_path / "panel.tsv"
+    panel.write_text("locus\tchrom\tpos\talleles\nphage_1\tlambda\t120\tA/G\n")
+    vcf = write_vcf(tmp_path / "p", ["lambda 120 . A G . PASS . GT:DP 0/1:9 1/1:12"], ["A", "B"],
+                    contig="lambda", lengths=False)
+    panel_catalog = load_catalog(panel)
+    loci = [panel_catalog.resolve("phage_1"), catalog.resolve("rs1800796")]
+    calls = call_vcf(vcf, [loci[0]])
+    assert calls["genotype"].tolist() == ["A/G", "G/G"] and calls["dp"].tolist() == ["9", "12"]
+    assert calls.attrs["build"] is None
+    # a catalog locus that needs a build the header cannot tell is a no-call naming --build
+    both = call_vcf(vcf, loci)
+    other = both[both["locus"] == "rs1800796"]
+    assert set(other["status"]) == {"no_call"} and "give --build" in other["reason"].iloc[0]
+
+
+def test_gt_bytes_with_other_fields_haploid_and_long(tmp_path, catalog):
+    vcf = write_vcf(tmp_path / "q", [
+        "chr7 22727026 . C G . PASS . GT:GQ:DP:AD 0/1:35:18:9,9 1 ./.:.:.:. 0/1/1/1/0/1:5:3:1,2 1|0:60:30:15,15 "
+        "1/1:.:7",
+    ], ["A", "B", "C", "D", "E", "F"])
+    calls = call_vcf(vcf, [catalog.resolve("rs1800795")])
+    assert calls["genotype"].tolist() == ["G/C", "", "", "", "G/C", "G/G"]
+    assert calls["reason"].tolist() == ["", "not a diploid genotype", "missing genotype", "not a diploid genotype",
+                                        "", ""]
+    assert calls["phased"].tolist() == ["no", "", "", "", "yes", "no"]
+    assert calls["gq"].tolist() == ["35", "", "", "5", "60", ""]
+    assert calls["dp"].tolist() == ["18", "", "", "3", "30", "7"]
+    assert calls["ad"].tolist() == ["9,9", "", "", "2,1", "15,15", ""]
+
+
+@pytest.mark.parametrize("records, samples", [
+    (["chr7 22727026 rs1800795 C G . PASS . GT 0/1 1/1 0/0 ./."], None),
+    (["chr7 22727026 rs1800795 C G . PASS . GT:GQ:DP:AD 0/1:35:18:9,9 1|1:50:22:0,22 0/0 ./.:.:.:."], ["D", "B"]),
+    (["chr7 22726627 . G C . PASS . GT 0|0 0|1 1|0 .",
+      "chr7 22727026 . C G . PASS . GT:DP 0/1:3 ./.:4 0/0:5 1/1:6",
+      "chr7 22727026 . C T . PASS . GT:AD ./.:1,1 0/1:2,3 1/1:0,9 0/0:4,0"], None),
+])
+def test_tsv_writer_equals_the_table_writer(tmp_path, catalog, records, samples):
+    from genoassoc.calling.vcf import read_vcf_calls
+    from genoassoc.io.tables import format_table
+
+    vcf = write_vcf(tmp_path / "w", records, ["A", "B", "Ünïcode C", "D"])
+    loci = [catalog.resolve(name) for name in ("rs1800795", "rs1800796", "rs1800797")]
+    read = read_vcf_calls(vcf, loci, samples=samples)
+    assert read.tsv() == format_table(read.frame())
+    assert read.counts() == {locus: (int(done), len(samples or "ABCD")) for locus, done in
+                             read.frame().assign(c=lambda t: t["status"] == "called").groupby("locus", sort=False)["c"]
+                             .sum().items()}
