@@ -296,7 +296,8 @@ def _progress(label: str) -> Callable[[int, int], None] | None:
 @click.option("--samples", "sample_names", multiple=True, help="Samples to keep from the VCF (comma-separated).")
 @click.option("--reference", type=click.Path(dir_okay=False),
               help="Reference FASTA (CRAM decoding; REF bases for --output-vcf).")
-@click.option("--min-depth", type=int, default=8, show_default=True, help="BAM: least usable bases to call.")
+@click.option("--min-depth", type=int, default=4, show_default=True,
+              help="BAM: least usable bases to call (GQ decides above it).")
 @click.option("--min-gq", type=int, default=20, show_default=True, help="BAM: least genotype quality to call.")
 @click.option("--min-bq", type=int, default=13, show_default=True, help="BAM: base-quality floor.")
 @click.option("--min-mq", type=int, default=20, show_default=True, help="BAM: mapping-quality floor.")

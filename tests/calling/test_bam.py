@@ -62,9 +62,12 @@ def test_overlapping_mates_count_once(tmp_path, il6_loci):
 def test_depth_and_gq_thresholds_give_reasons(tmp_path, il6_loci):
     locus = il6_loci[0]
     site = Site("chr7", locus.position("GRCh38"), ("G", "G"))
-    bam = simulate_bam(tmp_path / "low.bam", "L1", GRCH38_CHR7, [site], depth=4, seed=3)
+    bam = simulate_bam(tmp_path / "low.bam", "L1", GRCH38_CHR7, [site], depth=3, seed=3)
     call = genotype_bam(bam, [locus])[0]
-    assert call["status"] == "no_call" and call["reason"] == "depth 4 below 8"
+    assert call["status"] == "no_call" and call["reason"] == "depth 3 below 4"
+    # four reads of one allele: too little to exclude a heterozygote (GQ 12)
+    four = simulate_bam(tmp_path / "four.bam", "F1", GRCH38_CHR7, [site], depth=4, seed=3)
+    assert genotype_bam(four, [locus])[0]["reason"] == "GQ 12 below 20"
     strict = genotype_bam(bam, [locus], BamOptions(min_depth=1, min_gq=30))[0]
     assert strict["reason"].startswith("GQ ") and strict["reason"].endswith("below 30")
     empty = simulate_bam(tmp_path / "none.bam", "N1", GRCH38_CHR7, [], depth=0, seed=1)
@@ -72,8 +75,10 @@ def test_depth_and_gq_thresholds_give_reasons(tmp_path, il6_loci):
 
 
 def test_simulated_depth_series_never_guesses(tmp_path):
-    """3x-40x: low depth gives no-calls; wrong calls happen only where every read showed one allele
-    of a heterozygote (allelic dropout, invisible to any caller); call rate >= 95% from 8x."""
+    """3x-40x: no calls below the depth floor; from 4x GQ decides: heterozygotes seen on both alleles
+    are called, homozygotes wait for the reads that exclude a heterozygote; no call goes against the
+    evidence (the only wrong calls are heterozygotes whose every read showed one allele, allelic
+    dropout, invisible to any caller); call rate >= 95% from 8x."""
     rng = random.Random(1800796)
     contig, length = "sim", 60_000
     positions = list(range(1_000, 59_000, 2_000))
@@ -81,7 +86,7 @@ def test_simulated_depth_series_never_guesses(tmp_path):
     loci = [Locus(f"snp{p}", pairs[i % 4], contig, {"any": p}) for i, p in enumerate(positions)]
     reference = Reference(seed=7)
     summary = {}
-    for depth in (3, 5, 8, 12, 20, 40):
+    for depth in (3, 4, 5, 6, 8, 12, 20, 40):
         paths, truth = [], {}
         for index in range(6):
             sample = f"D{depth}_{index}"
@@ -102,7 +107,14 @@ def test_simulated_depth_series_never_guesses(tmp_path):
             assert true_alleles[0] != true_alleles[1]
             assert min(first, second) == 0, f"wrong call against the evidence: {row.to_dict()}"
         summary[depth] = (len(called) / len(calls), len(wrong))
-    assert summary[3][0] == 0 and summary[5][0] == 0
+        if depth in (4, 5, 6):
+            # only heterozygotes, each seen on both alleles, and most of them
+            heterozygous = [truth[key].split("/")[0] != truth[key].split("/")[1] for key in truth]
+            assert set(called["genotype"].map(lambda g: g.split("/")[0] != g.split("/")[1])) == {True}
+            assert all(min(map(int, ad.split(","))) > 0 for ad in called["ad"])
+            assert (called["gq"] >= 20).all() and len(wrong) == 0
+            assert len(called) >= 0.5 * sum(heterozygous), summary
+    assert summary[3][0] == 0
     for depth in (8, 12, 20, 40):
         assert summary[depth][0] >= 0.95, summary
     assert summary[20][1] == 0 and summary[40][1] == 0
