@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 
+import numpy as np
 import pandas as pd
 
 from genoassoc.errors import InputError
@@ -67,14 +68,75 @@ def _normalised(locus_name: str, spelling: str, catalog: Catalog) -> tuple[str, 
     return locus.genotype(first, second), ""
 
 
+def _factorized(values: pd.Series, texts_too: bool = True) -> tuple[np.ndarray, list[str]]:
+    """Codes of a column's values and, with `texts_too`, the distinct values as text (missing is
+    ""): work per distinct value, not per row. Categoricals give their codes, pyarrow-backed strings
+    are dictionary-encoded by pyarrow (no Python object per row), other columns go through pandas."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        uniques: list = list(values.cat.categories) if texts_too else []
+    elif hasattr(values.array, "__arrow_array__"):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(values.array.__arrow_array__(), memory_pool=pa.system_memory_pool())
+        codes = (np.concatenate([(chunk.indices.fill_null(-1) if chunk.null_count else chunk.indices).to_numpy()
+                                 for chunk in encoded.chunks]) if encoded.num_chunks else np.zeros(0, dtype=np.int32))
+        uniques = encoded.chunk(0).dictionary.to_pylist() if texts_too and encoded.num_chunks else []
+    else:
+        codes, found = pd.factorize(values, use_na_sentinel=True)
+        uniques = found.tolist() if texts_too else []
+    if not texts_too:
+        return codes, []
+    texts = ["" if value is None or value != value else str(value) for value in uniques]
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(texts), codes)
+        texts.append("")
+    return codes, texts
+
+
+def _pair_codes(first: np.ndarray, second: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the distinct (first, second) pairs of two small-range code arrays, and the pairs'
+    keys (first * width + second)."""
+    if not len(first):
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
+    small = (int(first.max()) + 1) * width < 2**31
+    key = first.astype(np.int32 if small else np.int64) * width + second
+    present = np.bincount(key) > 0
+    keys = np.flatnonzero(present)
+    lookup = np.cumsum(present) - 1
+    return lookup.astype(np.int32 if len(keys) < 2**31 else np.int64)[key], keys
+
+
+def _first_repeat(samples: np.ndarray, loci: np.ndarray) -> int | None:
+    """Position of the first row whose (sample, locus) codes an earlier row already had, or None.
+    Rows are grouped by locus (a radix sort of small codes), then samples counted within each."""
+    if not len(samples):
+        return None
+    order = np.argsort(loci, kind="stable")
+    ends = np.cumsum(np.bincount(loci))
+    starts = ends - np.bincount(loci)
+    size = int(samples.max()) + 1
+    repeats = []
+    for start, end in zip(starts, ends, strict=True):
+        rows = order[start:end]
+        if (np.bincount(samples[rows], minlength=size) > 1).any():
+            first = np.zeros(len(rows), dtype=bool)
+            first[np.unique(samples[rows], return_index=True)[1]] = True
+            repeats.append(int(rows[~first].min()))
+    return min(repeats) if repeats else None
+
+
 def normalise_genotypes(table: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     """``genotype`` in catalog order and ``status``/``reason`` filled in (see the module docstring).
     Each distinct (locus, spelling) pair is parsed once: a biobank's million rows cost a few parses."""
     source = table.attrs.get("source")
-    written = table["genotype"].astype(str).str.strip()
-    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([table["locus"], written]), sort=False)
+    locus_codes, locus_names = _factorized(table["locus"])
+    spelling_codes, spellings = _factorized(table["genotype"])
+    codes, keys = _pair_codes(locus_codes, spelling_codes, len(spellings))
     genotypes, reasons = [], []
-    for position, (locus_name, spelling) in enumerate(pairs):
+    for position, key in enumerate(keys):
+        locus_name, spelling = locus_names[key // len(spellings)], spellings[key % len(spellings)].strip()
         try:
             genotype, reason = _normalised(locus_name, spelling, catalog)
         except ValueError as err:
@@ -82,10 +144,13 @@ def normalise_genotypes(table: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
             raise InputError(str(err), source, row, "genotype") from None
         genotypes.append(genotype)
         reasons.append(reason)
-    genotype = pd.Series(pd.Index(genotypes, dtype=object)[codes], index=table.index, dtype=object)
-    present = genotype != ""
+    # few distinct values per column: categoricals, a byte per row instead of a pointer
+    genotype = _coded(codes, genotypes, table.index)
+    present = np.asarray([bool(value) for value in genotypes], dtype=bool)[codes] if len(codes) else np.zeros(0, bool)
     if "status" in table.columns and (table["status"] != "").any():
-        status = table["status"].str.strip().str.lower().str.replace(" ", "_").replace({"nocall": "no_call"})
+        status_codes, written = _factorized(table["status"])
+        spelled = [text.strip().lower().replace(" ", "_") for text in written]
+        status = _coded(status_codes, ["no_call" if text == "nocall" else text for text in spelled], table.index)
         for bad, problem, column in (
             (~status.isin(STATUSES), "status '{}' is neither called nor no_call", "status"),
             ((status == "called") & ~present, "a called row has no genotype", "genotype"),
@@ -94,29 +159,46 @@ def normalise_genotypes(table: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
             if bad.any():
                 row = int(bad.idxmax())
                 raise InputError(problem.format(table.at[row, "status"]), source, row, column)
-    given = table["reason"] if "reason" in table.columns else pd.Series("", index=table.index, dtype=object)
-    inferred = pd.Series(pd.Index(reasons, dtype=object)[codes], index=table.index, dtype=object)
-    table = table.copy()
+    if "reason" in table.columns:
+        given_codes, given = _factorized(table["reason"])
+    else:
+        given_codes, given = np.zeros(len(table), dtype=np.intp), [""]
+    # a reason the table gives is kept; a no-call without one gets the reason its code implies
+    keep = np.asarray([bool(text) for text in given], dtype=bool)[given_codes] | present
+    table = table.copy(deep=False)
     table["genotype"] = genotype
-    table["status"] = present.map({True: "called", False: "no_call"})
-    table["reason"] = given.where((given != "") | present, inferred)
+    table["status"] = _coded(present.astype(np.intp), ["no_call", "called"], table.index)
+    table["reason"] = _coded(np.where(keep, given_codes, len(given) + codes), given + reasons, table.index)
     return table
+
+
+def _coded(codes: np.ndarray, values: list[str], index: pd.Index) -> pd.Series:
+    """The column values[codes] as a categorical (values may repeat)."""
+    if not values:
+        return pd.Series(pd.Categorical([], categories=pd.Index([], dtype=object)), index=index)
+    categories, inverse = np.unique(np.asarray(values, dtype=object), return_inverse=True)
+    coded = pd.Categorical.from_codes(inverse.reshape(-1)[codes], categories=pd.Index(categories, dtype=object))
+    return pd.Series(coded, index=index)
 
 
 def validate_calls(table: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     """Check a calls table read with `read_table` and normalise it; see `read_calls`."""
     source = table.attrs.get("source")
-    table = table.copy()
+    table = table.copy(deep=False)
     if "source" not in table.columns:
         table["source"] = ""
     empty = table["sample"] == ""
     if empty.any():
         raise InputError("the sample id is empty", source, int(empty.idxmax()), "sample")
-    names = {name: catalog.resolve(name).id for name in table["locus"].unique() if name in catalog}
-    table["locus"] = table["locus"].map(lambda name: names.get(name, name))
-    duplicated = table.duplicated(["sample", "locus"])
-    if duplicated.any():
-        row = int(duplicated.idxmax())
+    locus_codes, written = _factorized(table["locus"])
+    names = [catalog.resolve(name).id if name in catalog else name for name in written]
+    table["locus"] = _coded(locus_codes, names, table.index)
+    # the same locus under two names (rsID and alias) counts once
+    locus_codes, _ = _factorized(table["locus"], texts_too=False)
+    sample_codes, _ = _factorized(table["sample"], texts_too=False)
+    repeat = _first_repeat(sample_codes, locus_codes)
+    if repeat is not None:
+        row = int(table.index[repeat])
         raise InputError(
             f"sample '{table.at[row, 'sample']}' is listed twice for locus '{table.at[row, 'locus']}'", source, row)
     table = normalise_genotypes(table, catalog)

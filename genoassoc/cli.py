@@ -9,6 +9,7 @@ the same option everywhere: genotypes ``--calls --locus --model --effect-allele`
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -201,12 +202,26 @@ def _calls_file(positional: str | None, option: str | None, required: bool = Tru
     return chosen
 
 
-def _load_calls(calls_file: str, panel: str | None):
+# what `associate` imports for its tests (scipy.stats alone takes half a second)
+_ASSOCIATION_MODULES = ("genoassoc.stats.continuous", "genoassoc.stats.binary", "genoassoc.stats.survival")
+
+
+def _load_calls(calls_file: str, panel: str | None, preload: tuple[str, ...] = ()):
+    """The calls table and catalog; the statistics modules in `preload` are imported meanwhile (a
+    biobank's table is parsed by pyarrow outside the interpreter lock, so the two overlap)."""
+    import threading
+
     from genoassoc.calls import read_calls
     from genoassoc.loci import load_catalog
 
+    loading = [threading.Thread(target=importlib.import_module, args=(name,), daemon=True) for name in preload]
+    for thread in loading:
+        thread.start()
     catalog = load_catalog(panel)
-    return read_calls(calls_file, catalog), catalog
+    calls = read_calls(calls_file, catalog)
+    for thread in loading:
+        thread.join()
+    return calls, catalog
 
 
 def _phenotypes(pheno: str, sample_col: str):
@@ -446,7 +461,7 @@ def hwe_command(calls_file, calls_option, loci, by_column, pheno, sample_col, pa
 
     if (by_column is None) != (pheno is None):
         raise click.UsageError("--by and --pheno go together")
-    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel)
+    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel, ("genoassoc.qc.hwe",))
     phenotypes = _phenotypes(pheno, sample_col) if pheno else None
     result = hwe(calls, catalog, _split(loci), phenotypes, by_column, p_adjust)
     from genoassoc.report.publication import hwe_publication
@@ -481,7 +496,7 @@ def qc_command(calls_file, calls_option, population, population_file, min_locus_
     from genoassoc.analysis.genotype_qc import genotype_qc
     from genoassoc.qc.frequencies import read_population_frequencies
 
-    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel)
+    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel, ("genoassoc.qc.hwe",))
     reference = read_population_frequencies(population_file) if population_file else None
     result = genotype_qc(calls, catalog, population, reference, min_locus_call_rate, min_sample_call_rate,
                          ld=bool(ld_output), haplotypes=bool(haplotypes_output or haplotype_pairs_output),
@@ -551,7 +566,7 @@ def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, eff
         raise click.UsageError("--time and --event go together")
     if outcome is None and time_col is None:
         raise click.UsageError("give --outcome COLUMN, or --time and --event")
-    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel)
+    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel, _ASSOCIATION_MODULES)
     result = associate(
         calls, _phenotypes(pheno, sample_col), locus, outcome, model, time=time_col, event=event, catalog=catalog,
         effect_allele=effect_allele, covariates=_split(covariates), coding_options=_coding(ref_levels, below_lloq),

@@ -93,7 +93,9 @@ def genotype_qc(calls: pd.DataFrame, catalog: Catalog | None = None, population:
             notes.append(f"{row['locus']}: {row['strand_warning']}")
     low = samples[samples["low_call_rate"]]
     if len(low):
-        notes.append(f"{len(low)} samples below call rate {min_sample_call_rate}: {', '.join(low['sample'])}")
+        names = ", ".join(low["sample"].iloc[:10])
+        more = f" and {len(low) - 10} more (see --samples-output)" if len(low) > 10 else ""
+        notes.append(f"{len(low)} samples below call rate {min_sample_call_rate}: {names}{more}")
     ld_table = haplotype_table = pairs = None
     if ld or haplotypes:
         from genoassoc.genotypes import genotype_matrix

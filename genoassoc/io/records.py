@@ -139,9 +139,14 @@ def delimited_text(path: Path) -> tuple[str, str]:
         line = text[: control.start()].count("\n") + 1
         raise InputError("control characters in the text (is it a binary file?)", str(path), line)
     first_line = next(line for line in text.splitlines() if line.strip())
+    return text, expected_delimiter(path, first_line)
+
+
+def expected_delimiter(path: Path, first_line: str) -> str:
+    """The delimiter the extension implies, checked against the header line."""
     delimiter = _expected_delimiter(path, first_line)
     _check_header_delimiter(first_line, delimiter, path)
-    return text, delimiter
+    return delimiter
 
 
 def no_rows(path: Path, header_row: int) -> InputError:

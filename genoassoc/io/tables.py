@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ import pandas as pd
 from genoassoc.errors import InputError
 from genoassoc.io.records import (
     delimited_text,
+    expected_delimiter,
     float_text,
     no_rows,
     one_line,
@@ -34,6 +36,9 @@ from genoassoc.io.records import (
 
 
 def _read_delimited(path: Path) -> pd.DataFrame:
+    fast = _read_columnar(path)
+    if fast is not None:
+        return fast
     text, delimiter = delimited_text(path)
     try:
         frame = pd.read_csv(
@@ -53,6 +58,129 @@ def _read_delimited(path: Path) -> pd.DataFrame:
             raise too_many_fields(path, int(match.group(1)), int(match.group(2))) from None
         raise InputError(f"cannot parse the table ({err})", str(path)) from None
     return frame
+
+
+def _read_columnar(path: Path) -> pd.DataFrame | None:
+    """A large UTF-8 table without quotes, blank lines or control characters, parsed by pyarrow's
+    CSV reader; None for anything else, which the text reader takes with its row-level messages.
+
+    Columns of few distinct values in the first rows (locus, genotype, status...) become
+    categoricals, each distinct value stripped once; the others (sample ids) pandas strings, trimmed
+    by pyarrow only when the file holds a space at all. The file is parsed block by block, so a
+    biobank's million-row calls table costs a few tens of MB beyond what it holds.
+    """
+    if path.stat().st_size < _COLUMNAR_FROM or read_options().encoding:
+        return None
+    with open(path, "rb") as handle:
+        body = handle.read(1 << 16)
+    if body.startswith((b"\xff\xfe", b"\xfe\xff", b"\n", b"\r")) or b"\n" not in body:
+        return None
+    body = body.removeprefix(b"\xef\xbb\xbf")
+    try:
+        first_line = body[: body.find(b"\n")].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None
+    delimiter = expected_delimiter(path, first_line)
+    names = [f"c{index}" for index in range(first_line.count(delimiter) + 1)]
+    padded = _plain_text(path, delimiter.encode())
+    if padded is None:
+        return None
+    # columns mostly distinct in the first rows (sample ids) are read as strings, the others
+    # dictionary-encoded: a hash table of a million ids would cost more than the ids
+    head = [line.split(delimiter) for line in body.decode("utf-8", "replace").splitlines()[1:-1]]
+    distinct = [len({fields[index] for fields in head if index < len(fields)}) for index in range(len(names))]
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    wide = [count * 2 > max(len(head), 1) for count in distinct]
+    # the system allocator hands memory back; pyarrow's default pool keeps the parser's scratch
+    pool = pa.system_memory_pool()
+    texts: dict[int, list] = {index: [] for index in range(len(names)) if wide[index]}
+    codes: dict[int, list[np.ndarray]] = {index: [] for index in range(len(names)) if not wide[index]}
+    lookups: dict[int, dict[str, int]] = {index: {} for index in codes}
+    try:
+        reader = pcsv.open_csv(
+            str(path),
+            read_options=pcsv.ReadOptions(column_names=names, block_size=1 << 20),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=False),
+            convert_options=pcsv.ConvertOptions(
+                column_types={name: pa.large_string() if wide[index] else pa.dictionary(pa.int32(), pa.large_string())
+                              for index, name in enumerate(names)},
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+            memory_pool=pool,
+        )
+        # batch by batch, so that only one block's parse is alive: few-valued columns become codes
+        # into stripped values at once
+        for batch in reader:
+            for index, found in texts.items():
+                found.append(batch.column(index))
+            for index, kept in codes.items():
+                array, lookup = batch.column(index), lookups[index]
+                values = array.dictionary.to_pylist()
+                mapping = np.fromiter((lookup.setdefault(value.strip(), len(lookup)) for value in values),
+                                      dtype=np.int32, count=len(values))
+                coded = mapping[array.indices.to_numpy(zero_copy_only=False)]
+                kept.append(coded.astype(np.int8) if len(lookup) < 128 else coded)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    columns: dict[int, Any] = {}
+    for index in range(len(names)):
+        if wide[index]:
+            columns[index] = _arrow_strings(texts.pop(index), padded, pool)
+        else:
+            pieces = codes.pop(index)
+            joined = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
+            columns[index] = pd.Categorical.from_codes(joined, categories=pd.Index(list(lookups[index]), dtype=object))
+    frame = pd.DataFrame(columns, copy=False)
+    frame.attrs["stripped"] = True
+    return frame
+
+
+def _used_categories(column: pd.Series) -> pd.Series:
+    """The categorical without categories no row uses (counted, not sorted: a million rows)."""
+    codes = column.cat.codes.to_numpy()
+    used = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
+    if used.all():
+        return column
+    renumbered = (np.cumsum(used) - 1).astype(codes.dtype)
+    coded = pd.Categorical.from_codes(np.where(codes >= 0, renumbered[codes], -1),
+                                      categories=column.cat.categories[used])
+    return pd.Series(coded, index=column.index, name=column.name)
+
+
+def _arrow_strings(chunks: list, padded: bool, pool: Any) -> Any:
+    """pandas strings of pyarrow string chunks (no copy), trimmed when `padded`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.chunked_array(chunks, type=pa.large_string())
+    if padded:
+        text = pc.utf8_trim_whitespace(text, memory_pool=pool)
+    return text.to_pandas()
+
+
+def _plain_text(path: Path, delimiter: bytes) -> bool | None:
+    """Whether a field may carry whitespace to trim, read in pieces; None when the file holds quotes,
+    blank lines or control characters (the text reader handles those)."""
+    previous = b""
+    padded = False
+    with open(path, "rb") as handle:
+        while piece := handle.read(1 << 23):
+            seam = previous + piece[:2]
+            # bytes.translate keeps only the bytes not deleted, at memory speed
+            if (b'"' in piece or b"\n\n" in piece or b"\n\r\n" in piece or b"\n\n" in seam or b"\n\r\n" in seam
+                    or piece.translate(None, _NOT_CONTROL)):
+                return None
+            padded = padded or bool(piece.translate(None, _NOT_SPACE + delimiter))
+            previous = piece[-2:]
+    return padded
+
+
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 26), 127])
+_NOT_CONTROL = bytes(byte for byte in range(256) if byte not in _CONTROL_BYTES)
+_NOT_SPACE = bytes(byte for byte in range(256) if byte not in b" \t\x0b\x0c")
+# pandas reads small files faster than pyarrow starts
+_COLUMNAR_FROM = 1 << 20
 
 
 def _sheet_name(path: Path, names: list[str], sheet: str | int | None) -> str:
@@ -108,17 +236,21 @@ def read_table(
     if suffix in (".xls", ".ods"):
         raise InputError(f"genoassoc does not read {suffix} workbooks: save it as .xlsx or as CSV", str(path))
     frame = _read_xlsx(path) if suffix in (".xlsx", ".xlsm") else _read_delimited(path)
-    frame = frame.fillna("").astype(str)
-    frame = frame.apply(lambda column: column.str.strip())
+    if not frame.attrs.pop("stripped", False):
+        frame = frame.fillna("").astype(str)
+        frame = frame.apply(lambda column: column.str.strip())
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
     blank = (frame == "").all(axis=1)
-    frame = frame[~blank]
+    if blank.any():
+        frame = frame[~blank]
     if frame.empty:
         raise InputError("the file is empty", str(path))
     header_row = frame.index[0]
     header = table_header(list(frame.iloc[0]), lambda column: bool((frame.iloc[1:, column] == "").all()), path,
                           header_row, required, renames)
     frame = frame.iloc[1:, : len(header)]
+    for name in frame.columns[frame.dtypes == "category"]:
+        frame[name] = _used_categories(frame[name])  # drops the header's own words
     if frame.empty and not allow_no_rows:
         raise no_rows(path, header_row)
     frame.columns = header

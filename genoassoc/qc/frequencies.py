@@ -10,7 +10,6 @@ import os
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from genoassoc.errors import InputError
 from genoassoc.genotypes import NO_CALL, GenotypeMatrix
@@ -70,7 +69,11 @@ def _difference_p(count: int, total: int, reference_frequency: float, reference_
     if reference_number == reference_number and reference_number > 0:
         reference_count = round(reference_frequency * reference_number)
         table = [[count, total - count], [reference_count, int(reference_number) - reference_count]]
+        from scipy import stats
+
         return float(stats.fisher_exact(table).pvalue)
+    from scipy import stats
+
     return float(stats.binomtest(count, total, reference_frequency).pvalue)
 
 

@@ -86,3 +86,18 @@ def test_chisq_matches_r_genetics():
     np.testing.assert_allclose(p, golden["p_chisq"], rtol=1e-9)
     np.testing.assert_allclose(corrected, golden["chisq_cc"], rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(p_corrected, golden["p_chisq_cc"], rtol=1e-9)
+
+
+def test_frequency_interval_is_statsmodels_wilson():
+    from statsmodels.stats.proportion import proportion_confint
+
+    from genoassoc.qc.hwe import _frequency_ci
+
+    count = np.array([0, 1, 7, 50, 99, 100, 3, 0])
+    total = np.array([100, 100, 20, 100, 100, 100, 3, 0])
+    low, high = _frequency_ci(count, total)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        expected = proportion_confint(count[:-1], total[:-1], alpha=0.05, method="wilson")
+    np.testing.assert_allclose(low[:-1], expected[0], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(high[:-1], expected[1], rtol=1e-12, atol=1e-15)
+    assert np.isnan(low[-1]) and np.isnan(high[-1])
