@@ -31,6 +31,7 @@ from numpy.typing import ArrayLike  # noqa: E402
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 STYLE = {"font.size": 9, "font.family": "sans-serif", "axes.spines.top": False, "axes.spines.right": False,
          "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO), "svg.fonttype": "none", "pdf.fonttype": 42,
+         "svg.hashsalt": "genoassoc",  # the same figure gives the same SVG: reproducible reports
          "figure.dpi": 100, "savefig.dpi": 300, "legend.frameon": False}
 FORMATS = (".png", ".svg", ".pdf")
 _UNITS = {"day": "days", "days": "days", "d": "days", "week": "weeks", "weeks": "weeks", "wk": "weeks",

@@ -161,6 +161,22 @@ def _firth_fit(X: np.ndarray, y: np.ndarray, fixed: dict[int, float] | None = No
     return beta, current
 
 
+def _warm_profile(X: np.ndarray, y: np.ndarray, beta: np.ndarray):
+    """The profile's maximised penalised log-likelihood, each fit started from the nearest earlier
+    one (a profile steps through nearby values: a few Newton steps instead of twenty)."""
+    fitted: list[tuple[float, np.ndarray]] = []
+
+    def maximised(fixed: dict[int, float]) -> float:
+        (index, value), = fixed.items()
+        start = min(fitted, key=lambda done: abs(done[0] - value))[1] if fitted else beta
+        estimate, penalised = _firth_fit(X, y, fixed=fixed, start=start)
+        if np.isfinite(penalised):
+            fitted.append((value, estimate))
+        return penalised
+
+    return maximised
+
+
 def firth_logistic(outcome: pd.Series, design: pd.DataFrame) -> FitResult:
     """Firth's penalised logistic regression with profile penalised-likelihood 95% CIs and penalised
     likelihood-ratio p-values (the defaults of R ``logistf``); finite under separation."""
@@ -169,7 +185,6 @@ def firth_logistic(outcome: pd.Series, design: pd.DataFrame) -> FitResult:
     beta, maximum = _firth_fit(X, y)
     coefficients = {}
     for j, term in enumerate(_with_intercept(design).columns):
-        p, low, high = profile_inference(lambda fixed: _firth_fit(X, y, fixed=fixed, start=beta)[1],
-                                         float(beta[j]), maximum, j)
+        p, low, high = profile_inference(_warm_profile(X, y, beta), float(beta[j]), maximum, j)
         coefficients[term] = Coefficient(term, float(beta[j]), low, high, p)
     return FitResult("Firth logistic regression", len(y), coefficients)

@@ -51,7 +51,7 @@ def test_report_has_every_section_and_is_self_contained(report):
                         "Table 2: Cox regression", "Biomarker cut-point", "Reproducibility"]
     assert text.count('<li><a href="#') == len(sections)  # table of contents
     assert "http://" not in text and "https://" not in text  # nothing fetched: works offline
-    assert text.count('src="data:image/png;base64,') >= 10
+    assert text.count('src="data:image/svg+xml;base64,') >= 10
     assert "rs1800796, dominant (effect allele G)" in text
     assert "statsmodels" in text and "SHA-256" in text
     assert 'class="publication"' in text and "Median survival (95% CI)" in text
@@ -80,9 +80,23 @@ def test_every_report_figure_has_labelled_axes(monkeypatch):
         return original(figure, caption, wide)
 
     monkeypatch.setattr(html, "_figure_html", record)
+    monkeypatch.setattr(html.os, "cpu_count", lambda: 1)  # built here, not in forked workers
     html.build_report(html.load_study(ROOT / "examples" / "study.toml"))
     assert len(checked) >= 10
     assert all(labelled for _, labelled in checked), [caption for caption, labelled in checked if not labelled]
+
+
+def test_sections_built_by_workers_equal_those_built_in_turn(monkeypatch):
+    from genoassoc.report import html
+
+    study = html.load_study(ROOT / "examples" / "study.toml")
+    parallel = html.build_report(study)
+    with monkeypatch.context() as patch:
+        patch.setattr(html.os, "cpu_count", lambda: 1)
+        in_turn = html.build_report(study)
+    generated = re.compile(r"<p>Generated [^<]*</p>")
+    assert parallel.sections == in_turn.sections
+    assert generated.sub("", parallel.html) == generated.sub("", in_turn.html)
 
 
 def test_empty_and_unbuildable_reports_are_refused(tmp_path):
