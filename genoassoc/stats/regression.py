@@ -10,6 +10,7 @@ missing value in the outcome or any covariate are left out (R's ``na.omit``) and
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -161,7 +162,7 @@ def _firth_fit(X: np.ndarray, y: np.ndarray, fixed: dict[int, float] | None = No
     return beta, current
 
 
-def _warm_profile(X: np.ndarray, y: np.ndarray, beta: np.ndarray):
+def _warm_profile(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> Callable[[dict[int, float]], float]:
     """The profile's maximised penalised log-likelihood, each fit started from the nearest earlier
     one (a profile steps through nearby values: a few Newton steps instead of twenty)."""
     fitted: list[tuple[float, np.ndarray]] = []
