@@ -34,7 +34,7 @@ def run(command: str) -> None:
                    executable="/bin/bash")
 
 
-def simulate(work: Path, samples: int, depth: int, seed: int, length: int, cluster: bool):
+def simulate(work: Path, samples: int, depth: int, seed: int, length: int, cluster: bool, count: int = 20):
     rng = random.Random(seed)
     reference = [rng.choice("ACGT") for _ in range(length)]
     (work / "ref.fa").write_text(f">{CONTIG}\n" + "".join(reference) + "\n")
@@ -42,7 +42,7 @@ def simulate(work: Path, samples: int, depth: int, seed: int, length: int, clust
     snps = []
     # spread: every 900 bp over the contig; cluster: 100 bp apart, as a gene's SNPs in a larger genome
     layout = range(length // 2 - 1_000, length // 2 + 1_000, 100) if cluster else range(1_000, length - 1_000, 900)
-    for position in layout[:20]:
+    for position in layout[:count]:
         ref = reference[position - 1]
         snps.append((position, ref, rng.choice([b for b in "ACGT" if b != ref])))
     (work / "panel.tsv").write_text("locus\tchrom\tpos\talleles\n" + "".join(
@@ -93,14 +93,14 @@ def timed(command, shell: bool = False) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def prepare(work: Path, samples: int, depth: int, length: int, cluster: bool) -> dict:
+def prepare(work: Path, samples: int, depth: int, length: int, cluster: bool, snps: int) -> dict:
     """The simulated batch in `work`, made once and reused by later runs with the same folder."""
     truth_file = work / "truth.json"
     if truth_file.exists():
         print(f"reusing the batch in {work}", file=sys.stderr)
         return {tuple(key.split("|")): value for key, value in json.loads(truth_file.read_text()).items()}
     print(f"simulating {samples} BAMs at {depth}x in {work} ...", file=sys.stderr)
-    truth = simulate(work, samples, depth, seed=20261122, length=length, cluster=cluster)
+    truth = simulate(work, samples, depth, seed=20261122, length=length, cluster=cluster, count=snps)
     truth_file.write_text(json.dumps({"|".join(key): value for key, value in truth.items()}))
     (work / "regions.tsv").write_text("".join(f"{line.split()[0]}\t{line.split()[1]}\t{line.split()[1]}\n"
                                               for line in (work / "targets.tsv").read_text().splitlines()))
@@ -112,6 +112,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--depth", type=int, default=30)
     parser.add_argument("--length", type=int, default=20_000, help="contig length (bp)")
+    parser.add_argument("--snps", type=int, default=20, help="panel SNPs (at most 20)")
     parser.add_argument("--cluster", action="store_true",
                         help="the 20 SNPs 100 bp apart mid-contig instead of spread over it")
     parser.add_argument("--workers", type=int, default=os.cpu_count())
@@ -121,10 +122,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(options.workdir or scratch)
         work.mkdir(parents=True, exist_ok=True)
-        truth = prepare(work, options.samples, options.depth, options.length, options.cluster)
+        truth = prepare(work, options.samples, options.depth, options.length, options.cluster, options.snps)
         loci = ",".join(sorted({locus for _, locus in truth}))
         ours_command = [sys.executable, "-m", "genoassoc.cli", "call", "--bam-list", str(work / "bams.txt"),
-                        "--panel", str(work / "panel.tsv"), "--loci", loci, "--build", "GRCh38",
+                        "--panel", str(work / "panel.tsv"), "--loci", loci,
                         "--workers", str(options.workers), "-o", str(work / "ours.tsv")]
         # -T streams every read and drops those overlapping no target; -R jumps through the index.
         theirs_commands = {
@@ -155,7 +156,8 @@ def main() -> None:
     import pysam.config
 
     layout = "100 bp apart" if options.cluster else "spread"
-    print(f"({options.samples} BAMs, 20 SNPs {layout} on a {options.length // 1000} kb contig, {options.depth}x, "
+    print(f"({options.samples} BAMs, {options.snps} SNPs {layout} on a {options.length // 1000} kb contig, "
+          f"{options.depth}x, "
           f"{options.workers} workers on {os.cpu_count()} CPUs, "
           f"best of {options.repeats}; pysam {pysam.__version__} "
           f"{'with' if pysam.config.HAVE_LIBDEFLATE else 'without'} libdeflate)")

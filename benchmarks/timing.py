@@ -33,12 +33,14 @@ def run_once(command: list[str] | str, shell: bool = False) -> Timing:
     return Timing(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def best_interleaved(commands: dict[str, list[str] | str], repeats: int, shell: bool = False) -> dict[str, Timing]:
-    """The best (least wall time) of `repeats` turns of every command, taking turns."""
+def best_interleaved(commands: dict[str, list[str] | str], repeats: int, shell: bool = False,
+                     shell_for: set[str] = frozenset()) -> dict[str, Timing]:
+    """The best (least wall time) of `repeats` turns of every command, taking turns (`shell`: all
+    through the shell; `shell_for`: these ones, e.g. a peer's pipeline or redirection)."""
     runs: dict[str, list[Timing]] = {name: [] for name in commands}
     for _ in range(repeats):
         for name, command in commands.items():
-            runs[name].append(run_once(command, shell))
+            runs[name].append(run_once(command, shell or name in shell_for))
     return {name: min(timings, key=lambda timing: timing.wall) for name, timings in runs.items()}
 
 

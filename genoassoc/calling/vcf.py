@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from genoassoc.calling.vcf_seek import records_at
 from genoassoc.errors import InputError
 from genoassoc.loci import ANY_BUILD, UNKNOWN_BUILD, Locus, contig_name, merged_ranges, resolve_build
 
@@ -77,11 +78,11 @@ def read_vcf_calls(
                 header_samples, lengths, meta = _header_from_lines(list(tabix.header))
                 chosen, wanted, sample_index, targets = _prepare(path, loci, build, samples, header_samples,
                                                                  lengths, meta)
-                for chrom, first, last in merged_ranges(targets):
+                for chrom in dict.fromkeys(chrom for chrom, _ in targets):
                     name = contig_name(chrom, tabix.contigs)
                     if name not in tabix.contigs:
                         continue
-                    for line in tabix.fetch(name, first - 1, last):
+                    for line in _records(path, tabix, name, [key for key in targets if key[0] == chrom]):
                         # Read POS without splitting (and copying) a line that may be megabytes long.
                         start = line.index("\t") + 1
                         position = int(line[start:line.index("\t", start)])
@@ -122,6 +123,15 @@ def read_vcf_calls(
     return assemble(path, loci, chosen, wanted, sample_index, found, UNKNOWN_BUILD)
 
 
+
+
+def _records(path: Path, tabix, name: str, targets: list[tuple[str, int]]):
+    """The record lines at the targets of one contig: only the records' own blocks (`vcf_seek`), or
+    htslib's region query over merged ranges when the index is not a .tbi."""
+    seeked = records_at(path, name, [position for _, position in targets])
+    if seeked is not None:
+        return [line for lines in seeked.values() for line in lines]
+    return (line for _, first, last in merged_ranges(targets) for line in tabix.fetch(name, first - 1, last))
 
 
 def _prepare(path, loci, build, samples, header_samples, lengths, meta):
