@@ -87,7 +87,8 @@ def _factorized(values: pd.Series, texts_too: bool = True) -> tuple[np.ndarray, 
         codes, found = pd.factorize(values, use_na_sentinel=True)
         uniques = found.tolist() if texts_too else []
     if not texts_too:
-        return codes, []
+        # a missing value is a value of its own
+        return (np.where(codes < 0, codes.max(initial=-1) + 1, codes) if (codes < 0).any() else codes), []
     texts = ["" if value is None or value != value else str(value) for value in uniques]
     if (codes < 0).any():
         codes = np.where(codes < 0, len(texts), codes)
@@ -125,6 +126,28 @@ def _first_repeat(samples: np.ndarray, loci: np.ndarray) -> int | None:
             first[np.unique(samples[rows], return_index=True)[1]] = True
             repeats.append(int(rows[~first].min()))
     return min(repeats) if repeats else None
+
+
+def _ascending_within_loci(samples: pd.Series, loci: np.ndarray) -> bool:
+    """Whether the sample ids rise strictly within each run of one locus (as `call` writes them from
+    a VCF whose samples are sorted): then no sample repeats at a locus, known without hashing ids."""
+    if not hasattr(samples.array, "__arrow_array__") or samples.hasnans or len(samples) < 2:
+        return False
+    import pyarrow.compute as pc
+
+    text = samples.array.__arrow_array__()
+    rising = pc.greater(text[1:], text[:-1]).to_numpy(zero_copy_only=False)
+    new_run = loci[1:] != loci[:-1]
+    starts = np.flatnonzero(np.concatenate([[True], new_run]))
+    # each locus in one run (a locus met again later could repeat a sample) with rising ids inside it
+    return len(np.unique(loci[starts])) == len(starts) and bool((rising | new_run).all())
+
+
+def first_repeat(values: pd.Series) -> int | None:
+    """Position of the first value an earlier row already had, or None (counted on codes: fast for
+    half a million sample ids)."""
+    codes, _ = _factorized(values, texts_too=False)
+    return _first_repeat(codes, np.zeros(len(codes), dtype=np.int8))
 
 
 def normalise_genotypes(table: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
@@ -195,8 +218,8 @@ def validate_calls(table: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     table["locus"] = _coded(locus_codes, names, table.index)
     # the same locus under two names (rsID and alias) counts once
     locus_codes, _ = _factorized(table["locus"], texts_too=False)
-    sample_codes, _ = _factorized(table["sample"], texts_too=False)
-    repeat = _first_repeat(sample_codes, locus_codes)
+    repeat = None if _ascending_within_loci(table["sample"], locus_codes) else \
+        _first_repeat(_factorized(table["sample"], texts_too=False)[0], locus_codes)
     if repeat is not None:
         row = int(table.index[repeat])
         raise InputError(

@@ -61,9 +61,11 @@ def read_phenotypes(path: str | os.PathLike, sample_col: str = "sample", *, repe
     ids = table[sample_col]
     if (ids == "").any():
         raise InputError("the sample id is empty", source, int((ids == "").idxmax()), sample_col)
-    duplicated = ids.duplicated()
-    if duplicated.any() and not repeated:
-        row = int(duplicated.idxmax())
+    from genoassoc.calls import first_repeat
+
+    repeat = None if repeated else first_repeat(ids)
+    if repeat is not None:
+        row = int(ids.index[repeat])
         first = int(ids[ids == ids[row]].index[0])
         raise InputError(f"sample '{ids[row]}' is listed twice (rows {first} and {row})", source, row, sample_col)
     table = table.assign(_row=table.index).set_index(sample_col)

@@ -81,14 +81,19 @@ def join_genotypes(calls: pd.DataFrame, phenotypes: pd.DataFrame, locus: str,
         shown = ", ".join(pd.unique(calls["locus"])[:10])
         raise InputError(f"locus {locus_id} is not in the calls table (loci: {shown})")
     # hash lookups both ways (Series.isin of a long list is slow on Arrow strings)
-    in_phenotypes = phenotypes.index.unique().get_indexer(at_locus["sample"]) >= 0
+    unique_index = phenotypes.index.is_unique
+    positions = (phenotypes.index if unique_index else phenotypes.index.unique()).get_indexer(at_locus["sample"])
+    in_phenotypes = positions >= 0
     in_calls = pd.Index(at_locus["sample"]).get_indexer(phenotypes.index) >= 0
     only_calls = tuple(at_locus.loc[~in_phenotypes, "sample"])
     only_pheno = tuple(dict.fromkeys(phenotypes.index[~in_calls]))  # visits tables repeat a sample
     shared = at_locus[in_phenotypes]
     no_call = tuple(shared.loc[shared["status"] != "called", "sample"])
-    called = shared[shared["status"] == "called"]
-    joined = phenotypes.loc[called["sample"]].copy()
+    is_called = (shared["status"] == "called").to_numpy()
+    called = shared[is_called]
+    # one row per sample: take the rows by position (a label lookup of half a million ids is slow)
+    joined = (phenotypes.iloc[positions[in_phenotypes][is_called]] if unique_index
+              else phenotypes.loc[called["sample"]]).copy()
     if len(joined) == len(called):
         joined["_genotype"] = called["genotype"].to_numpy()
     else:

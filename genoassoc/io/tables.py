@@ -61,7 +61,7 @@ def _read_delimited(path: Path) -> pd.DataFrame:
 
 
 def _read_columnar(path: Path) -> pd.DataFrame | None:
-    """A large UTF-8 table without quotes, blank lines or control characters, parsed by pyarrow's
+    """A large UTF-8 table without quotes or control characters, parsed by pyarrow's
     CSV reader; None for anything else, which the text reader takes with its row-level messages.
 
     Columns of few distinct values in the first rows (locus, genotype, status...) become
@@ -136,15 +136,18 @@ def _read_columnar(path: Path) -> pd.DataFrame | None:
     return frame
 
 
-def _used_categories(column: pd.Series) -> pd.Series:
-    """The categorical without categories no row uses (counted, not sorted: a million rows)."""
-    codes = column.cat.codes.to_numpy()
-    used = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
-    if used.all():
+def _without_word(column: pd.Series, word: str) -> pd.Series:
+    """The categorical without the category `word` when no row uses it (the header's own word: the
+    only category the rows below the header may lack)."""
+    categories = column.cat.categories
+    if word not in categories:
         return column
-    renumbered = (np.cumsum(used) - 1).astype(codes.dtype)
-    coded = pd.Categorical.from_codes(np.where(codes >= 0, renumbered[codes], -1),
-                                      categories=column.cat.categories[used])
+    code = categories.get_loc(word)
+    codes = column.cat.codes.to_numpy()
+    if (codes == code).any():
+        return column
+    renumbered = np.where(codes > code, codes - 1, codes).astype(codes.dtype)
+    coded = pd.Categorical.from_codes(renumbered, categories=categories.delete(code))
     return pd.Series(coded, index=column.index, name=column.name)
 
 
@@ -160,19 +163,17 @@ def _arrow_strings(chunks: list, padded: bool, pool: Any) -> Any:
 
 
 def _plain_text(path: Path, delimiter: bytes) -> bool | None:
-    """Whether a field may carry whitespace to trim, read in pieces; None when the file holds quotes,
-    blank lines or control characters (the text reader handles those)."""
-    previous = b""
+    """Whether a field may carry whitespace to trim, read in pieces; None when the file holds quotes
+    or control characters (the text reader handles those). Blank lines need no check: pyarrow
+    refuses them in a table of several columns, and in one column they are rows the table reader
+    drops, as it drops the text reader's."""
     padded = False
     with open(path, "rb") as handle:
         while piece := handle.read(1 << 23):
-            seam = previous + piece[:2]
             # bytes.translate keeps only the bytes not deleted, at memory speed
-            if (b'"' in piece or b"\n\n" in piece or b"\n\r\n" in piece or b"\n\n" in seam or b"\n\r\n" in seam
-                    or piece.translate(None, _NOT_CONTROL)):
+            if b'"' in piece or piece.translate(None, _NOT_CONTROL):
                 return None
             padded = padded or bool(piece.translate(None, _NOT_SPACE + delimiter))
-            previous = piece[-2:]
     return padded
 
 
@@ -248,9 +249,10 @@ def read_table(
     header_row = frame.index[0]
     header = table_header(list(frame.iloc[0]), lambda column: bool((frame.iloc[1:, column] == "").all()), path,
                           header_row, required, renames)
+    words = list(frame.iloc[0])
     frame = frame.iloc[1:, : len(header)]
-    for name in frame.columns[frame.dtypes == "category"]:
-        frame[name] = _used_categories(frame[name])  # drops the header's own words
+    for position in np.flatnonzero((frame.dtypes == "category").to_numpy()):
+        frame.isetitem(position, _without_word(frame.iloc[:, position], words[position]))
     if frame.empty and not allow_no_rows:
         raise no_rows(path, header_row)
     frame.columns = header
