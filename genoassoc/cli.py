@@ -202,8 +202,10 @@ def _calls_file(positional: str | None, option: str | None, required: bool = Tru
     return chosen
 
 
-# what `associate` imports for its tests (scipy.stats alone takes half a second)
-_ASSOCIATION_MODULES = ("genoassoc.stats.continuous", "genoassoc.stats.binary", "genoassoc.stats.survival")
+# what `associate` imports for its tests and models (scipy.stats alone takes half a second)
+_ASSOCIATION_MODULES = {"outcome": ("genoassoc.analysis.association", "genoassoc.stats.continuous",
+                                    "statsmodels.regression.linear_model", "genoassoc.stats.binary"),
+                        "survival": ("genoassoc.analysis.association", "genoassoc.stats.survival")}
 
 
 def _load_calls(calls_file: str, panel: str | None, preload: tuple[str, ...] = ()):
@@ -566,7 +568,8 @@ def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, eff
         raise click.UsageError("--time and --event go together")
     if outcome is None and time_col is None:
         raise click.UsageError("give --outcome COLUMN, or --time and --event")
-    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel, _ASSOCIATION_MODULES)
+    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel,
+                                 _ASSOCIATION_MODULES["survival" if time_col else "outcome"])
     result = associate(
         calls, _phenotypes(pheno, sample_col), locus, outcome, model, time=time_col, event=event, catalog=catalog,
         effect_allele=effect_allele, covariates=_split(covariates), coding_options=_coding(ref_levels, below_lloq),
