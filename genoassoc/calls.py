@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -229,17 +230,23 @@ def validate_calls(table: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     return table
 
 
-def read_calls(path: str | os.PathLike, catalog: Catalog | None = None) -> pd.DataFrame:
+# what the statistics read of a calls table (the per-source evidence columns are for people and VCF output)
+ANALYSIS_COLUMNS = (*REQUIRED, "status", "reason", "source")
+
+
+def read_calls(path: str | os.PathLike, catalog: Catalog | None = None,
+               only: Iterable[str] | None = None) -> pd.DataFrame:
     """Read and validate a calls table (``sample, locus, genotype`` at least; TSV, CSV or XLSX).
 
     Loci named by an alias (``-174G>C``) become their rsIDs; genotypes of catalog loci are checked
     against the locus's alleles and written in catalog order (``C/G`` → ``G/C``); a sample listed
-    twice for a locus is an error. The index is the file row.
+    twice for a locus is an error. The index is the file row. `only` names the columns to read
+    (`ANALYSIS_COLUMNS` for the statistics; a biobank table is then parsed faster).
     """
     from genoassoc.io.tables import read_table
     from genoassoc.loci import load_catalog
 
-    table = read_table(path, REQUIRED)
+    table = read_table(path, REQUIRED, only=only)
     return validate_calls(table, catalog or load_catalog())
 
 

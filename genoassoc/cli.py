@@ -208,7 +208,7 @@ _ASSOCIATION_MODULES = {"outcome": ("genoassoc.analysis.association", "genoassoc
                         "survival": ("genoassoc.analysis.association", "genoassoc.stats.survival")}
 
 
-def _load_calls(calls_file: str, panel: str | None, preload: tuple[str, ...] = ()):
+def _load_calls(calls_file: str, panel: str | None, preload: tuple[str, ...] = (), statistics_only: bool = False):
     """The calls table and catalog; the statistics modules in `preload` are imported meanwhile (a
     biobank's table is parsed by pyarrow outside the interpreter lock, so the two overlap)."""
     import threading
@@ -220,7 +220,9 @@ def _load_calls(calls_file: str, panel: str | None, preload: tuple[str, ...] = (
     for thread in loading:
         thread.start()
     catalog = load_catalog(panel)
-    calls = read_calls(calls_file, catalog)
+    from genoassoc.calls import ANALYSIS_COLUMNS
+
+    calls = read_calls(calls_file, catalog, ANALYSIS_COLUMNS if statistics_only else None)
     for thread in loading:
         thread.join()
     return calls, catalog
@@ -463,7 +465,7 @@ def hwe_command(calls_file, calls_option, loci, by_column, pheno, sample_col, pa
 
     if (by_column is None) != (pheno is None):
         raise click.UsageError("--by and --pheno go together")
-    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel, ("genoassoc.qc.hwe",))
+    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel, ("genoassoc.qc.hwe",), True)
     phenotypes = _phenotypes(pheno, sample_col) if pheno else None
     result = hwe(calls, catalog, _split(loci), phenotypes, by_column, p_adjust)
     from genoassoc.report.publication import hwe_publication
@@ -498,7 +500,7 @@ def qc_command(calls_file, calls_option, population, population_file, min_locus_
     from genoassoc.analysis.genotype_qc import genotype_qc
     from genoassoc.qc.frequencies import read_population_frequencies
 
-    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel, ("genoassoc.qc.hwe",))
+    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel, ("genoassoc.qc.hwe",), True)
     reference = read_population_frequencies(population_file) if population_file else None
     result = genotype_qc(calls, catalog, population, reference, min_locus_call_rate, min_sample_call_rate,
                          ld=bool(ld_output), haplotypes=bool(haplotypes_output or haplotype_pairs_output),
@@ -569,7 +571,7 @@ def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, eff
     if outcome is None and time_col is None:
         raise click.UsageError("give --outcome COLUMN, or --time and --event")
     calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel,
-                                 _ASSOCIATION_MODULES["survival" if time_col else "outcome"])
+                                 _ASSOCIATION_MODULES["survival" if time_col else "outcome"], True)
     result = associate(
         calls, _phenotypes(pheno, sample_col), locus, outcome, model, time=time_col, event=event, catalog=catalog,
         effect_allele=effect_allele, covariates=_split(covariates), coding_options=_coding(ref_levels, below_lloq),

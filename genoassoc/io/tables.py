@@ -35,8 +35,8 @@ from genoassoc.io.records import (
 )
 
 
-def _read_delimited(path: Path) -> pd.DataFrame:
-    fast = _read_columnar(path)
+def _read_delimited(path: Path, keep: frozenset[str] | None = None) -> pd.DataFrame:
+    fast = _read_columnar(path, keep)
     if fast is not None:
         return fast
     text, delimiter = delimited_text(path)
@@ -60,7 +60,7 @@ def _read_delimited(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _read_columnar(path: Path) -> pd.DataFrame | None:
+def _read_columnar(path: Path, keep: frozenset[str] | None = None) -> pd.DataFrame | None:
     """A large UTF-8 table without quotes or control characters, parsed by pyarrow's
     CSV reader; None for anything else, which the text reader takes with its row-level messages.
 
@@ -81,14 +81,18 @@ def _read_columnar(path: Path) -> pd.DataFrame | None:
     except UnicodeDecodeError:
         return None
     delimiter = expected_delimiter(path, first_line)
-    names = [f"c{index}" for index in range(first_line.count(delimiter) + 1)]
+    every = [f"c{index}" for index in range(first_line.count(delimiter) + 1)]
+    # columns the caller does not use are skipped by the parser (a calls table's evidence columns)
+    places = [index for index, word in enumerate(first_line.split(delimiter))
+              if keep is None or word.strip().lstrip("\ufeff") in keep]
+    names = [every[index] for index in places]
     padded = _plain_text(path, delimiter.encode())
     if padded is None:
         return None
     # columns mostly distinct in the first rows (sample ids) are read as strings, the others
     # dictionary-encoded: a hash table of a million ids would cost more than the ids
     head = [line.split(delimiter) for line in body.decode("utf-8", "replace").splitlines()[1:-1]]
-    distinct = [len({fields[index] for fields in head if index < len(fields)}) for index in range(len(names))]
+    distinct = [len({fields[index] for fields in head if index < len(fields)}) for index in places]
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -101,12 +105,12 @@ def _read_columnar(path: Path) -> pd.DataFrame | None:
     try:
         reader = pcsv.open_csv(
             str(path),
-            read_options=pcsv.ReadOptions(column_names=names, block_size=1 << 20),
+            read_options=pcsv.ReadOptions(column_names=every, block_size=1 << 20),
             parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(
                 column_types={name: pa.large_string() if wide[index] else pa.dictionary(pa.int32(), pa.large_string())
                               for index, name in enumerate(names)},
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
+                include_columns=names, strings_can_be_null=False, quoted_strings_can_be_null=False),
             memory_pool=pool,
         )
         # batch by batch, so that only one block's parse is alive: few-valued columns become codes
@@ -222,6 +226,7 @@ def read_table(
     *,
     renames: Mapping[str, str] | None = None,
     allow_no_rows: bool = False,
+    only: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Read a TSV (.tsv/.txt/other), CSV (.csv, comma- or semicolon-separated) or Excel (.xlsx)
     table with a header row; text in UTF-8, UTF-16 or Windows-1252 (see `genoassoc.io.records`).
@@ -236,7 +241,8 @@ def read_table(
     suffix = path.suffix.lower()
     if suffix in (".xls", ".ods"):
         raise InputError(f"genoassoc does not read {suffix} workbooks: save it as .xlsx or as CSV", str(path))
-    frame = _read_xlsx(path) if suffix in (".xlsx", ".xlsm") else _read_delimited(path)
+    keep = None if only is None else frozenset(only)
+    frame = _read_xlsx(path) if suffix in (".xlsx", ".xlsm") else _read_delimited(path, keep)
     if not frame.attrs.pop("stripped", False):
         frame = frame.fillna("").astype(str)
         frame = frame.apply(lambda column: column.str.strip())
@@ -256,6 +262,8 @@ def read_table(
     if frame.empty and not allow_no_rows:
         raise no_rows(path, header_row)
     frame.columns = header
+    if keep is not None:
+        frame = frame[[name for name in header if name in keep]]
     frame.attrs["source"] = str(path)
     return frame
 
