@@ -570,10 +570,16 @@ def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, eff
         raise click.UsageError("--time and --event go together")
     if outcome is None and time_col is None:
         raise click.UsageError("give --outcome COLUMN, or --time and --event")
-    calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel,
-                                 _ASSOCIATION_MODULES["survival" if time_col else "outcome"], True)
+    from concurrent.futures import ThreadPoolExecutor
+
+    # the phenotype table is parsed (by pyarrow, outside the interpreter lock) beside the calls table
+    with ThreadPoolExecutor(1) as reader:
+        reading = reader.submit(_phenotypes, pheno, sample_col)
+        calls, catalog = _load_calls(_calls_file(calls_file, calls_option), panel,
+                                     _ASSOCIATION_MODULES["survival" if time_col else "outcome"], True)
+        phenotypes = reading.result()
     result = associate(
-        calls, _phenotypes(pheno, sample_col), locus, outcome, model, time=time_col, event=event, catalog=catalog,
+        calls, phenotypes, locus, outcome, model, time=time_col, event=event, catalog=catalog,
         effect_allele=effect_allele, covariates=_split(covariates), coding_options=_coding(ref_levels, below_lloq),
         outcome_type=outcome_type, case_level=case_level, log=log_scale, exact=exact, firth=firth, ties=ties,
         by=by_column, tau=tau, p_adjust=p_adjust,
