@@ -613,9 +613,11 @@ def _build_sections(items: list[_Planned]) -> list[Section]:
     one at a time)."""
     import multiprocessing
     import sys
+    import threading
 
     workers = min(os.cpu_count() or 1, len(items))
-    if workers < 2 or not sys.platform.startswith("linux"):
+    # fork only a single-threaded process: a thread holding a lock at the fork would hang a worker
+    if workers < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
         return [item.build() for item in items]
     from genoassoc.report import figures  # noqa: F401  (loaded once, before the fork)
 

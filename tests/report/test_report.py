@@ -87,9 +87,12 @@ def test_every_report_figure_has_labelled_axes(monkeypatch):
 
 
 def test_sections_built_by_workers_equal_those_built_in_turn(monkeypatch):
+    import threading
+
     from genoassoc.report import html
 
     study = html.load_study(ROOT / "examples" / "study.toml")
+    assert threading.active_count() == 1  # so the sections are built by forked workers here
     parallel = html.build_report(study)
     with monkeypatch.context() as patch:
         patch.setattr(html.os, "cpu_count", lambda: 1)
