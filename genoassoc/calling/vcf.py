@@ -123,8 +123,6 @@ def read_vcf_calls(
     return assemble(path, loci, chosen, wanted, sample_index, found, UNKNOWN_BUILD)
 
 
-
-
 def _records(path: Path, tabix, name: str, targets: list[tuple[str, int]]):
     """The record lines at the targets of one contig: only the records' own blocks (`vcf_seek`), or
     htslib's region query over merged ranges when the index is not a .tbi."""
