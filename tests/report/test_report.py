@@ -87,13 +87,19 @@ def test_every_report_figure_has_labelled_axes(monkeypatch):
 
 
 def test_sections_built_by_workers_equal_those_built_in_turn(monkeypatch):
+    import multiprocessing
     import threading
 
     from genoassoc.report import html
 
     study = html.load_study(ROOT / "examples" / "study.toml")
-    assert threading.active_count() == 1  # so the sections are built by forked workers here
+    # threads earlier tests leave idle (a Dask client's) would make the report build in turn
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    contexts, real = [], multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: contexts.append(method) or real(method))
     parallel = html.build_report(study)
+    monkeypatch.undo()
+    assert contexts == ["fork"]  # built by forked workers
     with monkeypatch.context() as patch:
         patch.setattr(html.os, "cpu_count", lambda: 1)
         in_turn = html.build_report(study)
