@@ -69,6 +69,21 @@ def _normalised(locus_name: str, spelling: str, catalog: Catalog) -> tuple[str, 
     return locus.genotype(first, second), ""
 
 
+def arrow_codes(values: pd.Series, texts_too: bool = True) -> tuple[np.ndarray, list]:
+    """Codes (-1 for missing) and distinct values, in order of first appearance, of a pandas column
+    backed by pyarrow strings: dictionary-encoded by pyarrow, with no Python object per row and twice
+    as fast as `pandas.factorize` (a biobank's sample ids)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(values.array.__arrow_array__(), memory_pool=pa.system_memory_pool())
+    if not encoded.num_chunks:
+        return np.zeros(0, dtype=np.int32), []
+    codes = np.concatenate([(chunk.indices.fill_null(-1) if chunk.null_count else chunk.indices).to_numpy()
+                            for chunk in encoded.chunks])
+    return codes, encoded.chunk(0).dictionary.to_pylist() if texts_too else []
+
+
 def _factorized(values: pd.Series, texts_too: bool = True) -> tuple[np.ndarray, list[str]]:
     """Codes of a column's values and, with `texts_too`, the distinct values as text (missing is
     ""): work per distinct value, not per row. Categoricals give their codes, pyarrow-backed strings
@@ -77,13 +92,7 @@ def _factorized(values: pd.Series, texts_too: bool = True) -> tuple[np.ndarray, 
         codes = values.cat.codes.to_numpy()
         uniques: list = list(values.cat.categories) if texts_too else []
     elif hasattr(values.array, "__arrow_array__"):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        encoded = pc.dictionary_encode(values.array.__arrow_array__(), memory_pool=pa.system_memory_pool())
-        codes = (np.concatenate([(chunk.indices.fill_null(-1) if chunk.null_count else chunk.indices).to_numpy()
-                                 for chunk in encoded.chunks]) if encoded.num_chunks else np.zeros(0, dtype=np.int32))
-        uniques = encoded.chunk(0).dictionary.to_pylist() if texts_too and encoded.num_chunks else []
+        codes, uniques = arrow_codes(values, texts_too)
     else:
         codes, found = pd.factorize(values, use_na_sentinel=True)
         uniques = found.tolist() if texts_too else []

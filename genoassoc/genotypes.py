@@ -6,6 +6,7 @@ hundreds of thousands of samples or loci.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +44,17 @@ class GenotypeMatrix:
         )
 
 
+def locus_alleles(locus_id: str, genotypes: Iterable[str], catalog: Catalog) -> tuple[str, str]:
+    """The catalog's allele pair, or for another locus the alleles of its called genotypes in order
+    of appearance ("." for an allele never seen)."""
+    if locus_id in catalog:
+        return catalog.resolve(locus_id).alleles
+    seen = tuple(dict.fromkeys(allele for genotype in dict.fromkeys(genotypes) for allele in genotype.split("/")))
+    if len(seen) > 2:
+        raise InputError(f"locus '{locus_id}' has more than two alleles ({', '.join(seen)})")
+    return (seen + (".", "."))[0], (seen + (".", "."))[1]
+
+
 def genotype_matrix(calls: pd.DataFrame, catalog: Catalog) -> GenotypeMatrix:
     """The matrix of a validated calls table (see `genoassoc.calls.read_calls`); loci outside the
     catalog take their alleles in order of first appearance. Work is per distinct (locus, genotype)
@@ -54,26 +66,14 @@ def genotype_matrix(calls: pd.DataFrame, catalog: Catalog) -> GenotypeMatrix:
     genotypes = [*found.tolist(), ""]
     genotype_codes = np.where(called & (genotype_codes >= 0), genotype_codes, len(genotypes) - 1)
     pairs, keys = pd.factorize(locus_codes.astype(np.int64) * len(genotypes) + genotype_codes)
-    seen: dict[str, list[str]] = {}
-    for key in np.asarray(keys):
-        locus, genotype = loci[key // len(genotypes)], genotypes[key % len(genotypes)]
+    decoded = [(loci[key // len(genotypes)], genotypes[key % len(genotypes)]) for key in np.asarray(keys)]
+    written: dict[str, list[str]] = {}
+    for locus, genotype in decoded:
         if genotype:
-            seen.setdefault(locus, [])
-            seen[locus] += [allele for allele in genotype.split("/") if allele not in seen[locus]]
-    alleles: dict[str, tuple[str, str]] = {}
-    for locus in loci:
-        if locus in catalog:
-            alleles[locus] = catalog.resolve(locus).alleles
-        else:
-            found = seen.get(locus, [])
-            if len(found) > 2:
-                raise InputError(f"locus '{locus}' has more than two alleles ({', '.join(found)})")
-            alleles[locus] = tuple((found + ["."] * 2)[:2])  # type: ignore[assignment]
-    copies = np.full(len(keys), NO_CALL, dtype=np.int8)
-    for position, key in enumerate(np.asarray(keys)):
-        locus, genotype = loci[key // len(genotypes)], genotypes[key % len(genotypes)]
-        if genotype:
-            copies[position] = genotype.split("/").count(alleles[locus][1])
+            written.setdefault(locus, []).append(genotype)
+    alleles = {locus: locus_alleles(locus, written.get(locus, []), catalog) for locus in loci}
+    copies = np.asarray([genotype.split("/").count(alleles[locus][1]) if genotype else NO_CALL
+                         for locus, genotype in decoded], dtype=np.int8)
     dosage = np.full((len(samples), len(loci)), NO_CALL, dtype=np.int8)
     dosage[sample_codes, locus_codes] = copies[pairs]
     pairs_of_alleles = tuple(alleles[locus] for locus in loci)
@@ -81,15 +81,11 @@ def genotype_matrix(calls: pd.DataFrame, catalog: Catalog) -> GenotypeMatrix:
 
 
 def _in_order(values: pd.Series) -> tuple[np.ndarray, list]:
-    """Codes and distinct values in order of first appearance; pyarrow-backed strings (a biobank's
-    sample ids) are dictionary-encoded by pyarrow, twice as fast as through pandas."""
+    """Codes and distinct values in order of first appearance (pyarrow-backed strings through
+    `genoassoc.calls.arrow_codes`)."""
     if hasattr(values.array, "__arrow_array__") and not values.hasnans:
-        import pyarrow as pa
-        import pyarrow.compute as pc
+        from genoassoc.calls import arrow_codes
 
-        encoded = pc.dictionary_encode(values.array.__arrow_array__(), memory_pool=pa.system_memory_pool())
-        if encoded.num_chunks:
-            codes = np.concatenate([chunk.indices.to_numpy() for chunk in encoded.chunks])
-            return codes, encoded.chunk(0).dictionary.to_pylist()
+        return arrow_codes(values)
     codes, uniques = pd.factorize(values)
     return codes, uniques.tolist()

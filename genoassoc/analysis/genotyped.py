@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from genoassoc.errors import InputError
+from genoassoc.genotypes import locus_alleles
 from genoassoc.loci import Catalog
 from genoassoc.models import Encoding, encode, minor_allele
 
@@ -56,16 +57,6 @@ class Genotyped:
         index = self.phenotypes.index if keep is None else self.phenotypes.index[keep.to_numpy()]
         labels = pd.Series([encoding.groups[k] for k in encoding.group], index=index, dtype=object)
         return labels, encoding, f"{self.locus}, {model} (effect allele {encoding.effect_allele})"
-
-
-def locus_alleles(locus_id: str, genotypes: pd.Series, catalog: Catalog) -> tuple[str, str]:
-    """The catalog's allele pair, or for another locus the alleles in order of appearance."""
-    if locus_id in catalog:
-        return catalog.resolve(locus_id).alleles
-    seen = tuple(dict.fromkeys(genotypes.str.split("/").explode().tolist()))
-    if len(seen) > 2:
-        raise InputError(f"locus '{locus_id}' has more than two alleles ({', '.join(seen)})")
-    return (seen + (".", "."))[0], (seen + (".", "."))[1]
 
 
 def join_genotypes(calls: pd.DataFrame, phenotypes: pd.DataFrame, locus: str,
