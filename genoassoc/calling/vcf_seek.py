@@ -87,9 +87,20 @@ class _Blocks:
         return zlib.decompress(self.data[offset + 18:offset + size - 8], -15), offset + size
 
 
+def _record_start(text: bytes, at: int) -> tuple[bytes, int] | None:
+    """(contig, position) of the record starting at `at`, or None when its first two fields are not
+    all in `text` yet (or are not a record's)."""
+    first = text.find(b"\t", at)
+    second = text.find(b"\t", first + 1) if first >= 0 else -1
+    if second < 0 or text.find(b"\n", at, second) >= 0:
+        return None
+    position = text[first + 1:second]
+    return (text[at:first], int(position)) if position.isdigit() else None
+
+
 def _first_record(blocks: _Blocks, offset: int, chrom: bytes) -> tuple[int, int] | None:
     """(position, block offset) of the first record starting after the first line break at or after
-    the block at `offset`; None past the end."""
+    the block at `offset`; None past the end or past the contig."""
     block = blocks.block_at_or_after(offset)
     text = b""
     while block is not None and block < len(blocks.data):
@@ -100,13 +111,14 @@ def _first_record(blocks: _Blocks, offset: int, chrom: bytes) -> tuple[int, int]
         if cut < 0:
             text = b""
             continue
-        while block < len(blocks.data) and text.find(b"\t", text.find(b"\t", cut + 1) + 1) < 0:
+        found = _record_start(text, cut + 1)
+        while found is None and block < len(blocks.data):
             piece, block = blocks.inflate(block)
             text += piece
-        fields = text[cut + 1:].split(b"\t", 2)
-        if len(fields) < 3 or fields[0] != chrom:
+            found = _record_start(text, cut + 1)
+        if found is None or found[0] != chrom:
             return None
-        return int(fields[1]), start
+        return found[1], start
     return None
 
 
@@ -177,10 +189,8 @@ def _scan(blocks: _Blocks, offset: int, within: int | None, chrom: bytes, positi
 def _past(text: bytes, chrom: bytes, position: int) -> bool:
     """Whether `text` holds the start of a record beyond `position` (or of another contig)."""
     start = 0
-    while (start := text.find(b"\n", start)) >= 0:
-        fields = text[start + 1:].split(b"\t", 2)
-        if len(fields) == 3 and fields[1].isdigit():
-            if fields[0] != chrom or int(fields[1]) > position:
-                return True
-        start += 1
+    while (start := text.find(b"\n", start) + 1) > 0:
+        found = _record_start(text, start)
+        if found is not None and (found[0] != chrom or found[1] > position):
+            return True
     return False
