@@ -104,8 +104,7 @@ def format_vcf(calls: pd.DataFrame, catalog: Catalog, build: str, reference: str
         record_alleles = [ref, *alts]
         index = {allele: str(i) for i, allele in enumerate(record_alleles)}
         by_sample = {row.sample: row for row in rows.itertuples(index=False)}
-        fields = [name for name, columns in _FORMAT_SOURCES.items() if any(c in rows.columns for c in columns)]
-        keys = ["GT", *[name for name in fields if _present(rows, _FORMAT_SOURCES[name])]]
+        keys = ["GT", *[name for name, columns in _FORMAT_SOURCES.items() if _present(rows, columns)]]
         used_keys.update(keys)
         entries = []
         for sample in samples:
