@@ -19,12 +19,12 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import best_interleaved
 
 CONTIG, READ = "sim", 100
 
@@ -82,17 +82,6 @@ def concordance(calls: dict, truth: dict) -> tuple[float, float]:
     return len(called) / len(truth), right / max(len(called), 1)
 
 
-def timed(command, shell: bool = False) -> tuple[float, float]:
-    """Wall seconds and CPU seconds (user + system, all child processes) of one run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(command, shell=shell, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   executable="/bin/bash" if shell else None)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
 def prepare(work: Path, samples: int, depth: int, length: int, cluster: bool, snps: int) -> dict:
     """The simulated batch in `work`, made once and reused by later runs with the same folder."""
     truth_file = work / "truth.json"
@@ -132,27 +121,22 @@ def main() -> None:
             mode: f"bcftools mpileup -f {work / 'ref.fa'} {mode} {work / sites} -b {work / 'bams.txt'} -a AD,DP -Ou "
                   f"| bcftools call -m -Ov -o {work / f'theirs{mode}.vcf'}"
             for mode, sites in (("-T", "targets.tsv"), ("-R", "regions.tsv"))}
-        runs: dict[str, list[tuple[float, float]]] = {"genoassoc": [], "-T": [], "-R": []}
-        for _ in range(options.repeats):
-            runs["genoassoc"].append(timed(ours_command))
-            for mode, command in theirs_commands.items():
-                runs[mode].append(timed(command, shell=True))
-        best = {name: min(timings) for name, timings in runs.items()}
+        best = best_interleaved({"genoassoc": ours_command, **theirs_commands}, options.repeats,
+                                shell_for=set(theirs_commands))
         ours = {}
         for line in (work / "ours.tsv").read_text().splitlines()[1:]:
             fields = line.split("\t")
             ours[(fields[0], fields[1])] = "/".join(sorted(fields[2].split("/"))) if fields[2] else ""
         theirs = {mode: read_bcftools(work / f"theirs{mode}.vcf") for mode in theirs_commands}
     print(f"{'caller':<28} {'seconds':>8} {'CPU s':>7} {'call rate':>10} {'concordance with truth':>24}")
-    rate, right = concordance(ours, truth)
-    print(f"{'genoassoc':<28} {best['genoassoc'][0]:>8.2f} {best['genoassoc'][1]:>7.2f} {rate:>10.4f} {right:>24.4f}")
-    for mode, calls in theirs.items():
+    rows = [("genoassoc", "genoassoc", ours)] + [(mode, f"bcftools mpileup {mode} | call", calls)
+                                                  for mode, calls in theirs.items()]
+    for name, label, calls in rows:
         rate, right = concordance({key: calls.get(key, "") for key in truth}, truth)
-        print(f"{'bcftools mpileup ' + mode + ' | call':<28} {best[mode][0]:>8.2f} {best[mode][1]:>7.2f} {rate:>10.4f} "
-              f"{right:>24.4f}")
+        print(f"{label:<28} {best[name].wall:>8.2f} {best[name].cpu:>7.2f} {rate:>10.4f} {right:>24.4f}")
     for mode in theirs_commands:
-        print(f"ratio genoassoc / bcftools {mode}: {best['genoassoc'][0] / best[mode][0]:.2f} (wall), "
-              f"{best['genoassoc'][1] / best[mode][1]:.2f} (CPU)")
+        print(f"ratio genoassoc / bcftools {mode}: {best['genoassoc'].wall / best[mode].wall:.2f} (wall), "
+              f"{best['genoassoc'].cpu / best[mode].cpu:.2f} (CPU)")
     import pysam.config
 
     layout = "100 bp apart" if options.cluster else "spread"
