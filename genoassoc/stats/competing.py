@@ -26,6 +26,7 @@ from scipy import special
 
 from genoassoc.errors import InputError
 from genoassoc.stats import HypothesisTest
+from genoassoc.stats.coxph import CoxTerm
 
 
 def _coded(cause: ArrayLike, failcode: object, cencode: object) -> np.ndarray:
@@ -189,19 +190,8 @@ def gray_test(time: ArrayLike, cause: ArrayLike, group: ArrayLike, failcode: obj
 
 
 @dataclass(frozen=True)
-class FineGrayTerm:
-    term: str
-    coef: float
-    se: float
-    hazard_ratio: float
-    ci_lo: float
-    ci_hi: float
-    p: float
-
-
-@dataclass(frozen=True)
 class FineGrayFit:
-    terms: dict[str, FineGrayTerm]
+    terms: dict[str, CoxTerm]  # subdistribution hazard ratios
     n: int
     events: int
     competing: int
@@ -284,9 +274,9 @@ def fine_gray(time: ArrayLike, cause: ArrayLike, design: pd.DataFrame, failcode:
     covariance = _sandwich(beta, X, times, coded, failures, weights, model)
     se = np.sqrt(np.diag(covariance))
     z = float(special.ndtri(1 - (1 - conf_level) / 2))
-    terms = {str(name): FineGrayTerm(str(name), float(beta[j]), float(se[j]), math.exp(beta[j]),
-                                     math.exp(beta[j] - z * se[j]), math.exp(beta[j] + z * se[j]),
-                                     float(2 * special.ndtr(-abs(beta[j] / se[j]))))
+    terms = {str(name): CoxTerm(str(name), float(beta[j]), float(se[j]), math.exp(beta[j]),
+                                math.exp(beta[j] - z * se[j]), math.exp(beta[j] + z * se[j]),
+                                float(2 * special.ndtr(-abs(beta[j] / se[j]))))
              for j, name in enumerate(design.columns)}
     return FineGrayFit(terms, len(times), int((coded == 1).sum()), int((coded == 2).sum()), converged, -value)
 
