@@ -304,6 +304,13 @@ def complete_cases(columns: Mapping[str, pd.Series]) -> tuple[pd.Series, Dropped
     return keep, Dropped(counts)
 
 
+def by_covariate(design: pd.DataFrame, names: Iterable[str]) -> dict[str, pd.DataFrame]:
+    """Each covariate's columns of a `covariate_design` (its own, or its ``name=level`` indicators),
+    so that `complete_cases` counts the samples it drops by covariate."""
+    return {name: design[[column for column in design.columns if column == name or column.startswith(f"{name}=")]]
+            for name in names}
+
+
 def covariate_design(phenotypes: pd.DataFrame, names: Iterable[str], coding: Coding = Coding()
                      ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Design columns of covariates: numeric columns as they are, categorical ones as indicators of

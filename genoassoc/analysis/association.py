@@ -352,8 +352,7 @@ def associate(
     checked = {outcome: target.values}
     if target.event is not None:
         checked[event] = target.event  # type: ignore[index]
-    checked.update({name: design_covariates[[c for c in design_covariates.columns
-                                             if c == name or c.startswith(f"{name}=")]] for name in covariates})
+    checked.update(coding.by_covariate(design_covariates, covariates))
     keep, dropped = coding.complete_cases(checked)
     notes = list(genotyped.report.messages()) + list(target.notes)
     if dropped.total:

@@ -79,8 +79,7 @@ def competing_risks(
     covariates = list(covariates)
     design_covariates, references = coding.covariate_design(frame, covariates, coding_options)
     checked: dict[str, pd.Series] = {time: times, cause: coded}
-    checked.update({name: design_covariates[[c for c in design_covariates.columns
-                                             if c == name or c.startswith(f"{name}=")]] for name in covariates})
+    checked.update(coding.by_covariate(design_covariates, covariates))
     keep, dropped = coding.complete_cases(checked)
     encoding = genotyped.encode(model, effect_allele, keep)
     index = frame.index[keep.to_numpy()]

@@ -85,8 +85,7 @@ def longitudinal(
     covariates = list(covariates)
     design_covariates, references = coding.covariate_design(frame, covariates, coding_options)
     checked: dict[str, pd.Series] = {outcome: values, time: when}
-    checked.update({name: design_covariates[[c for c in design_covariates.columns
-                                             if c == name or c.startswith(f"{name}=")]] for name in covariates})
+    checked.update(coding.by_covariate(design_covariates, covariates))
     keep, dropped = coding.complete_cases(checked)
     if log:
         nonpositive = keep & (values <= 0)
