@@ -174,11 +174,15 @@ def incidence_plot(result: Any, *, unit: str = "", xlabel: str = "", cause_label
     axis.set_xlim(0, horizon * 1.02 or 1.0)
     axis.set_xlabel(xlabel or (f"Time ({unit})" if unit else "Time"))
     axis.set_ylabel("Cumulative incidence")
-    first = result.table.iloc[0]
-    axis.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), alignment="left",
-                title=f"{first['locus']}, {first['model']}\n(effect allele {first['effect_allele']})")
+    _genotype_legend(axis, result.table.iloc[0])
     figure.subplots_adjust(right=0.62)
     return figure
+
+
+def _genotype_legend(axis: Any, row: Any) -> None:
+    """The genotype groups' legend right of the plot, titled with locus, model and effect allele."""
+    axis.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), alignment="left",
+                title=f"{row['locus']}, {row['model']}\n(effect allele {row['effect_allele']})")
 
 
 @styled
@@ -205,9 +209,7 @@ def spaghetti_plot(result: Any, *, xlabel: str = "", ylabel: str = "") -> Any:
     unit = time_unit(result.time)
     axis.set_xlabel(xlabel or (f"Time ({unit})" if unit else result.time))
     axis.set_ylabel(ylabel or (f"{result.outcome} (log scale)" if result.log else result.outcome))
-    first = result.table.iloc[0]
-    axis.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), alignment="left",
-                title=f"{first['locus']}, {first['model']}\n(effect allele {first['effect_allele']})")
+    _genotype_legend(axis, result.table.iloc[0])
     figure.subplots_adjust(right=0.7)
     return figure
 
