@@ -342,6 +342,22 @@ def _newton(model: _Model, init: np.ndarray, max_iter: int = MAX_ITER, eps: floa
     return _Newton(beta, current.loglik, current, _estimable(current.information), max_iter, False, initial)
 
 
+def _prepared(time: ArrayLike, event: ArrayLike, design: pd.DataFrame, start: ArrayLike | None
+              ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+    """(design matrix, start or None, stop, events) checked, with times made exact as R does
+    (`fix_times`)."""
+    X = design.to_numpy(float)
+    stop_raw = np.asarray(time, float)
+    event_values = np.asarray(event, float).astype(int)
+    start_raw = None if start is None else np.asarray(start, float)
+    _check_inputs(stop_raw, event_values, X, start_raw)
+    if start_raw is None:
+        (stop,) = fix_times(stop_raw)
+        return X, None, stop, event_values
+    start_fixed, stop = fix_times(start_raw, stop_raw)
+    return X, start_fixed, stop, event_values
+
+
 def _check_inputs(time: np.ndarray, event: np.ndarray, design: np.ndarray, start: np.ndarray | None) -> None:
     if len(time) != len(event) or len(time) != len(design):
         raise InputError("time, event and covariates differ in length")
@@ -376,16 +392,7 @@ def cox(time: ArrayLike, event: ArrayLike, design: pd.DataFrame, ties: str = "ef
     if ties not in ("efron", "breslow"):
         raise InputError(f"unknown ties method '{ties}' (use efron or breslow)")
     names = tuple(str(name) for name in design.columns)
-    X = design.to_numpy(float)
-    stop_raw = np.asarray(time, float)
-    event_values = np.asarray(event, float).astype(int)
-    start_raw = None if start is None else np.asarray(start, float)
-    _check_inputs(stop_raw, event_values, X, start_raw)
-    if start_raw is None:
-        (stop,) = fix_times(stop_raw)
-        start_fixed = None
-    else:
-        start_fixed, stop = fix_times(start_raw, stop_raw)
+    X, start_fixed, stop, event_values = _prepared(time, event, design, start)
     case_weights = None if weights is None else np.asarray(weights, float)
     deaths = float(event_values.sum() if case_weights is None else case_weights[event_values == 1].sum())
     if deaths == 0:
@@ -480,16 +487,7 @@ def firth_cox(time: ArrayLike, event: ArrayLike, design: pd.DataFrame, ties: str
     ratio, as R ``coxphf`` reports them."""
     from genoassoc.stats.likelihood import profile_inference
 
-    X = design.to_numpy(float)
-    stop_raw = np.asarray(time, float)
-    event_values = np.asarray(event, float).astype(int)
-    start_raw = None if start is None else np.asarray(start, float)
-    _check_inputs(stop_raw, event_values, X, start_raw)
-    if start_raw is None:
-        (stop,) = fix_times(stop_raw)
-        start_fixed = None
-    else:
-        start_fixed, stop = fix_times(start_raw, stop_raw)
+    X, start_fixed, stop, event_values = _prepared(time, event, design, start)
     if event_values.sum() == 0:
         raise CoxNotEstimable("no events")
     model = _Model(stop, event_values, X - X.mean(axis=0), start=start_fixed,
