@@ -952,6 +952,84 @@ def table1_command(pheno, sample_col, by_column, calls_option, locus, model, eff
     _notes(result.notes)
 
 
+# ----------------------------------------------------------------------------------------------- elisa
+
+@main.command("elisa")
+@click.argument("plates", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--layout", required=True, type=click.Path(dir_okay=False),
+              help="Plate layout: well, sample[, type][, conc][, dilution][, plate].")
+@click.option("--standards",
+              help="Nominal concentrations of the standards where the layout has none: S1=300,S2=150,...")
+@click.option("--model", type=click.Choice(["4pl", "5pl"]), default="4pl", show_default=True,
+              help="Standard curve in log concentration (4PL as R SSfpl; 5PL adds an asymmetry power).")
+@click.option("--weights", type=click.Choice(["none", "1/y", "1/y2"]), default="none", show_default=True,
+              help="Least-squares weights of the standards by their OD.")
+@click.option("--max-cv", type=click.FloatRange(0, 1000, min_open=True), default=20.0, show_default=True,
+              help="Flag samples whose replicate wells' CV (%) is above this.")
+@click.option("--lloq", type=click.FloatRange(0, min_open=True),
+              help="Lower limit of quantification from the kit insert (default: the lowest standard read back "
+                   "within 80-120%).")
+@click.option("--uloq", type=click.FloatRange(0, min_open=True),
+              help="Upper limit of quantification from the kit insert (default: the highest standard read back "
+                   "within 80-120%).")
+@click.option("--analyte", default="il6", show_default=True, help="Name of the concentration column written.")
+@click.option("--wavelength", help="The measurement read (default 450 nm, or the file's only read).")
+@click.option("--correction", help="The correction read subtracted, or 'none' (default: 540/570/620/630/650/690 nm "
+                                   "when the file holds one).")
+@click.option("--wells-output", type=click.Path(dir_okay=False), help="Every well: OD and read-back concentration.")
+@click.option("--qc-output", type=click.Path(dir_okay=False),
+              help="Per plate: standards' recovery, blanks, controls against their range.")
+@click.option("--curves-output", type=click.Path(dir_okay=False),
+              help="Per plate: curve parameters with SEs, residual SE, R², LLOQ and ULOQ.")
+@click.option("--plot", "plot_output", type=click.Path(dir_okay=False),
+              help="Figure of the standard curve with the samples (.png/.svg/.pdf; one plate: this file, several: "
+                   "one file per plate named FILE-PLATE.ext).")
+@_output_options()
+def elisa_command(plates, layout, standards, model, weights, max_cv, lloq, uloq, analyte, wavelength, correction,
+                  wells_output, qc_output, curves_output, plot_output, output, fmt) -> None:
+    """IL-6 (or any analyte) from ELISA plate reader exports: 4PL/5PL standard curves, every well read
+    back with its 95% interval, replicates averaged, LLOQ/ULOQ; writes a phenotype table (sample, il6,
+    il6_low, il6_high, il6_cv, il6_flag, plate) with '<LLOQ'/'>ULOQ' values that assoc, corr, cutpoint,
+    table1 and report read."""
+    from genoassoc.analysis.elisa import elisa, parse_standards
+    from genoassoc.io.plates import read_layout
+
+    figures = _figure_paths(plot_output, len(plates))
+    _check_output_folders([output, wells_output, qc_output, curves_output, plot_output])
+    result = elisa(list(plates), read_layout(layout), standards=parse_standards(standards), model=model,
+                   weights=weights, max_cv=max_cv, lloq=lloq, uloq=uloq, analyte=analyte, wavelength=wavelength,
+                   correction=correction)
+    if plot_output:
+        from genoassoc.report.figures import save, standard_curve_plot
+
+        names = [curve.plate for curve in result.curves]
+        for name in names:
+            target = plot_output if len(names) == 1 else figures(name)
+            save(standard_curve_plot(result, name), target)
+    extra = [(result.wells, wells_output), (result.qc, qc_output), (result.parameters, curves_output)]
+    _write_tables([(result.table, output), *[(table, path) for table, path in extra if path]], fmt)
+    _notes(result.notes)
+
+
+def _figure_paths(plot_output: str | None, count: int) -> Callable[[str], str]:
+    if plot_output and not str(plot_output).lower().endswith((".png", ".svg", ".pdf")):
+        raise click.UsageError("--plot must end in .png, .svg or .pdf")
+    stem, dot, extension = str(plot_output or "").rpartition(".")
+    return lambda plate: f"{stem}-{plate}.{extension}"
+
+
+def _check_output_folders(outputs: Iterable[str | None]) -> None:
+    """Refuse, before any work, outputs whose folder is missing or that name one file twice."""
+    chosen = [path for path in outputs if path and path != "-"]
+    for path in chosen:
+        folder = Path(path).parent
+        if not folder.is_dir():
+            raise InputError("the output folder does not exist", path)
+    resolved = [os.path.realpath(path) for path in chosen]
+    if len(set(resolved)) < len(resolved):
+        raise click.UsageError("two outputs name the same file; give each its own")
+
+
 # ---------------------------------------------------------------------------------------------- report
 
 def _print_settings(ctx: click.Context, _: Any, value: bool) -> None:

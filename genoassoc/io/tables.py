@@ -202,7 +202,9 @@ def _sheet_name(path: Path, names: list[str], sheet: str | int | None) -> str:
     return str(sheet)
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
+def read_sheet(path: Path) -> pd.DataFrame:
+    """A worksheet's cells as text, without a header (the `sheet` read option chooses it), indexed
+    by row from 1."""
     sheet = read_options().sheet
     try:
         with pd.ExcelFile(path, engine="openpyxl") as workbook:
@@ -217,7 +219,8 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
         others = [name for name in names if name != chosen]
         hint = f"; give --sheet (sheets: {', '.join(names)})" if others and sheet is None else ""
         raise InputError(f"sheet '{chosen}' is empty{hint}", str(path))
-    return frame
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
+    return frame.fillna("").astype(str)
 
 
 def read_table(
@@ -242,7 +245,7 @@ def read_table(
     if suffix in (".xls", ".ods"):
         raise InputError(f"genoassoc does not read {suffix} workbooks: save it as .xlsx or as CSV", str(path))
     keep = None if only is None else frozenset(only)
-    frame = _read_xlsx(path) if suffix in (".xlsx", ".xlsm") else _read_delimited(path, keep)
+    frame = read_sheet(path) if suffix in (".xlsx", ".xlsm") else _read_delimited(path, keep)
     if not frame.attrs.pop("stripped", False):
         frame = frame.fillna("").astype(str)
         frame = frame.apply(lambda column: column.str.strip())

@@ -426,3 +426,44 @@ def virtual_gel(calls: pd.DataFrame, *, samples: list[str] | None = None) -> Any
 def labelled_axes(figure: Any) -> bool:
     """Whether every plotting axis of a figure (not the at-risk table) names its x and y axes."""
     return all(axis.get_xlabel() and axis.get_ylabel() for axis in figure.axes if axis.get_gid() != "risk-table")
+
+
+@styled
+def standard_curve_plot(result: Any, plate: str | None = None) -> Any:
+    """An ELISA plate's standard curve (`genoassoc.analysis.elisa.ElisaResult`): the standard wells,
+    the fitted curve on a log concentration axis, the LLOQ and ULOQ, and each sample's mean OD placed
+    on the curve (samples beyond the limits drawn at the limit, open)."""
+    curves = {curve.plate: curve for curve in result.curves}
+    curve = curves[plate] if plate is not None else result.curves[0]
+    figure, axis = plt.subplots(figsize=(4.6, 3.4))
+    fit = curve.fit
+    low = min(curve.standards["conc"].min(), curve.lloq) / 2
+    high = max(curve.standards["conc"].max(), curve.uloq) * 1.5
+    grid = np.geomspace(low, high, 200)
+    axis.plot(grid, fit.response(grid), color=OKABE_ITO[0], lw=1.2,
+              label=f"{fit.model.upper()} fit (R² {fit.r_squared:.4f})")
+    axis.scatter(curve.standards["conc"], curve.standards["od"], s=14, color=OKABE_ITO[0], zorder=3,
+                 label="standards")
+    wells = result.wells[(result.wells["plate"] == curve.plate) & (result.wells["role"] == "sample")]
+    samples = wells.groupby(["sample", "dilution"], sort=False).agg(od=("od", "mean"))
+    conc = fit.concentration(samples["od"].to_numpy())[0]
+    inside = ~np.isnan(conc)
+    clipped = np.clip(np.where(inside, conc, np.where(samples["od"] < fit.response(curve.lloq), curve.lloq,
+                                                       curve.uloq)), curve.lloq, curve.uloq)
+    within = inside & (conc >= curve.lloq) & (conc <= curve.uloq)
+    axis.scatter(clipped[within], samples["od"].to_numpy()[within], s=12, marker="D", color=OKABE_ITO[1], zorder=4,
+                 label="samples (mean of wells)")
+    if (~within).any():
+        axis.scatter(clipped[~within], samples["od"].to_numpy()[~within], s=14, marker="D", facecolors="none",
+                     edgecolors=OKABE_ITO[5], zorder=4, label="samples beyond the limits")
+    for value, name in ((curve.lloq, "LLOQ"), (curve.uloq, "ULOQ")):
+        axis.axvline(value, color="0.5", lw=0.8, ls="--")
+        axis.annotate(f"{name} {value:g}", (value, 1.0), xycoords=("data", "axes fraction"), rotation=90,
+                      ha="right", va="top", fontsize=7, color="0.35")
+    axis.set_xscale("log")
+    axis.set_xlabel(f"{result.analyte} concentration (standards' unit, log scale)")
+    axis.set_ylabel("OD (blank-corrected)")
+    axis.set_title(f"Plate {curve.plate}", fontsize=9)
+    axis.legend(loc="lower right", fontsize=7)
+    figure.tight_layout()
+    return figure

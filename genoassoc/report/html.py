@@ -80,6 +80,17 @@ class Study:
     visits_time: str | None = None
     visits_log: bool = True
     visits_random_slope: bool = False
+    elisa_plates: list[str] = field(default_factory=list)
+    elisa_layout: str | None = None
+    elisa_standards: str | None = None
+    elisa_model: str = "4pl"
+    elisa_weights: str = "none"
+    elisa_max_cv: float = 20.0
+    elisa_lloq: float | None = None
+    elisa_uloq: float | None = None
+    elisa_analyte: str = "il6"
+    elisa_wavelength: str | None = None
+    elisa_correction: str | None = None
 
 
 # The study-file settings (TOML keys), as `genoassoc report --help-settings` prints them.
@@ -124,8 +135,21 @@ SETTINGS = {
     "visits_time": "time column of `visits` (e.g. `day`)",
     "visits_log": "model the log of the measured value (default true)",
     "visits_random_slope": "add a random slope on time per sample (default false)",
+    "elisa_plates": "ELISA plate reader exports (grids or well, od tables), e.g. [\"plate1.csv\"]: the analyte "
+                    "is read back from the standard curves and joined to the phenotypes when they lack it",
+    "elisa_layout": "plate layout of `elisa_plates` (well, sample[, type][, conc][, dilution][, plate])",
+    "elisa_standards": "standards' nominal concentrations where the layout has none, e.g. \"S1=300,S2=150\"",
+    "elisa_model": "standard curve: `4pl` (default, R SSfpl) or `5pl`",
+    "elisa_weights": "least-squares weights of the standards: `none` (default), `1/y`, `1/y2`",
+    "elisa_max_cv": "flag samples whose replicate wells' CV (%) is above this (default 20)",
+    "elisa_lloq": "LLOQ from the kit insert (default: the lowest standard read back within 80-120%)",
+    "elisa_uloq": "ULOQ from the kit insert (default: the highest standard read back within 80-120%)",
+    "elisa_analyte": "name of the concentration column (default `il6`)",
+    "elisa_wavelength": "measurement read (default 450 nm, or the file's only read)",
+    "elisa_correction": "correction read subtracted, or `none` (default: 540/570/620/630/650/690 nm when present)",
 }
 _PATHS = ("calls", "gel", "gel_image", "gel_layout", "assays", "pheno", "pk", "cutpoint_pheno", "cutpoint_validate",
+          "elisa_layout",
           "visits")
 
 
@@ -147,6 +171,10 @@ def load_study(path: str | os.PathLike) -> Study:
     for name in _PATHS:
         if document.get(name):
             document[name] = str((path.parent / document[name]).resolve())
+    if isinstance(document.get("elisa_plates"), str):
+        document["elisa_plates"] = [document["elisa_plates"]]
+    if document.get("elisa_plates"):
+        document["elisa_plates"] = [str((path.parent / plate).resolve()) for plate in document["elisa_plates"]]
     return Study(**document)
 
 
@@ -178,15 +206,21 @@ def _figure_html(figure: Any, caption: str, wide: bool = False) -> str:
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 
-def _table(publication: Any, machine: pd.DataFrame, name: str) -> str:
-    """The publication table, and its machine table as a TSV attachment inside the page."""
+def _attachment(machine: pd.DataFrame, name: str) -> str:
+    """A machine table as a TSV attachment inside the page."""
     from genoassoc.io.tables import format_table
-    from genoassoc.report.publication import to_html
 
     data = base64.b64encode(format_table(machine).encode()).decode()
-    link = (f'<p class="download"><a download="{html.escape(name)}.tsv" '
-            f'href="data:text/tab-separated-values;base64,{data}">machine table ({name}.tsv, full precision)</a></p>')
-    return to_html(publication) + link
+    shown = html.escape(name)
+    return (f'<p class="download"><a download="{shown}.tsv" '
+            f'href="data:text/tab-separated-values;base64,{data}">machine table ({shown}.tsv, full precision)</a></p>')
+
+
+def _table(publication: Any, machine: pd.DataFrame, name: str) -> str:
+    """The publication table, and its machine table as a TSV attachment inside the page."""
+    from genoassoc.report.publication import to_html
+
+    return to_html(publication) + _attachment(machine, name)
 
 
 def _plain_table(table: pd.DataFrame, caption: str, columns: list[str]) -> str:
@@ -232,6 +266,7 @@ class _Inputs:
     genotype_groups: Any = None
     gel_reading: Any = None
     gel_table: Any = None
+    elisa: Any = None
 
 
 def _load(study: Study) -> _Inputs:
@@ -264,8 +299,15 @@ def _load(study: Study) -> _Inputs:
         from genoassoc.io.pk_samples import read_pk_samples
 
         inputs.exposure = pk(read_pk_samples(study.pk))
+    if study.elisa_plates:
+        inputs.elisa = _elisa(study)
     if study.pheno:
         inputs.phenotypes = read_phenotypes(study.pheno, study.sample_col)
+        if inputs.elisa is not None and study.elisa_analyte not in inputs.phenotypes.columns:
+            # the plate's values as the command line writes them ('<3.13' included), so the phenotype coding
+            # (below_lloq) treats them exactly as it treats a table from genoassoc elisa
+            values = inputs.elisa.table.set_index("sample")[study.elisa_analyte]
+            inputs.phenotypes[study.elisa_analyte] = values.reindex(inputs.phenotypes.index).fillna("")
         if inputs.exposure is not None:
             from genoassoc.io.records import float_text
 
@@ -275,6 +317,36 @@ def _load(study: Study) -> _Inputs:
                     values = exposure[column].reindex(inputs.phenotypes.index)
                     inputs.phenotypes[column] = values.map(lambda value: "" if value != value else float_text(value))
     return inputs
+
+
+def _elisa(study: Study) -> Any:
+    from genoassoc.analysis.elisa import elisa, parse_standards
+    from genoassoc.io.plates import read_layout
+
+    if not study.elisa_layout:
+        raise InputError("the study's elisa_plates need elisa_layout (see genoassoc report --help-settings)")
+    return elisa(study.elisa_plates, read_layout(study.elisa_layout), standards=parse_standards(study.elisa_standards),
+                 model=study.elisa_model, weights=study.elisa_weights, max_cv=study.elisa_max_cv,
+                 lloq=study.elisa_lloq, uloq=study.elisa_uloq, analyte=study.elisa_analyte,
+                 wavelength=study.elisa_wavelength, correction=study.elisa_correction)
+
+
+def _elisa_section(inputs: _Inputs) -> Section:
+    from genoassoc.report import figures
+
+    result = inputs.elisa
+    parts = [_figure_html(figures.standard_curve_plot(result, curve.plate),
+                          f"Plate {curve.plate}: standard curve ({curve.fit.model.upper()}), standards and samples; "
+                          f"LLOQ {curve.lloq:g}, ULOQ {curve.uloq:g}") for curve in result.curves]
+    parts += [f"<p>{html.escape(note)}</p>" for note in result.notes]
+    parts.append(_plain_table(result.qc, "Per plate: standards' recovery (80-120%), blanks and controls",
+                              list(result.qc.columns)) + _attachment(result.qc, "elisa_qc"))
+    parts.append(_plain_table(result.parameters, "Standard curves: parameters (log concentration), residual SE, R²",
+                              list(result.parameters.columns)) + _attachment(result.parameters, "elisa_curves"))
+    flagged = result.table[result.table[f"{result.analyte}_flag"] != ""]
+    parts.append(_plain_table(flagged, "Flagged samples", ["sample", result.analyte, f"{result.analyte}_flag", "plate"])
+                 + _attachment(result.table, result.analyte))
+    return Section("ELISA: " + result.analyte, tuple(parts))
 
 
 def _groups(inputs: _Inputs) -> tuple[pd.Series, Any, str]:
@@ -526,6 +598,7 @@ def _plan(inputs: _Inputs) -> list[_Planned]:
                  lambda: _calls_section(inputs), cost=2.5),
         _Planned("Genotype QC", has_calls, "", lambda: _qc_section(inputs)),
         _Planned("Pharmacokinetics", bool(study.pk), "", lambda: _pk_section(inputs)),
+        _Planned("ELISA", bool(study.elisa_plates), "", lambda: _elisa_section(inputs)),
         _Planned("Table 1", bool(study.table1_variables) or (bool(study.locus) and has_pheno), needs(**genotype_needs),
                  lambda: _table1_section(inputs)),
         _Planned("Association with the genotype", bool(study.outcomes), needs(**genotype_needs),
@@ -561,6 +634,7 @@ def _reproducibility(study: Study) -> Section:
     parameters = "".join(f"<tr><td>{html.escape(name)}</td><td>{html.escape(str(value))}</td></tr>"
                          for name, value in settings.items())
     inputs = "".join(_file_record(getattr(study, name)) for name in _PATHS)
+    inputs += "".join(_file_record(plate) for plate in study.elisa_plates)
     versions = "".join(f"<tr><td>{name}</td><td>{version}</td></tr>" for name, version in _versions())
     return Section("Reproducibility", (
         f"<table><caption>Parameters</caption><tbody>{parameters}</tbody></table>",

@@ -229,7 +229,8 @@ def fit_curve(conc: ArrayLike, y: ArrayLike, *, model: str = "4pl", weights: str
     total = float(np.sum((y - y.mean()) ** 2))
     unweighted = float(np.sum((_curve(theta, x) - y) ** 2))
     return CurveFit(model=model, weights=weights, names=names, estimates=tuple(float(v) for v in theta),
-                    covariance=np.asarray(sigma2 * unscaled, dtype=np.float64), sigma=math.sqrt(sigma2), df=residual_df, rss=rss,
+                    covariance=np.asarray(sigma2 * unscaled, dtype=np.float64), sigma=math.sqrt(sigma2),
+                    df=residual_df, rss=rss,
                     r_squared=1 - unweighted / total if total > 0 else math.nan, iterations=iterations)
 
 

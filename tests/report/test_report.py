@@ -45,8 +45,8 @@ def report(tmp_path_factory):
 def test_report_has_every_section_and_is_self_contained(report):
     text = report.read_text()
     sections = re.findall(r'<h2 id="[^"]+">(.*?)</h2>', text)
-    assert sections == ["Genotype calls from the gels", "Genotype QC", "Pharmacokinetics", "Table 1",
-                        "Association with the genotype", "Survival: os_months", "Survival: pfs_months",
+    assert sections == ["Genotype calls from the gels", "Genotype QC", "Pharmacokinetics", "ELISA: il6_elisa",
+                        "Table 1", "Association with the genotype", "Survival: os_months", "Survival: pfs_months",
                         "Competing risks: pfs_months", "Repeated measurements: il6", "Correlations",
                         "Table 2: Cox regression", "Biomarker cut-point", "Reproducibility"]
     assert text.count('<li><a href="#') == len(sections)  # table of contents

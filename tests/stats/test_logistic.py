@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tolerance import assert_fit_matches
 
 from genoassoc.stats.logistic import CurveNotFitted, fit_curve
-from tolerance import assert_fit_matches
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "elisa"
 DATA = pd.concat([pd.read_csv(GOLDEN / "dnase.tsv", sep="\t"), pd.read_csv(GOLDEN / "plates.tsv", sep="\t")])

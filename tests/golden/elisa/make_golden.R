@@ -82,3 +82,37 @@ write.table(format(out, digits = 15), "r_golden.tsv", sep = "\t", quote = FALSE,
 write.table(format(do.call(rbind, readback), digits = 15), "r_readback.tsv", sep = "\t", quote = FALSE,
             row.names = FALSE)
 writeLines(capture.output(sessionInfo()), "sessionInfo.txt")
+
+# The example plate (examples/elisa_plate.csv, examples/elisa_layout.tsv) analysed end to end as a lab would in R:
+# 450 nm less 570 nm, less the mean blank, SSfpl on the standard wells, LLOQ/ULOQ from the standards' recovery
+# (mean OD read back within 80-120%), each sample's mean OD read back, times its dilution.
+lines <- readLines("../../../examples/elisa_plate.csv")
+grid <- function(label) {
+  start <- grep(paste0("^Read [0-9]:", label), lines) + 2
+  m <- do.call(rbind, lapply(strsplit(lines[start:(start + 7)], ","), function(f) as.numeric(f[2:13])))
+  data.frame(well = paste0(rep(LETTERS[1:8], 12), rep(1:12, each = 8)), od = as.vector(m))
+}
+od <- merge(grid("450"), grid("570"), by = "well", suffixes = c("", "_570"))
+od$od <- od$od - od$od_570
+layout <- read.delim("../../../examples/elisa_layout.tsv", colClasses = "character")
+wells <- merge(layout, od, by = "well")
+wells$od <- wells$od - mean(wells$od[wells$type == "blank"])
+std <- wells[wells$type == "standard", ]; std$conc <- as.numeric(std$conc)
+fit <- nls(od ~ SSfpl(log(conc), A, B, xmid, scal), data = std)
+th <- coef(fit)
+readback <- function(y) exp(th[["xmid"]] - th[["scal"]] * log((th[["B"]] - th[["A"]]) / (y - th[["A"]]) - 1))
+levels <- aggregate(od ~ conc, data = std, FUN = mean)
+levels$recovery <- 100 * suppressWarnings(readback(levels$od)) / levels$conc
+ok <- !is.na(levels$recovery) & levels$recovery >= 80 & levels$recovery <= 120
+lloq <- min(levels$conc[ok]); uloq <- max(levels$conc[ok])
+smp <- wells[wells$type == "sample", ]
+smp$dilution <- as.numeric(smp$dilution)
+means <- aggregate(od ~ sample + dilution, data = smp, FUN = mean)
+means$conc <- suppressWarnings(readback(means$od))
+means$il6 <- ifelse(!is.na(means$conc) & means$conc >= lloq, format(means$conc * means$dilution, digits = 15),
+                    paste0("<", lloq * means$dilution))
+write.table(means[order(means$sample), c("sample", "il6")], "r_example.tsv", sep = "\t", quote = FALSE,
+            row.names = FALSE)
+write.table(data.frame(parameter = names(th), estimate = format(th, digits = 15),
+                       se = format(summary(fit)$coefficients[, 2], digits = 15), lloq = lloq, uloq = uloq),
+            "r_example_curve.tsv", sep = "\t", quote = FALSE, row.names = FALSE)
