@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from genoassoc.errors import InputError
+from genoassoc.io.records import DEFAULT_READ, ReadOptions
 from genoassoc.loci import Catalog, Locus
 
 REQUIRED = ("sample", "locus", "genotype")
@@ -244,7 +245,7 @@ ANALYSIS_COLUMNS = (*REQUIRED, "status", "reason", "source")
 
 
 def read_calls(path: str | os.PathLike, catalog: Catalog | None = None,
-               only: Iterable[str] | None = None) -> pd.DataFrame:
+               only: Iterable[str] | None = None, options: ReadOptions = DEFAULT_READ) -> pd.DataFrame:
     """Read and validate a calls table (``sample, locus, genotype`` at least; TSV, CSV or XLSX).
 
     Loci named by an alias (``-174G>C``) become their rsIDs; genotypes of catalog loci are checked
@@ -255,7 +256,7 @@ def read_calls(path: str | os.PathLike, catalog: Catalog | None = None,
     from genoassoc.io.tables import read_table
     from genoassoc.loci import load_catalog
 
-    table = read_table(path, REQUIRED, only=only)
+    table = read_table(path, REQUIRED, only=only, options=options)
     return validate_calls(table, catalog or load_catalog())
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from genoassoc.errors import InputError
+from genoassoc.io.records import DEFAULT_READ, ReadOptions
 
 MISSING_VALUES = frozenset({"", "na", "n/a", "#n/a", "nan", "null", "none", ".", "-"})
 # every upper/lower-case spelling, so that a column is checked with one set lookup per cell
@@ -48,15 +49,31 @@ class Coding:
             raise InputError(f"unknown --below-lloq rule '{self.below_lloq}' (use {', '.join(BELOW_LLOQ_RULES)})")
 
 
-def read_phenotypes(path: str | os.PathLike, sample_col: str = "sample", *, repeated: bool = False
-                    ) -> pd.DataFrame:
+def parse_ref_levels(items: Iterable[str] | Mapping[str, str] | None) -> dict[str, str]:
+    """``["sex=M", "egfr=del19,ecog=0"]`` (as --ref-level and the study's ``ref_level`` give them) as
+    {column: level}."""
+    if items is None:
+        return {}
+    if isinstance(items, Mapping):
+        return {str(name): str(level) for name, level in items.items()}
+    pairs = {}
+    for item in (part.strip() for value in items for part in str(value).split(",") if part.strip()):
+        name, sep, level = item.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"--ref-level takes COLUMN=LEVEL, got '{item}'")
+        pairs[name.strip()] = level.strip()
+    return pairs
+
+
+def read_phenotypes(path: str | os.PathLike, sample_col: str = "sample", *, repeated: bool = False,
+                    options: ReadOptions = DEFAULT_READ) -> pd.DataFrame:
     """A phenotype table indexed by sample id, values as text (columns are coded by the functions
     below when an analysis uses them); ``_row`` holds each sample's file row. An empty sample id is
     an error naming its row, and so is a duplicated one unless `repeated` (several (start, stop]
-    rows per patient)."""
+    rows per patient). `options`: encoding, sheet, decimal comma."""
     from genoassoc.io.tables import read_table
 
-    table = read_table(path, [sample_col])
+    table = read_table(path, [sample_col], options=options)
     source = table.attrs["source"]
     ids = table[sample_col]
     if (ids == "").any():
@@ -70,6 +87,7 @@ def read_phenotypes(path: str | os.PathLike, sample_col: str = "sample", *, repe
         raise InputError(f"sample '{ids[row]}' is listed twice (rows {first} and {row})", source, row, sample_col)
     table = table.assign(_row=table.index).set_index(sample_col)
     table.attrs["source"] = source
+    table.attrs["decimal_comma"] = options.decimal_comma
     return table
 
 
@@ -94,6 +112,11 @@ def column(phenotypes: pd.DataFrame, name: str) -> pd.Series:
         shown = ", ".join(columns_of(phenotypes))
         raise InputError(f"no column '{name}' (columns: {shown})", phenotypes.attrs.get("source"))
     return phenotypes[name].astype(str).str.strip()
+
+
+def _comma(phenotypes: pd.DataFrame) -> bool:
+    """Whether the table was read with a decimal comma (``12,5``)."""
+    return bool(phenotypes.attrs.get("decimal_comma", False))
 
 
 def is_missing(values: pd.Series) -> pd.Series:
@@ -121,7 +144,7 @@ def numeric(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> p
 
     text = column(phenotypes, name)
     missing = is_missing(text)
-    values = parse_numbers(text.where(~missing, ""))
+    values = parse_numbers(text.where(~missing, ""), _comma(phenotypes))
     unread = values.isna() & ~missing
     censored = pd.Series(False, index=text.index)
     if unread.any():
@@ -139,8 +162,8 @@ def numeric(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> p
     bad = values.isna() & ~missing & ~censored
     if bad.any():
         sample = bad.idxmax()
-        raise InputError(not_a_number(text[sample]), phenotypes.attrs.get("source"), _where(phenotypes, sample),
-                         name)
+        raise InputError(not_a_number(text[sample], _comma(phenotypes)), phenotypes.attrs.get("source"),
+                         _where(phenotypes, sample), name)
     return values.astype(float)
 
 
@@ -154,7 +177,7 @@ def numeric_or_none(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding
     present = int((~missing).sum())
     if present == 0:
         return None
-    values = parse_numbers(text.where(~missing, ""))
+    values = parse_numbers(text.where(~missing, ""), _comma(phenotypes))
     readable = int(values.notna().sum())
     if readable < present:
         readable += int(matches(text[values.isna() & ~missing], _CENSORED.pattern).sum())
@@ -173,7 +196,7 @@ def looks_numeric(phenotypes: pd.DataFrame, name: str) -> bool:
     present = text[~is_missing(text)]
     if present.empty:
         return False
-    readable = parse_numbers(present).notna()
+    readable = parse_numbers(present, _comma(phenotypes)).notna()
     if not readable.all():
         readable[~readable] = matches(present[~readable], _CENSORED.pattern)
     return bool(readable.mean() > 0.5)
@@ -201,28 +224,37 @@ def categorical(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) 
     return text.where(present), found
 
 
-def binary(values: pd.Series, case_level: str | None = None) -> tuple[pd.Series, str]:
-    """1.0 for the event, 0.0 otherwise, NaN when missing. A 0/1 column's event is 1; for two text
-    levels it is `case_level`, by default the level that sorts last (R's factor order)."""
+def binary(values: pd.Series, case_level: str | Iterable[str] | None = None) -> tuple[pd.Series, str]:
+    """1.0 for the event, 0.0 otherwise, NaN when missing, and the event's description. A 0/1
+    column's event is 1; for two text levels it is `case_level`, by default the level that sorts last
+    (R's factor order). Several case levels (``["CR", "PR"]``: responders) make the event of a column
+    of more levels (PR/SD/PD): every other level is a non-event."""
     from genoassoc.io.tables import parse_numbers
 
+    wanted = [case_level] if isinstance(case_level, str) else list(case_level or [])
     text = values.astype(str).str.strip()
     present = ~is_missing(text)
     numbers = parse_numbers(text.where(present, ""))
     if present.any() and numbers[present].notna().all():
         if not set(numbers[present].unique()) <= {0.0, 1.0}:
             raise InputError(f"'{values.name}' is numeric but not 0/1; a binary outcome needs two levels")
-        if case_level not in (None, "1"):
-            raise InputError(f"case level '{case_level}' is not a value of '{values.name}' (0, 1)")
+        if wanted not in ([], ["1"]):
+            raise InputError(f"case level '{', '.join(wanted)}' is not a value of '{values.name}' (0, 1)")
         return (numbers == 1).astype(float).where(present), "1"
     found = levels(text)
+    unknown = [level for level in wanted if level not in found]
+    if unknown:
+        raise InputError(f"case level '{unknown[0]}' is not a value of '{values.name}' ({', '.join(found)})")
+    if len(wanted) > 1 or (wanted and len(found) > 2):
+        if len(wanted) >= len(found):
+            raise InputError(f"every level of '{values.name}' is a case level: nothing is left as the non-event")
+        others = [level for level in found if level not in wanted]
+        return (text.isin(wanted)).astype(float).where(present), f"{' or '.join(wanted)} (vs {', '.join(others)})"
     if len(found) != 2:
         raise InputError(f"'{values.name}' has {len(found)} levels ({', '.join(found[:6])}); a binary outcome "
-                         "needs two")
-    case_level = found[-1] if case_level is None else case_level
-    if case_level not in found:
-        raise InputError(f"case level '{case_level}' is not a value of '{values.name}' ({', '.join(found)})")
-    return (text == case_level).astype(float).where(present), case_level
+                         "needs two, or name the event's levels (--case-level CR,PR)")
+    chosen = found[-1] if not wanted else wanted[0]
+    return (text == chosen).astype(float).where(present), chosen
 
 
 def events(phenotypes: pd.DataFrame, name: str) -> pd.Series:

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from genoassoc.errors import InputError
+from genoassoc.io.records import DEFAULT_READ, ReadOptions
 
 LADDER_SAMPLE = "ladder"
 # A band's prominence must exceed this many times the lane profile's noise.
@@ -91,12 +92,12 @@ def ladder(spec: str) -> Ladder:
 
 # ------------------------------------------------------------------------------------------- layout
 
-def read_layout(path: str | os.PathLike) -> pd.DataFrame:
+def read_layout(path: str | os.PathLike, options: ReadOptions = DEFAULT_READ) -> pd.DataFrame:
     """The lane layout: ``lane`` (1-based, left to right per tier), ``sample`` (``ladder`` for ladder
     lanes), ``assay`` or ``locus`` for sample lanes, optional ``tier`` (1 = the top row of wells)."""
     from genoassoc.io.tables import numeric_column, read_table
 
-    table = read_table(path, ["lane", "sample"])
+    table = read_table(path, ["lane", "sample"], options=options)
     source = table.attrs.get("source")
     key = "assay" if "assay" in table.columns else "locus" if "locus" in table.columns else None
     if key is None:

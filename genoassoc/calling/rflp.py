@@ -19,6 +19,7 @@ import pandas as pd
 
 from genoassoc.assays import Assay, AssaySet, load_assays
 from genoassoc.errors import InputError
+from genoassoc.io.records import DEFAULT_READ, ReadOptions
 from genoassoc.loci import Catalog
 
 DEFAULT_MIN_BAND = 30.0
@@ -409,6 +410,7 @@ def call_rflp(
     het_min_ratio: float = DEFAULT_HET_MIN_RATIO,
     catalog: Catalog | None = None,
     loci: list[str] | None = None,
+    options: ReadOptions = DEFAULT_READ,
 ) -> pd.DataFrame:
     """Genotype calls (the calls table) from a gel band table.
 
@@ -426,7 +428,7 @@ def call_rflp(
     catalog = catalog or load_catalog()
     assay_set = assays if isinstance(assays, AssaySet) else load_assays(assays, catalog)
     tolerance = Tolerance.parse(tolerance) if isinstance(tolerance, str) else tolerance
-    table = gel if isinstance(gel, pd.DataFrame) else read_table(gel, ["sample"])
+    table = gel if isinstance(gel, pd.DataFrame) else read_table(gel, ["sample"], options=options)
     lanes = gel_lanes(table, assay_set, catalog)
     wanted = None
     if loci:

@@ -12,16 +12,18 @@ import numpy as np
 import pandas as pd
 
 from genoassoc.errors import InputError
+from genoassoc.io.records import DEFAULT_READ, ReadOptions
 
 _TRUE = {"1", "true", "yes", "y", "blq"}
 _FALSE = {"", "0", "false", "no", "n"}
 
 
-def read_pk_samples(path: str | os.PathLike, lloq: float | None = None) -> pd.DataFrame:
+def read_pk_samples(path: str | os.PathLike, lloq: float | None = None,
+                    options: ReadOptions = DEFAULT_READ) -> pd.DataFrame:
     """Validated PK samples with float ``time_h``, ``conc`` (NaN where BLQ) and boolean ``blq``."""
     from genoassoc.io.tables import numeric_column, read_table
 
-    table = read_table(path, ["sample", "time_h", "conc"])
+    table = read_table(path, ["sample", "time_h", "conc"], options=options)
     source = table.attrs["source"]
     if (table["sample"] == "").any():
         raise InputError("the sample id is empty", source, int((table["sample"] == "").idxmax()), "sample")

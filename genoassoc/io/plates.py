@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from genoassoc.errors import InputError
+from genoassoc.io.records import DEFAULT_READ, ReadOptions
 
 ROWS = "ABCDEFGH"
 COLUMNS = tuple(str(number) for number in range(1, 13))
@@ -77,9 +78,9 @@ def well_name(text: str) -> str | None:
     return f"{match.group(1).upper()}{int(match.group(2))}" if match else None
 
 
-def _cells(path: Path) -> list[tuple[int, list[str]]]:
+def _cells(path: Path, options: ReadOptions) -> list[tuple[int, list[str]]]:
     """The file's rows as (file row, stripped cells), blank rows dropped."""
-    from genoassoc.io.records import decode_text, read_options
+    from genoassoc.io.records import decode_text
 
     suffix = path.suffix.lower()
     if suffix in (".xls", ".ods"):
@@ -87,11 +88,11 @@ def _cells(path: Path) -> list[tuple[int, list[str]]]:
     if suffix in (".xlsx", ".xlsm"):
         from genoassoc.io.tables import read_sheet
 
-        frame = read_sheet(path)
+        frame = read_sheet(path, options.sheet)
         rows = [(int(number), [str(cell).strip() for cell in values])
                 for number, values in zip(frame.index, frame.to_numpy().tolist(), strict=True)]
     else:
-        text = decode_text(path.read_bytes(), path, read_options().encoding)
+        text = decode_text(path.read_bytes(), path, options.encoding)
         if "\x00" in text:
             raise InputError("NUL bytes in the text (is it a binary file?)", str(path))
         if suffix == ".csv":
@@ -119,16 +120,16 @@ def _column_letter(index: int) -> str:
     return name
 
 
-def _cell_value(text: str, path: Path, row: int, column: int) -> tuple[float, str]:
+def _cell_value(text: str, path: Path, row: int, column: int, comma: bool) -> tuple[float, str]:
     from genoassoc.io.tables import not_a_number, parse_numbers
 
     if text == "":
         return np.nan, "empty"
     if _SATURATED.match(text):
         return np.nan, "saturated"
-    value = float(parse_numbers(pd.Series([text])).iloc[0])
+    value = float(parse_numbers(pd.Series([text]), comma).iloc[0])
     if np.isnan(value) or not np.isfinite(value):
-        raise InputError(f"{not_a_number(text)} (an optical density, or OVRFLW for a saturated well)", str(path),
+        raise InputError(f"{not_a_number(text, comma)} (an optical density, or OVRFLW for a saturated well)", str(path),
                          row, _column_letter(column))
     return value, "ok"
 
@@ -145,7 +146,7 @@ def _read_label(rows: list[tuple[int, list[str]]], header: int, first_row: list[
     return None
 
 
-def _grids(path: Path, rows: list[tuple[int, list[str]]]) -> list[pd.DataFrame]:
+def _grids(path: Path, rows: list[tuple[int, list[str]]], comma: bool) -> list[pd.DataFrame]:
     blocks = []
     for index, (_, cells) in enumerate(rows):
         start = next((position for position in range(len(cells) - 11)
@@ -160,7 +161,7 @@ def _grids(path: Path, rows: list[tuple[int, list[str]]]) -> list[pd.DataFrame]:
         for letter, (number, cells_) in zip(ROWS, body, strict=True):
             padded = cells_ + [""] * (start + 12 - len(cells_))
             for offset in range(12):
-                value, state = _cell_value(padded[start + offset], path, number, start + offset)
+                value, state = _cell_value(padded[start + offset], path, number, start + offset, comma)
                 records.append((f"{letter}{offset + 1}", value, state, number, _column_letter(start + offset)))
         block = pd.DataFrame(records, columns=["well", "value", "state", "row", "column"])
         block.attrs["label"] = _read_label(rows, index, body[0][1], start + 12)
@@ -168,7 +169,7 @@ def _grids(path: Path, rows: list[tuple[int, list[str]]]) -> list[pd.DataFrame]:
     return blocks
 
 
-def _long(path: Path, rows: list[tuple[int, list[str]]]) -> pd.DataFrame | None:
+def _long(path: Path, rows: list[tuple[int, list[str]]], comma: bool) -> pd.DataFrame | None:
     header_row, header = rows[0]
     names = [cell.strip().lower() for cell in header]
     if "well" not in names:
@@ -196,21 +197,21 @@ def _long(path: Path, rows: list[tuple[int, list[str]]]) -> pd.DataFrame | None:
                              header[well_at])
         plate = cells[plate_at] if plate_at is not None else path.stem
         for position, read in reads.items():
-            value, state = _cell_value(cells[position], path, number, position)
+            value, state = _cell_value(cells[position], path, number, position, comma)
             records.append((plate, well, read, value, state, number, header[position]))
     return pd.DataFrame(records, columns=["plate", "well", "read", "value", "state", "row", "column"])
 
 
-def read_plate(path: str | os.PathLike) -> PlateReads:
+def read_plate(path: str | os.PathLike, options: ReadOptions = DEFAULT_READ) -> PlateReads:
     """The reads of a plate file (grids or a long table; see the module docstring). Grids belong to
     the plate named by the file's stem."""
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", str(path))
-    rows = _cells(path)
-    table = _long(path, rows)
+    rows = _cells(path, options)
+    table = _long(path, rows, options.decimal_comma)
     if table is None:
-        blocks = _grids(path, rows)
+        blocks = _grids(path, rows, options.decimal_comma)
         if not blocks:
             raise InputError("no plate found: neither a grid (a row 1..12 above rows A..H) nor a table with a well "
                              "column", str(path))
@@ -283,14 +284,15 @@ def _role(kind: str, identifier: str, path: str, row: int) -> str:
     return "sample"
 
 
-def read_layout(path: str | os.PathLike) -> pd.DataFrame:
+def read_layout(path: str | os.PathLike, options: ReadOptions = DEFAULT_READ) -> pd.DataFrame:
     """The plate layout: ``plate`` (None when one layout serves every plate), ``well``, ``id``,
     ``role``, ``conc`` (a standard's nominal concentration), ``expected_low``/``expected_high`` (a
     control's range), ``dilution``, ``row`` (its file row). Unused wells are left out."""
     from genoassoc.io.tables import parse_numbers, read_table
 
-    table = read_table(path)
+    table = read_table(path, options=options)
     source = table.attrs["source"]
+    comma = options.decimal_comma
     found = list(table.columns)
     names = {}
     for name in found:
@@ -324,11 +326,11 @@ def read_layout(path: str | os.PathLike) -> pd.DataFrame:
                                  int(row), "conc")
             low, high = (float(value) for value in match.groups())
         elif conc_text:
-            conc = float(parse_numbers(pd.Series([conc_text])).iloc[0])
+            conc = float(parse_numbers(pd.Series([conc_text]), comma).iloc[0])
             if not np.isfinite(conc) or conc < 0:
                 raise InputError(f"'{conc_text}' is not a concentration", source, int(row), "conc")
         dilution_text = str(cells.get("dilution", "")).strip()
-        dilution = float(parse_numbers(pd.Series([dilution_text])).iloc[0]) if dilution_text else 1.0
+        dilution = float(parse_numbers(pd.Series([dilution_text]), comma).iloc[0]) if dilution_text else 1.0
         if not np.isfinite(dilution) or dilution <= 0:
             raise InputError(f"'{dilution_text}' is not a dilution factor (a number above 0)", source, int(row),
                              "dilution")

@@ -13,9 +13,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,30 +27,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x19\x7f]")
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How input tables are read: a forced text `encoding` (default: detected), the `sheet` of a
-    workbook (name, or 1-based number; default the first), and `decimal_comma` (``12,5`` is 12.5)."""
+    """How input tables are read, given to every reader as a parameter: a forced text `encoding`
+    (default: detected), the `sheet` of a workbook (name, or 1-based number; default the first), and
+    `decimal_comma` (``12,5`` is 12.5; a table read with it carries ``attrs["decimal_comma"]``, so its
+    numbers are parsed that way wherever they are used)."""
 
     encoding: str | None = None
     sheet: str | int | None = None
     decimal_comma: bool = False
 
 
-_READ_OPTIONS: ContextVar[ReadOptions | None] = ContextVar("genoassoc_read_options", default=None)
-
-
-def read_options() -> ReadOptions:
-    """The options in force for reading tables (see `reading`)."""
-    return _READ_OPTIONS.get() or ReadOptions()
-
-
-@contextmanager
-def reading(options: ReadOptions) -> Iterator[ReadOptions]:
-    """Read every table inside the block with `options` (the command line sets them per command)."""
-    token = _READ_OPTIONS.set(options)
-    try:
-        yield options
-    finally:
-        _READ_OPTIONS.reset(token)
+DEFAULT_READ = ReadOptions()
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
@@ -126,9 +111,9 @@ def _check_header_delimiter(header_line: str, delimiter: str, path: Path) -> Non
             )
 
 
-def delimited_text(path: Path) -> tuple[str, str]:
+def delimited_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
     """The file's text and its delimiter, after the checks both readers share."""
-    text = decode_text(path.read_bytes(), path, read_options().encoding)
+    text = decode_text(path.read_bytes(), path, encoding)
     if not text.replace("\x00", "").strip():
         raise InputError("the file is empty", str(path))
     if "\x00" in text:
@@ -163,6 +148,7 @@ def read_records(
     *,
     renames: Mapping[str, str] | None = None,
     allow_no_rows: bool = False,
+    options: ReadOptions = DEFAULT_READ,
 ) -> list[tuple[int, dict[str, str]]]:
     """A small table (catalog, panel) as (row number, {column: stripped text}) pairs, with the
     checks and messages of `read_table` but without loading pandas (an .xlsx goes through
@@ -173,10 +159,10 @@ def read_records(
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from genoassoc.io.tables import read_table
 
-        table = read_table(path, required, renames=renames, allow_no_rows=allow_no_rows)
+        table = read_table(path, required, renames=renames, allow_no_rows=allow_no_rows, options=options)
         return [(int(row), dict(zip(table.columns, values, strict=True)))
                 for row, values in zip(table.index, table.itertuples(index=False), strict=True)]
-    text, delimiter = delimited_text(path)
+    text, delimiter = delimited_text(path, options.encoding)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         lines = list(reader)

@@ -23,23 +23,24 @@ import pandas as pd
 
 from genoassoc.errors import InputError
 from genoassoc.io.records import (
+    DEFAULT_READ,
+    ReadOptions,
     delimited_text,
     expected_delimiter,
     float_text,
     no_rows,
     one_line,
-    read_options,
     table_header,
     too_many_fields,
     write_text,
 )
 
 
-def _read_delimited(path: Path, keep: frozenset[str] | None = None) -> pd.DataFrame:
-    fast = _read_columnar(path, keep)
+def _read_delimited(path: Path, keep: frozenset[str] | None, encoding: str | None) -> pd.DataFrame:
+    fast = None if encoding else _read_columnar(path, keep)
     if fast is not None:
         return fast
-    text, delimiter = delimited_text(path)
+    text, delimiter = delimited_text(path, encoding)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -69,7 +70,7 @@ def _read_columnar(path: Path, keep: frozenset[str] | None = None) -> pd.DataFra
     by pyarrow only when the file holds a space at all. The file is parsed block by block, so a
     biobank's million-row calls table costs a few tens of MB beyond what it holds.
     """
-    if path.stat().st_size < _COLUMNAR_FROM or read_options().encoding:
+    if path.stat().st_size < _COLUMNAR_FROM:
         return None
     with open(path, "rb") as handle:
         body = handle.read(1 << 16)
@@ -202,10 +203,9 @@ def _sheet_name(path: Path, names: list[str], sheet: str | int | None) -> str:
     return str(sheet)
 
 
-def read_sheet(path: Path) -> pd.DataFrame:
-    """A worksheet's cells as text, without a header (the `sheet` read option chooses it), indexed
-    by row from 1."""
-    sheet = read_options().sheet
+def read_sheet(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
+    """A worksheet's cells as text, without a header (`sheet`: name or 1-based number; default the
+    first), indexed by row from 1."""
     try:
         with pd.ExcelFile(path, engine="openpyxl") as workbook:
             names = [str(name) for name in workbook.sheet_names]
@@ -230,13 +230,15 @@ def read_table(
     renames: Mapping[str, str] | None = None,
     allow_no_rows: bool = False,
     only: Iterable[str] | None = None,
+    options: ReadOptions = DEFAULT_READ,
 ) -> pd.DataFrame:
     """Read a TSV (.tsv/.txt/other), CSV (.csv, comma- or semicolon-separated) or Excel (.xlsx)
     table with a header row; text in UTF-8, UTF-16 or Windows-1252 (see `genoassoc.io.records`).
 
     `renames` maps accepted alternative column names to the canonical one (applied only when the
     canonical column is absent). Missing `required` columns raise `InputError` naming what was found;
-    so does a table with a header and no rows, unless `allow_no_rows`.
+    so does a table with a header and no rows, unless `allow_no_rows`. `options`: encoding, sheet and
+    decimal comma (kept in ``attrs["decimal_comma"]`` for `parse_numbers`).
     """
     path = Path(path)
     if not path.is_file():
@@ -245,7 +247,8 @@ def read_table(
     if suffix in (".xls", ".ods"):
         raise InputError(f"genoassoc does not read {suffix} workbooks: save it as .xlsx or as CSV", str(path))
     keep = None if only is None else frozenset(only)
-    frame = read_sheet(path) if suffix in (".xlsx", ".xlsm") else _read_delimited(path, keep)
+    frame = (read_sheet(path, options.sheet) if suffix in (".xlsx", ".xlsm")
+             else _read_delimited(path, keep, options.encoding))
     if not frame.attrs.pop("stripped", False):
         frame = frame.fillna("").astype(str)
         frame = frame.apply(lambda column: column.str.strip())
@@ -268,6 +271,7 @@ def read_table(
     if keep is not None:
         frame = frame[[name for name in header if name in keep]]
     frame.attrs["source"] = str(path)
+    frame.attrs["decimal_comma"] = options.decimal_comma
     return frame
 
 
@@ -285,37 +289,42 @@ def matches(text: pd.Series, pattern: str) -> pd.Series:
     return pd.Series(found.to_numpy(zero_copy_only=False), index=text.index, dtype=bool)
 
 
-def parse_numbers(text: pd.Series) -> pd.Series:
+def parse_numbers(text: pd.Series, decimal_comma: bool = False) -> pd.Series:
     """Text cells as floats, NaN where a cell is empty or not a decimal number (``1.5``, ``-2``,
-    ``3e-4``). With the `decimal_comma` read option, ``12,5`` is 12.5 (a comma beside a dot stays
-    unreadable: ``1.234,5`` is refused)."""
+    ``3e-4``). With `decimal_comma`, ``12,5`` is 12.5 (a comma beside a dot stays unreadable:
+    ``1.234,5`` is refused)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     cells = pa.array(text.astype(str).str.strip(), type=pa.string())
-    if read_options().decimal_comma:
+    if decimal_comma:
         comma = pc.match_substring_regex(cells, _DECIMAL_COMMA.pattern)
         cells = pc.if_else(comma, pc.replace_substring(cells, ",", "."), cells)
     number = pc.match_substring_regex(cells, _NUMBER)
     values = pc.cast(pc.if_else(number, cells, pa.scalar(None, pa.string())), pa.float64())
+    # 1e309 overflows to infinity: not a number a measurement can have (as 'inf' is refused)
+    values = pc.if_else(pc.is_finite(values), values, pa.scalar(None, pa.float64()))
     return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype=float)
 
 
-def not_a_number(value: str) -> str:
+def not_a_number(value: str, decimal_comma: bool = False) -> str:
     """The problem text for a cell that is not a number, with the fix when it has a decimal comma."""
-    if _DECIMAL_COMMA.match(value.strip()) and not read_options().decimal_comma:
+    if re.match(_NUMBER, value.strip()):
+        return f"'{value}' is beyond the range of numbers"
+    if _DECIMAL_COMMA.match(value.strip()) and not decimal_comma:
         return f"'{value}' is not a number (a decimal comma? give --decimal-comma)"
     return f"'{value}' is not a number"
 
 
 def numeric_column(frame: pd.DataFrame, column: str, *, allow_empty: bool = True) -> pd.Series:
     """A column as floats; empty cells become NaN, anything else non-numeric raises `InputError`."""
-    values = parse_numbers(frame[column])
+    comma = bool(frame.attrs.get("decimal_comma"))
+    values = parse_numbers(frame[column], comma)
     bad = values.isna() & (frame[column] != "") if allow_empty else values.isna()
     if bad.any():
         row = bad.idxmax()
         shown = frame.at[row, column]
-        problem = not_a_number(shown) if shown else "a value is required"
+        problem = not_a_number(shown, comma) if shown else "a value is required"
         raise InputError(problem, frame.attrs.get("source"), int(row), column)
     return values
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from genoassoc.errors import InputError
 from genoassoc.genotypes import NO_CALL, GenotypeMatrix
+from genoassoc.io.records import DEFAULT_READ, ReadOptions
 from genoassoc.loci import Catalog
 
 POPULATIONS = ("EAS", "EUR", "AFR", "AMR", "SAS")
@@ -20,14 +21,15 @@ POPULATIONS = ("EAS", "EUR", "AFR", "AMR", "SAS")
 FLIP_MIN_DISTANCE_FROM_HALF = 0.1
 
 
-def read_population_frequencies(path: str | os.PathLike | None = None) -> pd.DataFrame:
+def read_population_frequencies(path: str | os.PathLike | None = None,
+                                options: ReadOptions = DEFAULT_READ) -> pd.DataFrame:
     """Reference allele frequencies (``locus, population, allele, frequency`` and optional
     ``allele_number``, ``source``); the shipped ``reference/population_frequencies.tsv`` by default."""
     from genoassoc.io.tables import numeric_column, read_table
     from genoassoc.resources import reference_file
 
     table = read_table(path or reference_file("population_frequencies.tsv"),
-                       ["locus", "population", "allele", "frequency"], allow_no_rows=path is None)
+                       ["locus", "population", "allele", "frequency"], allow_no_rows=path is None, options=options)
     frequency = numeric_column(table, "frequency", allow_empty=False)
     bad = (frequency < 0) | (frequency > 1)
     if bad.any():

@@ -165,7 +165,7 @@ def test_spreadsheet_exports_are_read_alike(tmp_path, name, reader):
 
 
 def test_decimal_commas_need_the_option_and_are_then_read(tmp_path):
-    from genoassoc.io.records import ReadOptions, reading
+    from genoassoc.io.records import ReadOptions
 
     path = tmp_path / "european.csv"
     path.write_bytes(b"sample;il6;age\r\nS1;12,5;61\r\nS2;3;70\r\nS3;1.234,5;70\r\n")
@@ -173,23 +173,22 @@ def test_decimal_commas_need_the_option_and_are_then_read(tmp_path):
     with pytest.raises(InputError, match=r"row 2, column 'il6': '12,5' is not a number \(a decimal comma\? "
                                          r"give --decimal-comma\)"):
         numeric_column(table.loc[[2]], "il6")
-    with reading(ReadOptions(decimal_comma=True)):
-        assert numeric_column(table.loc[[2, 3]], "il6").tolist() == [12.5, 3.0]
-        with pytest.raises(InputError, match=r"row 4, column 'il6': '1.234,5' is not a number$"):
-            numeric_column(table, "il6")
+    table = read_table(path, options=ReadOptions(decimal_comma=True))
+    assert numeric_column(table.loc[[2, 3]], "il6").tolist() == [12.5, 3.0]
+    with pytest.raises(InputError, match=r"row 4, column 'il6': '1.234,5' is not a number$"):
+        numeric_column(table, "il6")
 
 
 def test_forced_encoding(tmp_path):
-    from genoassoc.io.records import ReadOptions, reading
+    from genoassoc.io.records import ReadOptions
 
     path = tmp_path / "t.tsv"
     path.write_bytes("sample\tsite\nS1\tKöln\n".encode("latin-1"))
-    with reading(ReadOptions(encoding="latin-1")):
-        assert read_table(path)["site"].tolist() == ["Köln"]
-    with reading(ReadOptions(encoding="utf-8")), pytest.raises(InputError, match="row 2: not utf-8 text"):
-        read_table(path)
-    with reading(ReadOptions(encoding="klingon")), pytest.raises(InputError, match="unknown encoding 'klingon'"):
-        read_table(path)
+    assert read_table(path, options=ReadOptions(encoding="latin-1"))["site"].tolist() == ["Köln"]
+    with pytest.raises(InputError, match="row 2: not utf-8 text"):
+        read_table(path, options=ReadOptions(encoding="utf-8"))
+    with pytest.raises(InputError, match="unknown encoding 'klingon'"):
+        read_table(path, options=ReadOptions(encoding="klingon"))
 
 
 @pytest.mark.parametrize("header", ["sample\tassay\tbands\n", "sample\tlocus\tgenotype\r\n", "sample\tage\n\n\n"])
@@ -200,7 +199,7 @@ def test_header_only_tables_are_an_error(tmp_path, header, reader):
 
 
 def test_workbook_sheets(tmp_path):
-    from genoassoc.io.records import ReadOptions, reading
+    from genoassoc.io.records import ReadOptions
 
     path = tmp_path / "study.xlsx"
     with pd.ExcelWriter(path) as writer:
@@ -209,12 +208,11 @@ def test_workbook_sheets(tmp_path):
     with pytest.raises(InputError, match=r"sheet 'Notes' is empty; give --sheet \(sheets: Notes, IL-6\)"):
         read_table(path)
     for sheet in ("IL-6", 2, "2"):
-        with reading(ReadOptions(sheet=sheet)):
-            assert read_table(path)["il6"].tolist() == ["2.5"]
-    with reading(ReadOptions(sheet="Data")), pytest.raises(InputError, match=r"no sheet 'Data' \(sheets: Notes"):
-        read_table(path)
-    with reading(ReadOptions(sheet=3)), pytest.raises(InputError, match="no sheet 3: the workbook has 2"):
-        read_table(path)
+        assert read_table(path, options=ReadOptions(sheet=sheet))["il6"].tolist() == ["2.5"]
+    with pytest.raises(InputError, match=r"no sheet 'Data' \(sheets: Notes"):
+        read_table(path, options=ReadOptions(sheet="Data"))
+    with pytest.raises(InputError, match="no sheet 3: the workbook has 2"):
+        read_table(path, options=ReadOptions(sheet=3))
 
 
 def test_old_workbooks_are_refused_with_the_fix(tmp_path):
