@@ -1,8 +1,12 @@
 """Genetic models: a genotype column collapsed into the groups or dosage an association test uses.
+The one place that encodes them: every analysis (association, Cox tables, competing risks, mixed
+models, power, the trend and max-statistic tests) takes its design from `Encoding.design` or
+`exposure`.
 
 Every encoding is relative to an effect allele (default: the minor allele in the analysed samples)
 and labels its groups by what they hold, genotypes in catalog order: with effect allele G at a G/C
-locus, dominant is ``C/C`` vs ``G/G+G/C``.
+locus, dominant is ``C/C`` vs ``G/G+G/C``. The additive model is one term, the effect-allele count
+(R: ``coxph(Surv(time, event) ~ allele_count)``); the others one indicator per non-reference group.
 """
 
 from __future__ import annotations
@@ -38,6 +42,35 @@ class Encoding:
 
     def counts(self) -> list[int]:
         return [int((self.group == index).sum()) for index in range(len(self.groups))]
+
+    def design(self, index: pd.Index, prefix: str = "") -> pd.DataFrame:
+        """The model's design columns over the samples (`index`): ``G copies`` (additive, per
+        effect-allele copy) or one 0/1 column per non-reference group, named by the group (after
+        `prefix`, e.g. the locus)."""
+        if self.model == "additive":
+            return pd.DataFrame({f"{prefix}{self.effect_allele} copies": self.dosage.astype(float)}, index=index)
+        return pd.DataFrame({f"{prefix}{label}": (self.group == level).astype(float)
+                             for level, label in enumerate(self.groups) if level > 0}, index=index)
+
+    @property
+    def per_copy(self) -> bool:
+        """Whether the model's estimate is per effect-allele copy (the additive model)."""
+        return self.model == "additive"
+
+
+def exposure(dosage: np.ndarray, model: str) -> np.ndarray:
+    """The value a model gives each effect-allele count (0, 1, 2): 0/1 carrier (dominant), 0/1
+    homozygote (recessive), 0/1 heterozygote (overdominant), the count itself (additive)."""
+    dosage = np.asarray(dosage)
+    if model == "dominant":
+        return np.asarray(dosage >= 1, float)
+    if model == "recessive":
+        return np.asarray(dosage == 2, float)
+    if model == "overdominant":
+        return np.asarray(dosage == 1, float)
+    if model in ("additive", "codominant"):
+        return np.asarray(dosage, float)
+    raise InputError(f"unknown model '{model}' (use {', '.join(MODELS)})")
 
 
 def _genotype(first: str, second: str, order: tuple[str, str]) -> str:
@@ -78,14 +111,15 @@ def encode(
         _genotype(other, other, alleles), _genotype(other, effect_allele, alleles),
         _genotype(effect_allele, effect_allele, alleles),
     )
+    group = exposure(dosage, model).astype(int)
     if model in ("codominant", "additive"):
-        groups, group = (none, one, two), dosage
+        groups = (none, one, two)
     elif model == "dominant":
-        groups, group = (none, f"{one}+{two}"), (dosage > 0).astype(int)
+        groups = (none, f"{one}+{two}")
     elif model == "recessive":
-        groups, group = (f"{none}+{one}", two), (dosage == 2).astype(int)
+        groups = (f"{none}+{one}", two)
     else:
-        groups, group = (f"{none}+{two}", one), (dosage == 1).astype(int)
+        groups = (f"{none}+{two}", one)
     counts = [int((group == index).sum()) for index in range(len(groups))]
     if model == "additive":
         testable = sum(count > 0 for count in counts) >= 2

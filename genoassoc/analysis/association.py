@@ -11,6 +11,7 @@ the adjusted model lists every term, as R's ``summary(coxph)``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +29,10 @@ from genoassoc.phenotypes import Coding
 OUTCOME_TYPES = ("continuous", "binary", "time-to-event")
 COLUMNS = [
     "locus", "model", "effect_allele", "groups", "row", "group", "n", "median", "q1", "q3", "mean", "sd",
-    "events", "percent", "test", "term", "estimate_name", "estimate", "ci_lo", "ci_hi",
+    "events", "percent", "test", "adjustment", "term", "term_kind", "estimate_name", "estimate", "ci_lo", "ci_hi",
     "statistic_name", "statistic", "df", "p", "note",
 ]
+CRUDE = "crude"
 # The test of each model adjusted for testing several models (--model all).
 PRIMARY_TESTS = {"continuous": ("Mann-Whitney U", "Mann-Whitney U (exact)", "Kruskal-Wallis"),
                  "binary": ("Fisher's exact",), "time-to-event": ("log-rank",)}
@@ -40,45 +42,53 @@ SPARSE_CELL = 5
 
 @dataclass(frozen=True, kw_only=True)
 class AssociationResult(Result):
-    """`table` has one row per group (``row == "group"``) and per test or model term."""
+    """`table` has one row per group (``row == "group"``) and per test or model term. `data` holds
+    the samples analysed (complete cases: ``outcome``, ``event`` for survival, and ``group``, each
+    sample's genotype group under `model`, the codominant one when every model was tested), so that a
+    figure shows exactly what the table tested; `groups` are the group labels, reference first."""
 
     outcome_type: str
     effect_allele: str
     report: JoinReport
+    outcome: str = ""
+    model: str = ""
+    groups: tuple[str, ...] = ()
+    title: str = ""
+    log: bool = False
+    data: pd.DataFrame | None = None
+
+    def primary_test(self) -> pd.Series | None:
+        """The table's row of the model's main test (rank test, Fisher's exact or log-rank)."""
+        rows = self.table[self.table["test"].isin(PRIMARY_TESTS[self.outcome_type]) & self.table["p"].notna()]
+        if "subgroup" in rows.columns or not len(rows):
+            return None
+        return rows.iloc[0]
 
     @property
     def messages(self) -> tuple[str, ...]:
         return self.notes
 
 
-def infer_outcome_type(values: pd.Series) -> str:
-    """Binary for 0/1 or exactly two text levels, continuous for numbers."""
+def infer_outcome_type(values: pd.Series, decimal_comma: bool = False, cases_named: bool = False) -> str:
+    """Binary for 0/1 or exactly two text levels (or any text levels when the event's levels are
+    named: `cases_named`), continuous for numbers."""
     frame = pd.DataFrame({"outcome": values.astype(str)})
+    frame.attrs["decimal_comma"] = decimal_comma
     present = values[~coding.is_missing(values)].astype(str).str.strip()
     if coding.looks_numeric(frame, "outcome"):
         from genoassoc.io.tables import parse_numbers
 
-        numbers = parse_numbers(present)
+        numbers = parse_numbers(present, decimal_comma)
         return "binary" if numbers.notna().all() and set(numbers.unique()) <= {0, 1} else "continuous"
-    if present.nunique() == 2:
+    if present.nunique() == 2 or (cases_named and present.nunique() > 2):
         return "binary"
     raise InputError(f"cannot tell the outcome type of '{values.name}' ({present.nunique()} text levels); "
-                     "use --outcome-type")
+                     "name the event's levels (--case-level CR,PR) or use --outcome-type")
 
 
 def _row(encoding: Encoding, locus: str, **fields: Any) -> dict[str, Any]:
     return {"locus": locus, "model": encoding.model, "effect_allele": encoding.effect_allele,
             "groups": encoding.definition, **fields}
-
-
-def genotype_terms(encoding: Encoding, index: pd.Index) -> pd.DataFrame:
-    """Design columns of a genetic model: the dosage (additive) or one indicator per non-reference group."""
-    if encoding.model == "additive":
-        return pd.DataFrame({f"{encoding.effect_allele} copies": encoding.dosage.astype(float)}, index=index)
-    return pd.DataFrame(
-        {label: (encoding.group == level).astype(float) for level, label in enumerate(encoding.groups) if level > 0},
-        index=index,
-    )
 
 
 def _present_groups(encoding: Encoding, values: np.ndarray) -> list[np.ndarray]:
@@ -104,19 +114,33 @@ def _continuous_rows(encoding: Encoding, locus: str, outcome: pd.Series, design:
         test = continuous.kruskal_wallis(groups)
     rows.append(_row(encoding, locus, row="test", test=test.test, statistic_name=test.statistic_name,
                      statistic=test.statistic, df=test.df, p=test.p, n=len(values), note=test.note))
-    fit = linear(np.log(outcome) if log else outcome, design)
     name = "ratio of geometric means" if log else "difference in means"
-    genotype = set(genotype_terms(encoding, outcome.index).columns)
-    for term in design.columns:
-        coefficient = fit.coefficients[term]
-        transform = np.exp if log else (lambda value: value)
-        label = name + (" per allele copy" if encoding.model == "additive" else "") if term in genotype else \
-            ("ratio" if log else "difference") + " (covariate)"
-        rows.append(_row(encoding, locus, row="test", test=f"linear regression{' of log outcome' if log else ''}",
-                         term=term, estimate_name=label, estimate=transform(coefficient.estimate),
-                         ci_lo=transform(coefficient.ci_lo), ci_hi=transform(coefficient.ci_hi),
-                         p=coefficient.p, n=fit.n, note=note))
+    genotype = list(encoding.design(outcome.index).columns)
+    for adjustment, columns in _fits(design, genotype, note):
+        fit = linear(np.log(outcome) if log else outcome, columns)
+        for term in columns.columns:
+            coefficient = fit.coefficients[term]
+            transform = np.exp if log else (lambda value: value)
+            label = name + (" per allele copy" if encoding.model == "additive" else "") if term in genotype else \
+                ("ratio" if log else "difference") + " (covariate)"
+            rows.append(_row(encoding, locus, row="test", test=f"linear regression{' of log outcome' if log else ''}",
+                             adjustment=adjustment, term=term, term_kind=_kind(term, genotype), estimate_name=label,
+                             estimate=transform(coefficient.estimate), ci_lo=transform(coefficient.ci_lo),
+                             ci_hi=transform(coefficient.ci_hi), p=coefficient.p, n=fit.n,
+                             note="" if adjustment == CRUDE else note))
     return rows
+
+
+def _fits(design: pd.DataFrame, genotype: list[str], note: str) -> list[tuple[str, pd.DataFrame]]:
+    """The crude model (the genotype terms alone) and, with covariates, the adjusted one."""
+    fits = [(CRUDE, design[genotype])]
+    if design.shape[1] > len(genotype):
+        fits.append((note, design))
+    return fits
+
+
+def _kind(term: str, genotype: list[str]) -> str:
+    return "genotype" if term in genotype else "covariate"
 
 
 def _binary_rows(encoding: Encoding, locus: str, outcome: pd.Series, design: pd.DataFrame, firth: bool | None,
@@ -155,25 +179,29 @@ def _binary_rows(encoding: Encoding, locus: str, outcome: pd.Series, design: pd.
                          statistic_name="X-squared", statistic=statistic, df=1,
                          p=float(special.chdtrc(1, statistic))))
     sparse = bool((table < SPARSE_CELL).any())
-    fits: list[FitResult | None] = []
-    if firth is not True:
-        try:
-            fits.append(logistic(outcome, design))
-        except SeparationError as err:
-            fits.append(None)
-            rows.append(_row(encoding, locus, row="test", test="logistic regression", n=n, note=str(err)))
-    if firth is True or (firth is None and (sparse or None in fits)):
-        fits.append(firth_logistic(outcome, design))
-    genotype = set(genotype_terms(encoding, outcome.index).columns)
-    for fit in filter(None, fits):
-        ci_name = " (profile penalised-likelihood CI)" if fit.method.startswith("Firth") else " (Wald CI)"
-        for term in design.columns:
-            coefficient = fit.coefficients[term]
-            name = ("odds ratio per allele copy" if encoding.model == "additive" else "odds ratio") \
-                if term in genotype else "odds ratio (covariate)"
-            rows.append(_row(encoding, locus, row="test", test=fit.method, term=term, estimate_name=name + ci_name,
-                             estimate=np.exp(coefficient.estimate), ci_lo=np.exp(coefficient.ci_lo),
-                             ci_hi=np.exp(coefficient.ci_hi), p=coefficient.p, n=fit.n, note=note))
+    genotype = list(encoding.design(outcome.index).columns)
+    for adjustment, columns in _fits(design, genotype, note):
+        fits: list[FitResult | None] = []
+        if firth is not True:
+            try:
+                fits.append(logistic(outcome, columns))
+            except SeparationError as err:
+                fits.append(None)
+                rows.append(_row(encoding, locus, row="test", test="logistic regression", adjustment=adjustment, n=n,
+                                 note=str(err)))
+        if firth is True or (firth is None and (sparse or None in fits)):
+            fits.append(firth_logistic(outcome, columns))
+        for fit in filter(None, fits):
+            ci_name = " (profile penalised-likelihood CI)" if fit.method.startswith("Firth") else " (Wald CI)"
+            for term in columns.columns:
+                coefficient = fit.coefficients[term]
+                name = ("odds ratio per allele copy" if encoding.model == "additive" else "odds ratio") \
+                    if term in genotype else "odds ratio (covariate)"
+                rows.append(_row(encoding, locus, row="test", test=fit.method, adjustment=adjustment, term=term,
+                                 term_kind=_kind(term, genotype), estimate_name=name + ci_name,
+                                 estimate=np.exp(coefficient.estimate), ci_lo=np.exp(coefficient.ci_lo),
+                                 ci_hi=np.exp(coefficient.ci_hi), p=coefficient.p, n=fit.n,
+                                 note="" if adjustment == CRUDE else note))
     return rows
 
 
@@ -215,10 +243,11 @@ def _survival_rows(encoding: Encoding, locus: str, time: pd.Series, event: pd.Se
     rows.append(_row(encoding, locus, row="test", test="log-rank", n=len(time_values), statistic_name="chisq",
                      statistic=test.statistic, df=test.df, p=test.p))
     rows += _rmst_rows(encoding, locus, time_values, event_values, tau)
-    genotype = list(genotype_terms(encoding, time.index).columns)
+    genotype = list(encoding.design(time.index).columns)
     models = [("Cox (crude)", design[genotype], "")]
     if covariates:
         models.append(("Cox (adjusted)", design, note))
+    adjustments = {"Cox (crude)": CRUDE, "Cox (adjusted)": note}
     name = "hazard ratio per allele copy" if encoding.model == "additive" else "hazard ratio"
     group_events = [int(event_values[encoding.group == k].sum()) for k in range(len(encoding.groups))
                     if (encoding.group == k).any()]
@@ -228,20 +257,23 @@ def _survival_rows(encoding: Encoding, locus: str, time: pd.Series, event: pd.Se
             fit = survival.cox(time_values, event_values, columns, ties=ties)
             for term in columns.columns:
                 coefficient = fit.terms[term]
-                rows.append(_row(encoding, locus, row="test", test=f"{test_name}, {ties} ties", term=term,
+                rows.append(_row(encoding, locus, row="test", test=f"{test_name}, {ties} ties",
+                                 adjustment=adjustments[test_name], term=term, term_kind=_kind(term, genotype),
                                  estimate_name=(name if term in genotype else "hazard ratio (covariate)")
                                  + " (Wald CI)", estimate=coefficient.hazard_ratio,
                                  ci_lo=coefficient.ci_lo, ci_hi=coefficient.ci_hi, p=coefficient.p, n=fit.n,
                                  events=fit.events, note=model_note))
         except survival.CoxNotEstimable as err:
             estimable = False
-            rows.append(_row(encoding, locus, row="test", test=test_name, n=len(time_values), note=str(err)))
+            rows.append(_row(encoding, locus, row="test", test=test_name, adjustment=adjustments[test_name],
+                             n=len(time_values), note=str(err)))
         # Firth's penalty keeps the hazard ratio finite when a group has no (or very few) events.
         if not estimable or min(group_events) < SPARSE_CELL:
             terms = survival.firth_cox(time_values, event_values, columns, ties=ties)
             for term in columns.columns:
                 coefficient = terms[term]
-                rows.append(_row(encoding, locus, row="test", test=f"Firth {test_name}, {ties} ties", term=term,
+                rows.append(_row(encoding, locus, row="test", test=f"Firth {test_name}, {ties} ties",
+                                 adjustment=adjustments[test_name], term=term, term_kind=_kind(term, genotype),
                                  estimate_name=(name if term in genotype else "hazard ratio (covariate)")
                                  + " (profile penalised-likelihood CI)",
                                  estimate=coefficient.hazard_ratio, ci_lo=coefficient.ci_lo,
@@ -273,12 +305,13 @@ class _Outcome:
     notes: tuple[str, ...]
 
 
-def _outcome(frame: pd.DataFrame, outcome: str, event: str | None, kind: str | None, case_level: str | None,
-             options: Coding) -> _Outcome:
+def _outcome(frame: pd.DataFrame, outcome: str, event: str | None, kind: str | None,
+             case_level: str | Sequence[str] | None, options: Coding) -> _Outcome:
     if event is not None:
         kind = kind or "time-to-event"
     if kind is None:
-        kind = infer_outcome_type(coding.column(frame, outcome).rename(outcome))
+        kind = infer_outcome_type(coding.column(frame, outcome).rename(outcome),
+                                  bool(frame.attrs.get("decimal_comma")), cases_named=bool(case_level))
     if kind not in OUTCOME_TYPES:
         raise InputError(f"unknown outcome type '{kind}' (use {', '.join(OUTCOME_TYPES)})")
     if kind == "time-to-event":
@@ -305,7 +338,7 @@ def associate(
     covariates: list[str] | None = None,
     coding_options: Coding = Coding(),
     outcome_type: str | None = None,
-    case_level: str | None = None,
+    case_level: str | Sequence[str] | None = None,
     log: bool = False,
     exact: bool = False,
     firth: bool | None = None,
@@ -374,7 +407,7 @@ def associate(
     index = frame.index[keep.to_numpy()]
     for name in (list(MODELS) if model == "all" else [model]):
         encoding = genotyped.encode(name, effect, keep)
-        design = pd.concat([genotype_terms(encoding, index), design_covariates.loc[index]], axis=1)
+        design = pd.concat([encoding.design(index), design_covariates.loc[index]], axis=1)
         if target.kind == "continuous":
             rows += _continuous_rows(encoding, locus_id, values[keep], design, log, exact, note)
         elif target.kind == "binary":
@@ -387,6 +420,11 @@ def associate(
     notes.append(f"effect allele {effect} ({'given' if given else 'the minor allele'}); "
                  f"{int(keep.sum())} samples analysed")
     table = table_frame(rows, COLUMNS)
+    shown = genotyped.encode("codominant" if model == "all" else model, effect, keep)
+    data = pd.DataFrame({"outcome": values[keep].to_numpy(float),
+                         "group": [shown.groups[level] for level in shown.group]}, index=index)
+    if target.event is not None:
+        data["event"] = target.event[keep].to_numpy(float)
     if model == "all":
         from genoassoc.analysis.genotype_qc import adjust_column
 
@@ -394,7 +432,8 @@ def associate(
         table = adjust_column(table, "p", p_adjust, "models", rows=primary)
         notes.append(f"p_adj: {p_adjust} over the models' primary tests ({', '.join(PRIMARY_TESTS[target.kind])})")
     return AssociationResult(table=table, notes=tuple(notes), outcome_type=target.kind, effect_allele=effect,
-                             report=genotyped.report)
+                             report=genotyped.report, outcome=outcome, model=shown.model, groups=shown.groups,
+                             title=f"{locus_id}, {shown.model} (effect allele {effect})", log=log, data=data)
 
 
 def _by_subgroup(by: str, calls: pd.DataFrame, phenotypes: pd.DataFrame, locus: str, outcome: str, model: str,
@@ -441,7 +480,7 @@ def _interaction_row(by: str, calls: pd.DataFrame, phenotypes: pd.DataFrame, loc
     keep, _ = coding.complete_cases({outcome: time, options["event"]: event, by: group})
     encoding = genotyped.encode(model, options["effect_allele"], keep)
     index = frame.index[keep.to_numpy()]
-    genotype = genotype_terms(encoding, index)
+    genotype = encoding.design(index)
     found = coding.levels(group[keep].astype(str))
     arms = pd.DataFrame({f"{by}={level}": (group[keep] == level).astype(float) for level in found[1:]}, index=index)
     products = pd.DataFrame({f"{g} x {a}": genotype[g] * arms[a] for g in genotype for a in arms}, index=index)

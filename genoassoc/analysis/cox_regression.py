@@ -43,22 +43,22 @@ class _Variable:
 
 
 def _locus_variable(name: str, phenotypes: pd.DataFrame, calls: pd.DataFrame, catalog: Catalog,
-                    model: str) -> _Variable:
+                    model: str, effect_allele: str | None) -> _Variable:
     unique = phenotypes[~phenotypes.index.duplicated()]
     unique.attrs["source"] = phenotypes.attrs.get("source")
     genotyped = join_genotypes(calls, unique, name, catalog)
-    encoding = genotyped.encode(model)
-    groups = pd.Series(encoding.group, index=genotyped.phenotypes.index)
-    columns = {f"{genotyped.locus} {label}": groups.eq(level).astype(float).reindex(phenotypes.index).to_numpy()
-               for level, label in enumerate(encoding.groups) if level > 0}
-    return _Variable(pd.DataFrame(columns, index=phenotypes.index), encoding.groups[0],
-                     f"{model} model, effect allele {encoding.effect_allele}")
+    encoding = genotyped.encode(model, effect_allele)
+    design = encoding.design(genotyped.phenotypes.index, prefix=f"{genotyped.locus} ")
+    reference = "" if encoding.per_copy else encoding.groups[0]
+    per = "per allele copy, " if encoding.per_copy else ""
+    return _Variable(design.reindex(phenotypes.index), reference,
+                     f"{model} model, {per}effect allele {encoding.effect_allele}")
 
 
 def _variable(name: str, phenotypes: pd.DataFrame, dichotomize: str | float | None, options: Coding,
-              calls: pd.DataFrame | None, catalog: Catalog, model: str) -> _Variable:
-    if calls is not None and name not in phenotypes.columns and name in catalog:
-        return _locus_variable(name, phenotypes, calls, catalog, model)
+              calls: pd.DataFrame | None, catalog: Catalog, model: str, effect_allele: str | None) -> _Variable:
+    if calls is not None and name in catalog:
+        return _locus_variable(name, phenotypes, calls, catalog, model, effect_allele)
     values = coding.numeric_or_none(phenotypes, name, options)
     if values is not None:
         if dichotomize is None:
@@ -96,15 +96,18 @@ def cox_table(
     ties: str = "efron",
     calls: pd.DataFrame | None = None,
     catalog: Catalog | None = None,
-    model: str = "dominant",
+    model: str = "codominant",
     start: str | None = None,
+    effect_allele: str | None = None,
 ) -> CoxTableResult:
     """Univariable then multivariable Cox hazard ratios (Efron ties by default, Wald CIs).
 
     The multivariable model holds every variable of `variables` and `covariates` together
     (complete cases); `covariates` are listed in it but not fitted alone. `dichotomize` ("median" or
     a value; high = above) applies to the numeric `variables`, not to the covariates. Loci named in
-    `variables` enter from `calls` under `model`. Time in the unit of the column.
+    `variables` enter from `calls` under `model` (additive: per effect-allele copy) with
+    `effect_allele` (default the minor allele); a phenotype column of the same name is then not used,
+    and a note says so. Time in the unit of the column.
     """
     from genoassoc.loci import load_catalog
 
@@ -116,13 +119,16 @@ def cox_table(
     stop_values, events = coding.times(phenotypes, time), coding.events(phenotypes, event)
     start_values = coding.times(phenotypes, start) if start else None
     blocks = {}
+    notes: list[str] = []
     for name in dict.fromkeys(variables + covariates):
         blocks[name] = _variable(name, phenotypes, dichotomize if name in variables else None, coding_options,
-                                 calls, catalog, model)
+                                 calls, catalog, model, effect_allele)
+        if calls is not None and name in catalog and name in phenotypes.columns:
+            notes.append(f"'{name}' is the locus from the calls table under the {model} model; the phenotype "
+                         f"table's column '{name}' was not used")
     survival_columns = {time: stop_values, event: events}
     if start_values is not None:
         survival_columns[start] = start_values  # type: ignore[index]
-    notes: list[str] = []
     rows: list[dict[str, Any]] = []
 
     def fit(design: pd.DataFrame) -> tuple[survival.CoxFit, pd.Series]:

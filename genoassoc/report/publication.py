@@ -122,9 +122,18 @@ class PublicationTable:
     """A table for a manuscript: title, column headers, rows and footnotes (letter: text)."""
 
     title: str
-    columns: tuple[str, ...]
+    columns: tuple[str | Cell, ...]
     rows: tuple[Row, ...]
     footnotes: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def headers(self) -> tuple[Cell, ...]:
+        """The column headings as cells (a heading may carry a footnote: the adjustment set)."""
+        return tuple(column if isinstance(column, Cell) else Cell(column) for column in self.columns)
+
+    def header_texts(self) -> list[str]:
+        """The headings as text with their footnote letter (for tests and plain renderings)."""
+        return [cell.text + (f" [{cell.mark}]" if cell.mark else "") for cell in self.headers]
 
     def cell_texts(self) -> list[list[str]]:
         """Every row's cells as text with their footnote letter (for tests and plain renderings)."""
@@ -215,88 +224,125 @@ def association_table(result: Any, outcome: str) -> PublicationTable:
     return PublicationTable(title, tuple(columns or ()), tuple(body), notes.footnotes())
 
 
-def _term_rows(block: pd.DataFrame, test_prefix: str) -> pd.DataFrame:
-    rows = block[(block["row"] == "test") & block["test"].fillna("").str.startswith(test_prefix)]
-    return rows[rows["term"].notna()]
+def _strings(values: pd.Series) -> pd.Series:
+    """A text column as strings ("" where empty), whatever dtype an empty or all-missing column got."""
+    return values.astype("string").fillna("")
 
 
-def _continuous_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str, ...], list[Row]]:
-    groups = block[block["row"] == "group"]
-    regression = _term_rows(block, "linear regression")
-    log = regression["test"].str.contains("log").any() if len(regression) else False
-    effect_name = "Ratio of geometric means (95% CI)" if log else "Difference in means (95% CI)"
-    rows = []
-    genotype_terms = regression[~regression["estimate_name"].str.contains("covariate", na=False)]
-    for index, (_, group) in enumerate(groups.iterrows()):
-        effect, p = ("1 (reference)" if log else "0 (reference)"), Cell("")
-        term = genotype_terms[genotype_terms["term"] == group["group"]]
-        if index and len(term):
-            first = term.iloc[0]
-            effect = interval(first["estimate"], first["ci_lo"], first["ci_hi"])
-            p = Cell(p_value(first["p"]), notes.mark(_test_note(first["test"], text(first["note"]))))
-        elif index:
-            effect = ""
-        rows.append(_row(group["group"], count(group["n"]), median_iqr(group["median"], group["q1"], group["q3"]),
-                         interval(group["mean"], math.nan, math.nan) + (f" ({number(group['sd'])})"
-                                                                       if not _missing(group["sd"]) else ""),
-                         effect, p))
-    if genotype_terms["term"].isin(groups["group"]).sum() == 0 and len(genotype_terms):  # additive model
-        first = genotype_terms.iloc[0]
-        rows.append(_row(f"per {first['term'].split()[0]} allele", "", "", "",
-                         interval(first["estimate"], first["ci_lo"], first["ci_hi"]),
-                         Cell(p_value(first["p"]), notes.mark(_test_note(first["test"], text(first["note"]))))))
-    for _, test in block[(block["row"] == "test") & block["test"].isin(["Mann-Whitney U", "Mann-Whitney U (exact)",
-                                                                        "Kruskal-Wallis"])].iterrows():
-        rows.append(_row(f"{test['test']} test", "", "", "", "", Cell(p_value(test["p"]), notes.mark(
-            _test_note(test["test"], text(test["note"]))))))
-    for _, test in block[(block["row"] == "test") & block["test"].isna()].iterrows():
-        rows.append(_row(text(test["note"]), "", "", "", "", ""))
-    return ("Genotype", "n", "Median (IQR)", "Mean (SD)", effect_name, "p"), rows
-
-
-def _preferred_fit(block: pd.DataFrame, prefixes: Iterable[str]) -> pd.DataFrame:
-    for prefix in prefixes:
-        rows = _term_rows(block, prefix)
-        rows = rows[~rows["estimate_name"].str.contains("covariate", na=False)]
+def _genotype_fit(block: pd.DataFrame, methods: Iterable[str], adjusted: bool) -> pd.DataFrame:
+    """The genotype terms of the first fitted method among `methods` (test names, by prefix), crude or
+    adjusted (the result's typed ``adjustment`` and ``term_kind`` columns, not label text)."""
+    fitted = block[(block["row"] == "test") & (block["term_kind"] == "genotype") & block["adjustment"].notna()]
+    fitted = fitted[(fitted["adjustment"] != "crude") if adjusted else (fitted["adjustment"] == "crude")]
+    for method in methods:
+        rows = fitted[_strings(fitted["test"]).str.startswith(method)]
         if len(rows):
             return rows
     return block.iloc[0:0]
 
 
-def _binary_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str, ...], list[Row]]:
-    groups = block[block["row"] == "group"]
-    fit = _preferred_fit(block, ("logistic regression", "Firth logistic regression"))
-    rows = []
+def _effect_cells(fit: pd.DataFrame, group: str | None, notes: _Notes, reference: str) -> list[str | Cell]:
+    """The estimate and p of one group (None: the per-allele-copy term) from a fit's genotype terms."""
+    if group is None:
+        term = fit
+    else:
+        term = fit[fit["term"] == group]
+    if reference and group is not None:
+        return [reference, ""]
+    if not len(term):
+        return ["", ""]
+    first = term.iloc[0]
+    return [interval(first["estimate"], first["ci_lo"], first["ci_hi"]),
+            Cell(p_value(first["p"]), notes.mark(_test_note(first["test"], text(first["note"]))))]
+
+
+def _adjusted_header(fit: pd.DataFrame, name: str, notes: _Notes) -> str | Cell:
+    """The adjusted estimate's heading, with the adjustment set in its footnote."""
+    return Cell(f"Adjusted {name[0].lower()}{name[1:]} (95% CI)", notes.mark(str(fit["adjustment"].iloc[0])))
+
+
+def _fit_columns(groups: pd.DataFrame, fits: list[pd.DataFrame], notes: _Notes, reference: str
+                 ) -> tuple[list[list[str | Cell]], list[str | Cell] | None]:
+    """Per group the crude (and adjusted) estimate and p; and the per-allele-copy row of an additive
+    model (its term is not a group)."""
+    per_group = []
     for index, (_, group) in enumerate(groups.iterrows()):
-        effect, p = ("1 (reference)" if index == 0 else ""), Cell("")
-        term = fit[fit["term"] == group["group"]]
-        if index and len(term):
-            first = term.iloc[0]
-            effect = interval(first["estimate"], first["ci_lo"], first["ci_hi"])
-            p = Cell(p_value(first["p"]), notes.mark(_test_note(first["test"], text(first["note"]))))
-        rows.append(_row(group["group"], count(group["n"]), n_percent(group["events"], group["n"]), effect, p))
-    if len(fit) and not fit["term"].isin(groups["group"]).any():
-        first = fit.iloc[0]
-        rows.append(_row(f"per {first['term'].split()[0]} allele", "", "",
-                         interval(first["estimate"], first["ci_lo"], first["ci_hi"]),
-                         Cell(p_value(first["p"]), notes.mark(_test_note(first["test"], text(first["note"]))))))
+        cells: list[str | Cell] = []
+        for fit in fits:
+            cells += _effect_cells(fit, group["group"], notes, reference if index == 0 else "")
+        per_group.append(cells)
+    per_copy = None
+    if any(len(fit) and not fit["term"].isin(groups["group"]).any() for fit in fits):
+        per_copy = []
+        for fit in fits:
+            per_copy += _effect_cells(fit, None, notes, "")
+        first = next(fit for fit in fits if len(fit))
+        per_copy = [f"per {first['term'].iloc[0].split()[0]} allele", *per_copy]
+    return per_group, per_copy
+
+
+def _continuous_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str | Cell, ...], list[Row]]:
+    groups = block[block["row"] == "group"]
+    crude = _genotype_fit(block, ("linear regression",), False)
+    adjusted = _genotype_fit(block, ("linear regression",), True)
+    log = _strings(crude["test"]).str.contains("log").any() if len(crude) else False
+    name = "Ratio of geometric means" if log else "Difference in means"
+    fits = [crude] + ([adjusted] if len(adjusted) else [])
+    per_group, per_copy = _fit_columns(groups, fits, notes, "1 (reference)" if log else "0 (reference)")
+    rows = []
+    for (_, group), effects in zip(groups.iterrows(), per_group, strict=True):
+        rows.append(_row(group["group"], count(group["n"]), median_iqr(group["median"], group["q1"], group["q3"]),
+                         interval(group["mean"], math.nan, math.nan) + (f" ({number(group['sd'])})"
+                                                                       if not _missing(group["sd"]) else ""),
+                         *effects))
+    width = 4 + 2 * len(fits)
+    if per_copy:
+        rows.append(_row(per_copy[0], "", "", "", *per_copy[1:]))
+    for _, test in block[(block["row"] == "test") & block["test"].isin(["Mann-Whitney U", "Mann-Whitney U (exact)",
+                                                                        "Kruskal-Wallis"])].iterrows():
+        rows.append(_row(f"{test['test']} test", *([""] * (width - 2)), Cell(p_value(test["p"]), notes.mark(
+            _test_note(test["test"], text(test["note"]))))))
+    for _, test in block[(block["row"] == "test") & block["test"].isna()].iterrows():
+        rows.append(_row(text(test["note"]), *([""] * (width - 1))))
+    header: list[str | Cell] = ["Genotype", "n", "Median (IQR)", "Mean (SD)", f"{name} (95% CI)", "p"]
+    if len(adjusted):
+        header += [_adjusted_header(adjusted, name, notes), "p"]
+    return tuple(header), rows
+
+
+def _binary_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str | Cell, ...], list[Row]]:
+    groups = block[block["row"] == "group"]
+    methods = ("logistic regression", "Firth logistic regression")
+    crude, adjusted = _genotype_fit(block, methods, False), _genotype_fit(block, methods, True)
+    fits = [crude] + ([adjusted] if len(adjusted) else [])
+    per_group, per_copy = _fit_columns(groups, fits, notes, "1 (reference)")
+    rows = []
+    for (_, group), effects in zip(groups.iterrows(), per_group, strict=True):
+        rows.append(_row(group["group"], count(group["n"]), n_percent(group["events"], group["n"]), *effects))
+    width = 3 + 2 * len(fits)
+    if per_copy:
+        rows.append(_row(per_copy[0], "", "", *per_copy[1:]))
     for _, test in block[(block["row"] == "test") & block["term"].isna() & block["test"].notna()].iterrows():
         if test["test"] in ("logistic regression",):
-            rows.append(_row("Logistic regression", "", "", text(test["note"]), ""))
+            rows.append(_row(f"Logistic regression ({test['adjustment']})", "", "", text(test["note"]),
+                             *([""] * (width - 4))))
             continue
         estimate = interval(test["estimate"], test["ci_lo"], test["ci_hi"]) if test["test"] == "Fisher's exact" \
             and not _missing(test["estimate"]) else ""
         rows.append(_row(f"{test['test']} test" if not test["test"].endswith("test") else test["test"], "", "",
-                         estimate, Cell(p_value(test["p"]),
-                                        notes.mark(_test_note(test["test"], text(test["note"]))))))
-    return ("Genotype", "n", "Events, n (%)", "Odds ratio (95% CI)", "p"), rows
+                         estimate, Cell(p_value(test["p"]), notes.mark(_test_note(test["test"], text(test["note"])))),
+                         *([""] * (width - 5))))
+    header: list[str | Cell] = ["Genotype", "n", "Events, n (%)", "Odds ratio (95% CI)", "p"]
+    if len(adjusted):
+        header += [_adjusted_header(adjusted, "Odds ratio", notes), "p"]
+    return tuple(header), rows
 
 
-def _survival_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str, ...], list[Row]]:
+def _survival_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str | Cell, ...], list[Row]]:
     groups = block[block["row"] == "group"]
-    crude = _preferred_fit(block, ("Cox (crude)", "Firth Cox (crude)"))
-    adjusted = _preferred_fit(block, ("Cox (adjusted)", "Firth Cox (adjusted)"))
-    rmst = block[(block["row"] == "test") & block["test"].fillna("").str.startswith("RMST")]
+    crude = _genotype_fit(block, ("Cox (crude)", "Firth Cox (crude)"), False)
+    adjusted = _genotype_fit(block, ("Cox (adjusted)", "Firth Cox (adjusted)"), True)
+    rmst = block[(block["row"] == "test") & _strings(block["test"]).str.startswith("RMST")]
     rmst_mark = ""
     columns = ["Genotype", "n", "Events", "Median survival (95% CI)"]
     if len(rmst):
@@ -306,7 +352,7 @@ def _survival_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str, ...],
         columns.append(f"RMST to τ = {tau} (95% CI)")
     columns += ["HR (95% CI)", "p"]
     if len(adjusted):
-        columns += ["Adjusted HR (95% CI)", "p"]
+        columns += [Cell("Adjusted HR (95% CI)", notes.mark(str(adjusted["adjustment"].iloc[0]))), "p"]
     rows = []
     for index, (_, group) in enumerate(groups.iterrows()):
         cells: list[str | Cell] = [group["group"], count(group["n"]), count(group["events"]),
@@ -349,7 +395,7 @@ def _survival_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str, ...],
         rows.append(_row(*cells[:hr_p], Cell(p_value(test["p"]), notes.mark(_test_note("log-rank"))),
                          *cells[hr_p + 1:]))
     for _, test in block[(block["row"] == "test") & block["term"].isna() & block["note"].notna()
-                         & (block["test"] != "log-rank") & ~block["test"].fillna("").str.startswith("RMST")].iterrows():
+                         & (block["test"] != "log-rank") & ~_strings(block["test"]).str.startswith("RMST")].iterrows():
         rows.append(_row(f"{test['test'] or 'Note'}: {test['note']}", *([""] * (len(columns) - 1))))
     return tuple(columns), rows
 
@@ -628,7 +674,7 @@ def to_markdown(table: PublicationTable) -> str:
     def text(cell: Cell) -> str:
         return (cell.text + cell.mark.translate(_SUPERSCRIPT)).replace("|", "\\|")
 
-    lines = [f"**{table.title}**", "", "| " + " | ".join(table.columns) + " |",
+    lines = [f"**{table.title}**", "", "| " + " | ".join(text(cell) for cell in table.headers) + " |",
              "|" + "|".join("---" if index == 0 else "--:" for index in range(len(table.columns))) + "|"]
     for row in table.rows:
         cells = [text(cell) for cell in row.cells]
@@ -650,7 +696,7 @@ def to_html(table: PublicationTable) -> str:
     def text(cell: Cell) -> str:
         return html.escape(cell.text) + (f"<sup>{cell.mark}</sup>" if cell.mark else "")
 
-    head = "".join(f"<th>{html.escape(column)}</th>" for column in table.columns)
+    head = "".join(f"<th>{text(column)}</th>" for column in table.headers)
     body = []
     for row in table.rows:
         if row.kind == "section":
@@ -684,9 +730,11 @@ def to_docx(tables: list[PublicationTable]) -> bytes:
         title.add_run(table.title)
         grid = document.add_table(rows=1 + len(table.rows), cols=len(table.columns))
         grid.style = "Table Grid"
-        for index, column in enumerate(table.columns):
-            run = grid.rows[0].cells[index].paragraphs[0].add_run(column)
-            run.bold = True
+        for index, column in enumerate(table.headers):
+            paragraph = grid.rows[0].cells[index].paragraphs[0]
+            paragraph.add_run(column.text).bold = True
+            if column.mark:
+                paragraph.add_run(column.mark).font.superscript = True
         for row_index, row in enumerate(table.rows, start=1):
             for index, cell in enumerate(row.cells):
                 paragraph = grid.rows[row_index].cells[index].paragraphs[0]

@@ -16,11 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate, special, stats
 
+from genoassoc.models import exposure
 from genoassoc.stats import HypothesisTest
 
 # R's fisher.test counts tables within this relative distance of the observed probability as ties.
 _RELATIVE_ERROR = 1 + 1e-7
-SCORES = {"dominant": (0, 1, 1), "recessive": (0, 0, 1), "additive": (0, 1, 2)}
+# the trend test's scores of 0, 1 and 2 effect-allele copies under each model (genoassoc.models.exposure)
+SCORES: dict[str, tuple[int, int, int]] = {
+    model: (int(scores[0]), int(scores[1]), int(scores[2]))
+    for model in ("dominant", "recessive", "additive") for scores in [exposure(np.arange(3), model)]}
 # Exact enumeration of 2×k tables is used up to this many tables; beyond it, Monte Carlo.
 MAX_EXACT_TABLES = 2_000_000
 # Monte Carlo p: R fisher.test(simulate.p.value = TRUE)'s default B, with a fixed seed.

@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import optimize, special
 
 from genoassoc.errors import InputError
+from genoassoc.models import exposure
 
 MODELS = ("dominant", "recessive", "additive")
 TESTS = ("logrank", "cox", "firth")
@@ -80,14 +81,6 @@ class Cohorts:
     follow_up: float
 
 
-def _exposure(dosage: np.ndarray, model: str) -> np.ndarray:
-    if model == "dominant":
-        return np.asarray(dosage >= 1, float)
-    if model == "recessive":
-        return np.asarray(dosage == 2, float)
-    return np.asarray(dosage, float)
-
-
 def simulate_cohorts(n: int, maf: float, model: str, hr: float, event_rate: float, replicates: int,
                      seed: int = 1) -> Cohorts:
     """Cohorts under the design: HWE genotypes, exponential times (baseline hazard 1), censoring at
@@ -98,7 +91,7 @@ def simulate_cohorts(n: int, maf: float, model: str, hr: float, event_rate: floa
     rng = np.random.default_rng(seed)
     dosage = rng.binomial(2, maf, size=(replicates, n))
     genotype_share = np.array([(1 - maf) ** 2, 2 * maf * (1 - maf), maf ** 2])
-    rates = hr ** _exposure(np.arange(3), model)
+    rates = hr ** exposure(np.arange(3), model)
 
     def shortfall(follow_up: float) -> float:
         return float(genotype_share @ (1 - np.exp(-rates * follow_up))) - event_rate
@@ -107,7 +100,7 @@ def simulate_cohorts(n: int, maf: float, model: str, hr: float, event_rate: floa
         follow_up = math.inf
     else:
         follow_up = optimize.brentq(shortfall, 1e-9, 1e6, xtol=1e-14)
-    times = rng.exponential(1.0, size=(replicates, n)) / hr ** _exposure(dosage, model)
+    times = rng.exponential(1.0, size=(replicates, n)) / hr ** exposure(dosage, model)
     event = (times <= follow_up).astype(int)
     return Cohorts(np.minimum(times, follow_up), event, dosage, follow_up)
 
@@ -124,11 +117,11 @@ def p_values_by_test(cohorts: Cohorts, model: str, tests: Sequence[str] = TESTS,
     p_values = {name: np.full(replicates, np.nan) for name in tests}
     for index in range(replicates):
         time, event = cohorts.time[index], cohorts.event[index]
-        exposure = _exposure(cohorts.dosage[index], model)
-        groups = cohorts.dosage[index] if model == "additive" else exposure
+        exposed = exposure(cohorts.dosage[index], model)
+        groups = cohorts.dosage[index] if model == "additive" else exposed
         if len(np.unique(groups)) < 2 or event.sum() == 0:
             continue
-        design = pd.DataFrame({"genotype": exposure})
+        design = pd.DataFrame({"genotype": exposed})
         if "logrank" in tests:
             p_values["logrank"][index] = survival.logrank(time, event, groups).p
         if "cox" in tests:

@@ -41,12 +41,18 @@ def test_continuous_dominant_with_covariates(calls, phenotypes, r):
     mw = table[table["test"] == "Mann-Whitney U"].iloc[0]
     assert mw["statistic"] == pytest.approx(r["wilcox.dominant.il6.W"])
     assert mw["p"] == pytest.approx(r["wilcox.dominant.il6.p"], rel=1e-6)
-    lm = table[table["test"] == "linear regression of log outcome"].iloc[0]
+    fits = table[(table["test"] == "linear regression of log outcome") & (table["term_kind"] == "genotype")]
+    lm = fits[fits["adjustment"] == "adjusted for age, sex, egfr"].iloc[0]
     assert lm["estimate_name"] == "ratio of geometric means"
     assert lm["estimate"] == pytest.approx(np.exp(r["lm.dominant.xTRUE.beta"]), rel=1e-6)
     assert lm["ci_lo"] == pytest.approx(np.exp(r["lm.dominant.xTRUE.lo"]), rel=1e-6)
     assert lm["p"] == pytest.approx(r["lm.dominant.xTRUE.p"], rel=1e-6)
     assert lm["note"] == "adjusted for age, sex, egfr"
+    crude = fits[fits["adjustment"] == "crude"].iloc[0]
+    assert crude["estimate"] == pytest.approx(np.exp(r["lm_crude.dominant.xTRUE.beta"]), rel=1e-6)
+    assert crude["ci_hi"] == pytest.approx(np.exp(r["lm_crude.dominant.xTRUE.hi"]), rel=1e-6)
+    assert crude["p"] == pytest.approx(r["lm_crude.dominant.xTRUE.p"], rel=1e-6)
+    assert (table.loc[table["term"].isin(["age", "sex=M"]), "term_kind"] == "covariate").all()
     messages = "\n".join(result.messages)
     assert "1 samples in the calls but not the phenotypes: P999" in messages
     assert "1 samples in the phenotypes but not the calls: X001" in messages
@@ -62,10 +68,14 @@ def test_binary_codominant_logistic_and_fisher(calls, phenotypes, r):
     assert result.outcome_type == "binary"
     fisher = table[table["test"] == "Fisher's exact"].iloc[0]
     assert fisher["p"] == pytest.approx(r["fisher.codominant.p"], rel=1e-6)
-    glm = table[table["test"] == "logistic regression"].set_index("term")
+    logistic = table[table["test"] == "logistic regression"]
+    glm = logistic[logistic["adjustment"] == "adjusted for age, sex, egfr"].set_index("term")
+    crude = logistic[logistic["adjustment"] == "crude"].set_index("term")
     for term in ("G/C", "G/G"):
         assert glm.loc[term, "estimate"] == pytest.approx(np.exp(r[f"glm.codominant.x{term}.beta"]), rel=1e-5)
         assert glm.loc[term, "p"] == pytest.approx(r[f"glm.codominant.x{term}.p"], rel=1e-5)
+        assert crude.loc[term, "estimate"] == pytest.approx(np.exp(r[f"glm_crude.codominant.x{term}.beta"]), rel=1e-5)
+        assert crude.loc[term, "p"] == pytest.approx(r[f"glm_crude.codominant.x{term}.p"], rel=1e-5)
     # G/G has 9 samples: a cell under 5 adds Firth's regression.
     assert (table["test"] == "Firth logistic regression").any()
     counts = table[table["row"] == "group"].set_index("group")

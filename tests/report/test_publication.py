@@ -45,9 +45,12 @@ def test_survival_by_genotype_matches_r(r):
     result = associate(calls, read_phenotypes(ROOT / "examples" / "phenotypes.tsv"), "rs1800796",
                        model="dominant", time="os_months", event="os_event", covariates=["age", "sex", "egfr"])
     table = publication.association_table(result, "os_months")
-    assert table.columns == ("Genotype", "n", "Events", "Median survival (95% CI)",
-                             f"RMST to τ = {number(r['surv|rmst|tau'])} (95% CI)", "HR (95% CI)", "p",
-                             "Adjusted HR (95% CI)", "p")
+    headers = table.header_texts()
+    adjusted_mark = headers[7].split("[")[1].rstrip("]")
+    assert headers == ["Genotype", "n", "Events", "Median survival (95% CI)",
+                       f"RMST to τ = {number(r['surv|rmst|tau'])} (95% CI)", "HR (95% CI)", "p",
+                       f"Adjusted HR (95% CI) [{adjusted_mark}]", "p"]
+    assert dict(table.footnotes)[adjusted_mark] == "adjusted for age, sex, egfr"
 
     def km(level):
         return (f"{number(r[f'surv|{level}|median'])} ({number(r[f'surv|{level}|lower'])}–"

@@ -45,6 +45,21 @@ for (m in c("dominant", "recessive", "overdominant", "additive", "codominant")) 
     put(paste(key, "beta", sep = "."), s[r, 1]); put(paste(key, "lo", sep = "."), ci[r, 1])
     put(paste(key, "hi", sep = "."), ci[r, 2]); put(paste(key, "p", sep = "."), s[r, 4])
   }
+  # the crude models (the genotype alone), on the same complete cases
+  f <- lm(log(d$il6) ~ x, data = d)
+  s <- summary(f)$coefficients; ci <- confint(f)
+  for (r in grep("^x", rownames(s))) {
+    key <- paste("lm_crude", m, rownames(s)[r], sep = ".")
+    put(paste(key, "beta", sep = "."), s[r, 1]); put(paste(key, "lo", sep = "."), ci[r, 1])
+    put(paste(key, "hi", sep = "."), ci[r, 2]); put(paste(key, "p", sep = "."), s[r, 4])
+  }
+  g <- glm(responder ~ x, data = d, family = binomial)
+  s <- summary(g)$coefficients; ci <- confint.default(g)
+  for (r in grep("^x", rownames(s))) {
+    key <- paste("glm_crude", m, rownames(s)[r], sep = ".")
+    put(paste(key, "beta", sep = "."), s[r, 1]); put(paste(key, "lo", sep = "."), ci[r, 1])
+    put(paste(key, "hi", sep = "."), ci[r, 2]); put(paste(key, "p", sep = "."), s[r, 4])
+  }
 }
 
 for (m in c("dominant", "recessive", "overdominant")) {
@@ -117,3 +132,5 @@ extra <- data.frame(name = c(paste0("maxstat.", names(stat)), "maxstat.max", "ma
                     value = sprintf("%.15g", c(stat, m, p)))
 write.table(extra, "r_golden.tsv", sep = "\t", quote = FALSE, row.names = FALSE, col.names = FALSE,
             append = TRUE)
+
+writeLines(capture.output(sessionInfo()), "sessionInfo.txt")
