@@ -40,7 +40,6 @@ _API = {
     "read_records": "genoassoc.io.records",
     "write_table": "genoassoc.io.tables",
     "ReadOptions": "genoassoc.io.records",
-    "reading": "genoassoc.io.records",
     "read_phenotypes": "genoassoc.phenotypes",
     "Coding": "genoassoc.phenotypes",
     "join_genotypes": "genoassoc.analysis.genotyped",
@@ -100,7 +99,10 @@ _API = {
     "schoenfeld": "genoassoc.stats.power",
     "simulate_cohorts": "genoassoc.stats.power",
     "build_report": "genoassoc.report.html",
-    "load_study": "genoassoc.report.html",
+    "load_study": "genoassoc.study",
+    "make_study": "genoassoc.study",
+    "Study": "genoassoc.study",
+    "Setting": "genoassoc.study",
 }
 
 # Names that differ from the function's name in its module.

@@ -226,13 +226,17 @@ def test_reference_levels_follow_r_factor_in_the_c_locale(tmp_path, lung):
 def test_old_spellings_still_work_with_a_note(tmp_path, lung):
     lung["sex"] = lung["sex"].map({"1": "male", "2": "female"})
     pheno = write(lung, tmp_path / "lung.tsv")
-    old = run("cox", "--pheno", pheno, "--time", "time", "--event", "status", "--vars", "sex", "--reference",
+    old = run("cox", "--pheno", pheno, "--time", "time", "--event", "status", "--vars", "sex", "--ref-level",
               "sex=male", "--adjust", "age", "--format", "json")
     new = run("cox", "--pheno", pheno, "--time", "time", "--event", "status", "--vars", "sex", "--ref-level",
               "sex=male", "--covariates", "age", "--format", "json")
     assert old.returncode == 0 and new.returncode == 0, old.stderr
     assert json.loads(old.stdout) == json.loads(new.stdout)
-    assert "--reference is now --ref-level" in old.stderr and "--adjust is now --covariates" in old.stderr
+    assert "--adjust is now --covariates" in old.stderr
+    # --reference names a FASTA (call, assays design): it is no longer a second spelling of --ref-level
+    refused = run("cox", "--pheno", pheno, "--time", "time", "--event", "status", "--vars", "sex", "--reference",
+                  "sex=male")
+    assert refused.returncode == 2 and "No such option '--reference'. Did you mean '--ref-level'?" in refused.stderr
 
 
 def test_km_plot_and_table1_group_by_genotype(tmp_path):

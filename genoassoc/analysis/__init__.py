@@ -12,7 +12,7 @@ import pandas as pd
 
 # Columns that hold counts: whole numbers (nullable), never 30.0.
 COUNT_COLUMNS = ("n", "events", "df", "n_low", "n_high", "k", "q_df", "replicates", "not_testable",
-                 "events_needed", "patients_needed")
+                 "events_needed", "patients_needed", "permutations")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -94,7 +94,7 @@ def _categorical_rows(name: str, values: pd.Series, groups: pd.Series, levels: l
 
 def table1(phenotypes: pd.DataFrame, by: str | None = None, variables: list[str] | None = None,
            normal: str = "auto", coding_options: Coding = Coding(), *, calls: pd.DataFrame | None = None,
-           locus: str | None = None, model: str = "dominant", effect_allele: str | None = None,
+           locus: str | None = None, model: str = "codominant", effect_allele: str | None = None,
            catalog: object = None) -> Table1Result:
     """Baseline characteristics of `variables` (default: every column) by the levels of `by`, or by
     genotype group (`calls`, `locus`, `model`, `effect_allele`).

@@ -20,7 +20,6 @@ from scipy import special
 
 from genoassoc import phenotypes as coding
 from genoassoc.analysis import Result, table_frame
-from genoassoc.analysis.association import genotype_terms
 from genoassoc.analysis.genotyped import JoinReport, join_genotypes
 from genoassoc.errors import InputError
 from genoassoc.loci import Catalog
@@ -52,11 +51,18 @@ def incidence_interval(estimate: float, variance: float, conf_level: float = 0.9
     return estimate ** math.exp(-spread), estimate ** math.exp(spread)
 
 
+def default_times(phenotypes: pd.DataFrame, time: str) -> list[float]:
+    """Times of the cumulative incidence table when none are given: a quarter, half and three quarters
+    of the longest follow-up, to two significant digits."""
+    longest = float(coding.times(phenotypes, time).max())
+    return [float(f"{longest * share:.2g}") for share in (0.25, 0.5, 0.75)]
+
+
 def competing_risks(
     calls: pd.DataFrame,
     phenotypes: pd.DataFrame,
     locus: str,
-    model: str = "dominant",
+    model: str = "codominant",
     *,
     time: str,
     cause: str,
@@ -115,8 +121,8 @@ def competing_risks(
             rows.append({**common, "row": "test", "cause": CAUSES[code], "n": len(time_values),
                          "events": int((cause_values == code).sum()), "estimate_name": "Gray's test",
                          "statistic_name": "chisq", "statistic": test.statistic, "df": test.df, "p": test.p})
-        design = pd.concat([genotype_terms(encoding, index), design_covariates.loc[index]], axis=1)
-        rows += _fine_gray_rows(common, time_values, cause_values, design, set(genotype_terms(encoding, index)))
+        design = pd.concat([encoding.design(index), design_covariates.loc[index]], axis=1)
+        rows += _fine_gray_rows(common, time_values, cause_values, design, set(encoding.design(index)))
     notes = list(genotyped.report.messages()) + ([dropped.message()] if dropped.total else [])
     notes += [f"covariate '{name}': reference level '{level}'" for name, level in references.items()]
     notes.append(f"cause of interest '{failcode}' ({int((cause_values == 1).sum())} events), censored '{cencode}', "

@@ -3,6 +3,8 @@ paired change of a biomarker (IL-6 before and after treatment)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from genoassoc import phenotypes as coding
@@ -10,8 +12,18 @@ from genoassoc.analysis import Result
 from genoassoc.phenotypes import Coding
 
 
+@dataclass(frozen=True, kw_only=True)
+class CorrelationResult(Result):
+    """A correlation and the pairs it was computed from (`data`: ``x, y``, complete cases)."""
+
+    x: str
+    y: str
+    method: str
+    data: pd.DataFrame
+
+
 def correlation(phenotypes: pd.DataFrame, x: str, y: str, method: str = "spearman",
-                coding_options: Coding = Coding()) -> Result:
+                coding_options: Coding = Coding()) -> CorrelationResult:
     """Correlation of two columns with its p (and CI for Pearson), as R's ``cor.test``; samples
     missing either value are left out and counted."""
     from genoassoc.stats.correlation import correlate
@@ -20,7 +32,8 @@ def correlation(phenotypes: pd.DataFrame, x: str, y: str, method: str = "spearma
     keep, dropped = coding.complete_cases({x: first, y: second})
     result = correlate(first[keep], second[keep], method)
     table = pd.DataFrame([{"x": x, "y": y, **{name: getattr(result, name) for name in result.__dataclass_fields__}}])
-    return Result(table=table, notes=(dropped.message(),) if dropped.total else ())
+    return CorrelationResult(table=table, notes=(dropped.message(),) if dropped.total else (), x=x, y=y,
+                             method=method, data=pd.DataFrame({"x": first[keep], "y": second[keep]}))
 
 
 def paired(phenotypes: pd.DataFrame, before: str, after: str, exact: bool = False,

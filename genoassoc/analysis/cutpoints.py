@@ -11,7 +11,7 @@ values, as R pROC gives it).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,16 +25,20 @@ from genoassoc.phenotypes import Coding
 from genoassoc.stats import cutpoint, survival
 
 COLUMNS = ["cohort", "analysis", "cut", "n", "n_low", "n_high", "events", "statistic_name", "statistic", "p",
-           "p_lau92", "p_lau94", "p_permutation", "estimate_name", "estimate", "ci_lo", "ci_hi", "note"]
+           "p_unadjusted", "p_lau92", "p_lau94", "p_permutation", "permutations", "estimate_name", "estimate",
+           "ci_lo", "ci_hi", "note"]
 
 
 @dataclass(frozen=True, kw_only=True)
 class CutpointResult(Result):
     """`table`: the splits, per-unit and concordance rows per cohort; `cuts`: every candidate cut of
-    the discovery search with its standardised statistic and hazard ratio (survival only)."""
+    the discovery search with its standardised statistic and hazard ratio (survival only); `data`:
+    per cohort, the patients analysed (``marker, time, event``: complete cases), for the figures."""
 
     cut: float
     cuts: pd.DataFrame | None = None
+    marker: str = ""
+    data: dict[str, pd.DataFrame] | None = None
 
 
 def _hazard_ratio(time: np.ndarray, event: np.ndarray, high: np.ndarray, ties: str) -> tuple[dict[str, Any], str]:
@@ -80,6 +84,7 @@ def _continuous_marker_rows(cohort: str, marker: str, values: np.ndarray, times:
 
 def _survival_data(phenotypes: pd.DataFrame, marker: str, time: str, event: str, options: Coding
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, coding.Dropped]:
+    """The complete cases' marker, times and events, and who was left out."""
     values = coding.numeric(phenotypes, marker, options)
     keep, dropped = coding.complete_cases({marker: values, time: coding.times(phenotypes, time),
                                            event: coding.events(phenotypes, event)})
@@ -103,6 +108,7 @@ def survival_cutpoint(
     if not 0 < min_prop < 0.5:
         raise InputError("the least group fraction must be between 0 and 0.5")
     values, times, events, dropped = _survival_data(discovery, marker, time, event, coding_options)
+    data = {"discovery": pd.DataFrame({"marker": values, "time": times, "event": events})}
     notes = [_cohort_note("discovery", len(values), dropped)]
     median = float(np.median(values))
     rows = [_split_row("discovery", "median split", values, times, events, median, ties)]
@@ -113,14 +119,16 @@ def survival_cutpoint(
     optimal = _split_row("discovery", "optimal cut (maximally selected log-rank)", values, times, events, found.cut,
                          ties)
     search = (f"p adjusted for the search (Lau94); cuts searched with {min_prop:g}-{1 - min_prop:g} of patients "
-              f"in the low group; log-rank p at this cut without adjustment: {optimal.get('p', float('nan')):.4g}")
+              f"in the low group; p_unadjusted: the log-rank p at this cut as if it had been fixed in advance")
     optimal.update(statistic_name="max standardised log-rank", statistic=found.statistic, p=found.p_lau94,
-                   p_lau92=found.p_lau92, p_lau94=found.p_lau94, p_permutation=found.p_permutation,
+                   p_unadjusted=optimal.get("p", float("nan")), p_lau92=found.p_lau92, p_lau94=found.p_lau94,
+                   p_permutation=found.p_permutation, permutations=permutations or None,
                    note="; ".join(filter(None, (search, optimal.get("note", "")))))
     rows.append(optimal)
     rows += _continuous_marker_rows("discovery", marker, values, times, events, ties)
     if validation is not None:
         v_values, v_times, v_events, v_dropped = _survival_data(validation, marker, time, event, coding_options)
+        data["validation"] = pd.DataFrame({"marker": v_values, "time": v_times, "event": v_events})
         notes.append(_cohort_note("validation", len(v_values), v_dropped))
         rows.append(_split_row("validation", "discovery median applied", v_values, v_times, v_events, median, ties))
         rows.append(_split_row("validation", "discovery optimal cut applied", v_values, v_times, v_events,
@@ -133,13 +141,14 @@ def survival_cutpoint(
     cuts["hazard_ratio"] = [ratio.get("estimate", np.nan) for ratio in ratios]
     cuts["ci_lo"] = [ratio.get("ci_lo", np.nan) for ratio in ratios]
     cuts["ci_hi"] = [ratio.get("ci_hi", np.nan) for ratio in ratios]
-    return CutpointResult(table=table_frame(rows, COLUMNS), notes=tuple(notes), cut=float(found.cut), cuts=cuts)
+    return CutpointResult(table=table_frame(rows, COLUMNS), notes=tuple(notes), cut=float(found.cut), cuts=cuts,
+                          marker=marker, data=data)
 
 
-def _response_data(phenotypes: pd.DataFrame, marker: str, response: str, options: Coding
-                   ) -> tuple[np.ndarray, np.ndarray, str]:
+def _response_data(phenotypes: pd.DataFrame, marker: str, response: str, options: Coding,
+                   case_level: Sequence[str] | str | None = None) -> tuple[np.ndarray, np.ndarray, str]:
     values = coding.numeric(phenotypes, marker, options)
-    outcome, case = coding.binary(coding.column(phenotypes, response).rename(response))
+    outcome, case = coding.binary(coding.column(phenotypes, response).rename(response), case_level)
     keep, _ = coding.complete_cases({marker: values, response: outcome})
     return values[keep].to_numpy(float), outcome[keep].to_numpy(int), case
 
@@ -163,10 +172,11 @@ def _response_split(cohort: str, analysis: str, values: np.ndarray, outcome: np.
 
 
 def response_cutpoint(discovery: pd.DataFrame, marker: str, response: str, *,
-                      validation: pd.DataFrame | None = None, coding_options: Coding = Coding()) -> CutpointResult:
+                      validation: pd.DataFrame | None = None, coding_options: Coding = Coding(),
+                      case_level: Sequence[str] | str | None = None) -> CutpointResult:
     """ROC (DeLong CI), the Youden cut-off, median and Youden splits for a binary response, in
     discovery and (cut unchanged) in validation."""
-    values, outcome, case = _response_data(discovery, marker, response, coding_options)
+    values, outcome, case = _response_data(discovery, marker, response, coding_options, case_level)
     notes = [f"response '{response}': event = '{case}'", f"discovery: {len(values)} patients"]
     rows = [_response_split("discovery", "median split", values, outcome, float(np.median(values)))]
     curve = cutpoint.roc(values, outcome)
@@ -177,7 +187,7 @@ def response_cutpoint(discovery: pd.DataFrame, marker: str, response: str, *,
                          f"specificity {curve.specificity:.3f}"})
     rows.append(_response_split("discovery", "Youden cut", values, outcome, curve.youden_cut))
     if validation is not None:
-        v_values, v_outcome, _ = _response_data(validation, marker, response, coding_options)
+        v_values, v_outcome, _ = _response_data(validation, marker, response, coding_options, case_level)
         notes.append(f"validation: {len(v_values)} patients")
         rows.append(_response_split("validation", "discovery Youden cut applied", v_values, v_outcome,
                                     curve.youden_cut))

@@ -169,21 +169,24 @@ def _censor(value: float, lloq: float, uloq: float, dilution: float) -> tuple[st
 
 
 def elisa(plates: Sequence[Any], layout: pd.DataFrame, *, standards: Mapping[str, float] | None = None,
-          model: str = "4pl", weights: str = "none", max_cv: float = DEFAULT_MAX_CV, lloq: float | None = None,
+          curve: str = "4pl", weights: str = "none", max_cv: float = DEFAULT_MAX_CV, lloq: float | None = None,
           uloq: float | None = None, analyte: str = "il6", wavelength: str | None = None,
-          correction: str | None = None) -> ElisaResult:
+          correction: str | None = None, options: Any = None) -> ElisaResult:
     """Concentrations from ELISA plates (`plates`: paths of plate files, or `genoassoc.io.plates.PlateReads`)
     and their `layout` (`genoassoc.io.plates.read_layout`); see the module docstring for each step.
     `standards` gives nominal concentrations by standard id where the layout has none; `lloq`/`uloq` (in
-    the standards' unit) replace the limits found from the standards' recovery."""
+    the standards' unit) replace the limits found from the standards' recovery; `options` how plate
+    files are read (`genoassoc.io.records.ReadOptions`)."""
     from genoassoc.io.plates import PlateReads, optical_density, read_plate
+    from genoassoc.io.records import DEFAULT_READ
 
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", analyte):
         raise InputError(f"--analyte '{analyte}' is not a column name (letters, digits, _)")
     if not 0 < max_cv < 1000:
         raise InputError(f"--max-cv {max_cv} is not a percentage above 0")
     standards = dict(standards or {})
-    reads = [plate if isinstance(plate, PlateReads) else read_plate(plate) for plate in plates]
+    reads = [plate if isinstance(plate, PlateReads) else read_plate(plate, options or DEFAULT_READ)
+             for plate in plates]
     notes: list[str] = []
     well_tables, qc_rows, parameter_rows, curves, sample_rows = [], [], [], [], []
     names = [name for read in reads for name in dict.fromkeys(read.table["plate"])]
@@ -218,9 +221,9 @@ def elisa(plates: Sequence[Any], layout: pd.DataFrame, *, standards: Mapping[str
             step = described + (f", less the mean blank OD ({blank_od:.4g}, {len(blanks)} wells)" if len(blanks)
                                 else ", no blank wells (nothing subtracted)")
             wells.attrs["described"] = step
-            curve, levels = _fit_plate(plate, wells, model=model, weights=weights, lloq=lloq, uloq=uloq, notes=notes)
-            curves.append(curve)
-            fit = curve.fit
+            fitted, levels = _fit_plate(plate, wells, model=curve, weights=weights, lloq=lloq, uloq=uloq, notes=notes)
+            curves.append(fitted)
+            fit = fitted.fit
             conc, low, high = fit.concentration(wells["od"].to_numpy())
             wells["conc"] = np.where(wells["role"] == "standard", wells["conc"], np.nan)
             wells["read_back"] = np.where(wells["state"] == "ok", conc, np.nan)
@@ -235,16 +238,16 @@ def elisa(plates: Sequence[Any], layout: pd.DataFrame, *, standards: Mapping[str
                 ["saturated", "no reading", "below the curve", "above the curve"], "")
             wells.insert(0, "plate", plate)
             well_tables.append(wells)
-            qc_rows += _qc_rows(plate, levels, blanks, wells, curve)
-            parameter_rows += [{"plate": plate, "model": model, "weights": weights, "parameter": name,
+            qc_rows += _qc_rows(plate, levels, blanks, wells, fitted)
+            parameter_rows += [{"plate": plate, "curve": curve, "weights": weights, "parameter": name,
                                 "estimate": estimate, "se": se, "sigma": fit.sigma, "df": fit.df,
-                                "r_squared": fit.r_squared, "lloq": curve.lloq, "uloq": curve.uloq}
+                                "r_squared": fit.r_squared, "lloq": fitted.lloq, "uloq": fitted.uloq}
                                for name, estimate, se in zip(fit.names, fit.estimates, fit.standard_errors,
                                                              strict=True)]
-            sample_rows += _samples(plate, wells, curve, max_cv)
-            notes.append(f"plate {plate}: {step}; {model.upper()} curve"
-                         f"{'' if weights == 'none' else f' weighted {weights}'} on {len(curve.standards)} standard "
-                         f"wells, R² {fit.r_squared:.4f}; LLOQ {_number(curve.lloq)}, ULOQ {_number(curve.uloq)}"
+            sample_rows += _samples(plate, wells, fitted, max_cv)
+            notes.append(f"plate {plate}: {step}; {curve.upper()} curve"
+                         f"{'' if weights == 'none' else f' weighted {weights}'} on {len(fitted.standards)} standard "
+                         f"wells, R² {fit.r_squared:.4f}; LLOQ {_number(fitted.lloq)}, ULOQ {_number(fitted.uloq)}"
                          f"{' (given)' if lloq is not None or uloq is not None else ' (standards within 80-120%)'}")
     table = _combine(sample_rows, analyte, notes)
     wells = pd.concat(well_tables, ignore_index=True)

@@ -20,7 +20,6 @@ import pandas as pd
 
 from genoassoc import phenotypes as coding
 from genoassoc.analysis import Result, table_frame
-from genoassoc.analysis.association import genotype_terms
 from genoassoc.analysis.genotyped import JoinReport, join_genotypes
 from genoassoc.errors import InputError
 from genoassoc.loci import Catalog
@@ -66,7 +65,7 @@ def longitudinal(
     calls: pd.DataFrame,
     visits: pd.DataFrame,
     locus: str,
-    model: str = "dominant",
+    model: str = "codominant",
     *,
     outcome: str,
     time: str,
@@ -96,7 +95,7 @@ def longitudinal(
                              int(frame["_row"].iloc[position]), outcome)
     encoding = genotyped.encode(model, effect_allele, keep)
     index = frame.index[keep.to_numpy()]
-    genotype = genotype_terms(encoding, pd.RangeIndex(len(index)))
+    genotype = encoding.design(pd.RangeIndex(len(index)))
     timeline = when[keep].to_numpy(float)
     design = pd.concat([pd.DataFrame({"Intercept": 1.0, time: timeline}), genotype,
                         pd.DataFrame({f"{time} x {name}": timeline * genotype[name] for name in genotype}),

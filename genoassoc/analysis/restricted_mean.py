@@ -95,7 +95,7 @@ def rmst_rows(encoding: Encoding, locus: str, time: np.ndarray, event: np.ndarra
     return rows
 
 
-def rmst(calls: pd.DataFrame, phenotypes: pd.DataFrame, locus: str, model: str = "dominant", *, time: str,
+def rmst(calls: pd.DataFrame, phenotypes: pd.DataFrame, locus: str, model: str = "codominant", *, time: str,
          event: str, tau: float | None = None, effect_allele: str | None = None, catalog: Catalog | None = None
          ) -> RmstResult:
     """Restricted mean survival time to `tau` per genotype group of `locus` under `model`, with each

@@ -56,9 +56,13 @@ def time_unit(column: str) -> str:
 
 
 def format_p(p: float) -> str:
+    """p on a figure, printed as the publication tables print it (`genoassoc.report.publication.p_value`)."""
+    from genoassoc.report.publication import p_value
+
     if p != p:
         return "p = n/a"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    text = p_value(p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
 def save(figure: Any, path: str | os.PathLike) -> Path:
@@ -92,10 +96,12 @@ def log_axis(axis: Any, which: str = "y") -> None:
 @styled
 def kaplan_meier_plot(time: ArrayLike, event: ArrayLike, group: ArrayLike, labels: list[str] | None = None, *,
                       xlabel: str = "", unit: str = "", ylabel: str = "Survival probability", title: str = "",
-                      legend_title: str = "", ci: bool = False, risk_times: Sequence[float] | None = None) -> Any:
+                      legend_title: str = "", ci: bool = False, risk_times: Sequence[float] | None = None,
+                      p_lines: Sequence[str] | None = None) -> Any:
     """Kaplan–Meier curves by group with censoring marks, optional 95% CI bands (log), the log-rank
-    p, the groups with their n in a titled legend, and the numbers at risk under the x-axis ticks
-    (at `risk_times` when given). The x-axis reads ``Time (months)`` from `unit`, or `xlabel`."""
+    p (or `p_lines`: the tests a result reports, each labelled), the groups with their n in a titled
+    legend, and the numbers at risk under the x-axis ticks (at `risk_times` when given). The x-axis
+    reads ``Time (months)`` from `unit`, or `xlabel`."""
     from genoassoc.stats import survival
 
     times, events, groups = np.asarray(time, float), np.asarray(event, int), np.asarray(group).astype(str)
@@ -117,9 +123,10 @@ def kaplan_meier_plot(time: ArrayLike, event: ArrayLike, group: ArrayLike, label
         if ci:
             axis.fill_between(steps_t, np.r_[1, fit.lower], np.r_[1, fit.upper], step="post", color=colour,
                               alpha=0.15, linewidth=0)
-    if len(levels) > 1:
-        test = survival.logrank(times, events, groups)
-        axis.text(0.98, 0.95, f"log-rank {format_p(test.p)}", transform=axis.transAxes, ha="right", va="top")
+    if p_lines is None and len(levels) > 1:
+        p_lines = [f"log-rank {format_p(survival.logrank(times, events, groups).p)}"]
+    if p_lines:
+        axis.text(0.98, 0.95, "\n".join(p_lines), transform=axis.transAxes, ha="right", va="top", fontsize=8)
     horizon = float(times.max()) if len(times) else 1.0
     axis.set_ylim(0, 1.03)
     axis.set_xlim(0, horizon * 1.02)
@@ -244,13 +251,66 @@ def box_plot(values: ArrayLike, group: ArrayLike, labels: list[str], *, ylabel: 
 @styled
 def scatter_plot(x: ArrayLike, y: ArrayLike, *, xlabel: str, ylabel: str, r: float, p: float,
                  method: str = "Spearman") -> Any:
-    """Scatter of two variables with the correlation coefficient and p in the corner."""
+    """Scatter of two variables with the correlation coefficient (ρ for Spearman, τ for Kendall, r for
+    Pearson) and p in the corner."""
+    from genoassoc.report.publication import number
+
+    symbol = {"spearman": "ρ", "kendall": "τ"}.get(method.lower(), "r")
     figure, axis = plt.subplots(figsize=(4.4, 4))
     axis.scatter(np.asarray(x, float), np.asarray(y, float), s=18, color=OKABE_ITO[0], alpha=0.85)
     axis.set_xlabel(xlabel)
     axis.set_ylabel(ylabel)
-    axis.text(0.03, 0.97, f"{method} r = {r:.3f}, {format_p(p)}", transform=axis.transAxes, va="top")
+    axis.text(0.03, 0.97, f"{method.capitalize()} {symbol} = {number(r)}, {format_p(p)}", transform=axis.transAxes,
+              va="top")
     return figure
+
+
+def correlation_plot(result: Any) -> Any:
+    """The scatter of a correlation result (`genoassoc.analysis.continuous.correlation`): the pairs it
+    used and the coefficient and p its table reports."""
+    row = result.table.iloc[0]
+    return scatter_plot(result.data["x"], result.data["y"], xlabel=result.x, ylabel=result.y, r=row["estimate"],
+                        p=row["p"], method=result.method)
+
+
+def association_plot(result: Any, *, unit: str = "", log_axes: bool = False) -> Any:
+    """The figure of an association result (`genoassoc.analysis.association.associate`), drawn from
+    the samples it analysed: Kaplan–Meier curves by genotype group with its log-rank p for survival, a
+    box plot with its rank-test p for a continuous outcome; None for a binary outcome."""
+    data, test = result.data, result.primary_test()
+    if data is None or result.outcome_type == "binary":
+        return None
+    labels = list(result.groups)
+    if result.outcome_type == "time-to-event":
+        lines = [f"log-rank {format_p(float(test['p']))}"] if test is not None else []
+        return kaplan_meier_plot(data["outcome"], data["event"], data["group"], labels, unit=unit,
+                                 legend_title=result.title, p_lines=lines)
+    present = [label for label in labels if (data["group"] == label).any()]
+    return box_plot(data["outcome"], data["group"], present, ylabel=result.outcome, xlabel=result.title,
+                    p=float(test["p"]) if test is not None else None, test=test["test"] if test is not None else "",
+                    log=log_axes)
+
+
+def cutpoint_split_plot(result: Any, cohort: str, *, unit: str = "") -> Any:
+    """Kaplan–Meier curves of a cohort split at the discovery cut (`genoassoc.analysis.cutpoints`),
+    with the p values the table reports, each labelled: in discovery the log-rank p at the cut as if it
+    had been fixed in advance beside the p adjusted for the search (and the permutation p when
+    computed); in validation the log-rank p of the cut applied unchanged."""
+    data = result.data[cohort]
+    table = result.table
+    labels = [f"{result.marker} ≤ {result.cut:g}", f"{result.marker} > {result.cut:g}"]
+    groups = np.where(data["marker"] > result.cut, labels[1], labels[0])
+    if cohort == "discovery":
+        row = table[(table["cohort"] == "discovery") & table["analysis"].str.startswith("optimal cut")].iloc[0]
+        lines = [f"log-rank {format_p(float(row['p_unadjusted']))} (unadjusted)",
+                 f"{format_p(float(row['p_lau94']))} adjusted for the search (Lau94)"]
+        if row["p_permutation"] == row["p_permutation"]:
+            lines.append(f"{format_p(float(row['p_permutation']))} by {int(row['permutations'])} permutations")
+    else:
+        row = table[(table["cohort"] == cohort) & (table["analysis"] == "discovery optimal cut applied")].iloc[0]
+        lines = [f"log-rank {format_p(float(row['p']))} (cut fixed in discovery)"]
+    return kaplan_meier_plot(data["time"], data["event"], groups, labels, unit=unit, legend_title=result.marker,
+                             title=f"{cohort} cohort", p_lines=lines)
 
 
 @styled

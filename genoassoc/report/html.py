@@ -1,10 +1,12 @@
-"""One self-contained HTML study report: a list of sections, each built from the result of one
-analysis (`genoassoc.analysis`): genotype calls and QC, PK, Table 1, association with IL-6, exposure
-and response, survival (with restricted mean survival), competing risks, repeated measurements, Table 2
-and biomarker cut-points, with the parameters, inputs (SHA-256) and
-package versions that produced it. The body shows publication tables (`genoassoc.report.publication`)
-and figures; each machine table (full precision) is attached as a downloadable TSV inside the same
-file. Figures are embedded as PNG, so the file opens offline in any browser.
+"""One self-contained HTML study report: a list of sections, each rendering the result of one
+analysis (`genoassoc.analysis`) run with the study's settings (`genoassoc.study`), the same functions
+and settings the commands use: genotype calls and QC, PK, ELISA, Table 1, association with IL-6,
+exposure and response, survival (with restricted mean survival), competing risks, repeated
+measurements, Table 2 and biomarker cut-points, with the parameters, inputs (SHA-256) and package
+versions that produced it. Figures are drawn from the results (the samples each analysed), never from
+a selection of their own. The body shows publication tables (`genoassoc.report.publication`) and
+figures; each machine table (full precision) is attached as a downloadable TSV inside the same file.
+Figures are embedded as SVG, so the file opens offline in any browser.
 
 A report refuses to be written when it would be empty, or when a section its settings ask for cannot
 be built (a cut-point marker without its cohort); sections the settings do not ask for are listed as
@@ -21,162 +23,18 @@ import io
 import os
 import platform
 import re
-import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from genoassoc import __version__
 from genoassoc.errors import InputError
-
-
-@dataclass
-class Study:
-    """What a report analyses; paths are relative to the study file's folder when read from TOML.
-    `SETTINGS` says what each field means."""
-
-    title: str = "genoassoc study report"
-    calls: str | None = None
-    gel: str | None = None
-    gel_image: str | None = None
-    gel_layout: str | None = None
-    gel_ladder: str | None = None
-    assays: str | None = None
-    pheno: str | None = None
-    sample_col: str = "sample"
-    pk: str | None = None
-    locus: str | None = None
-    model: str = "dominant"
-    effect_allele: str | None = None
-    outcomes: list[str] = field(default_factory=list)
-    log_outcomes: bool = True
-    log_axes: bool = False
-    case_level: str | None = None
-    correlations: list[list[str]] = field(default_factory=list)
-    survival: list[list[str]] = field(default_factory=list)
-    time_unit: str | None = None
-    covariates: list[str] = field(default_factory=list)
-    cox_vars: list[str] = field(default_factory=list)
-    cox_adjust: list[str] = field(default_factory=list)
-    dichotomize: str | None = None
-    cutpoint_pheno: str | None = None
-    cutpoint_validate: str | None = None
-    cutpoint_marker: str | None = None
-    cutpoint_time: str | None = None
-    cutpoint_event: str | None = None
-    table1_variables: list[str] = field(default_factory=list)
-    competing: list[list[str]] = field(default_factory=list)
-    competing_failcode: str = "1"
-    competing_cencode: str = "0"
-    competing_at: list[float] = field(default_factory=list)
-    visits: str | None = None
-    visits_outcome: str | None = None
-    visits_time: str | None = None
-    visits_log: bool = True
-    visits_random_slope: bool = False
-    elisa_plates: list[str] = field(default_factory=list)
-    elisa_layout: str | None = None
-    elisa_standards: str | None = None
-    elisa_model: str = "4pl"
-    elisa_weights: str = "none"
-    elisa_max_cv: float = 20.0
-    elisa_lloq: float | None = None
-    elisa_uloq: float | None = None
-    elisa_analyte: str = "il6"
-    elisa_wavelength: str | None = None
-    elisa_correction: str | None = None
-
-
-# The study-file settings (TOML keys), as `genoassoc report --help-settings` prints them.
-SETTINGS = {
-    "title": "report title",
-    "calls": "calls table (or give `gel`)",
-    "gel": "gel band table, called with the built-in assays and `assays`",
-    "gel_image": "photo of the gel (PNG/TIFF/JPEG) to read and call instead of a band table",
-    "gel_layout": "lane layout of `gel_image` (lane, sample, assay or locus[, tier])",
-    "gel_ladder": "ladder of `gel_image`: sizes in bp or a ladder name",
-    "assays": "TOML file of your own RFLP assays",
-    "pheno": "phenotype table, one row per sample",
-    "sample_col": "sample id column of the phenotype tables (default `sample`)",
-    "pk": "PK samples (`sample, time_h, conc`): C0, AUC0-24 per patient, joined to the phenotypes",
-    "locus": "the locus analysed (rsID or alias)",
-    "model": "genetic model (default dominant)",
-    "effect_allele": "effect allele (default: the minor allele)",
-    "outcomes": "outcome columns to compare by genotype (continuous or binary)",
-    "log_outcomes": "analyse continuous outcomes on the log scale (default true)",
-    "log_axes": "draw continuous outcomes on a log axis (default false)",
-    "case_level": "level of a two-level text outcome counted as the event",
-    "correlations": "pairs of columns to correlate (Spearman), e.g. [[\"il6\", \"c0\"]]",
-    "survival": "pairs of time and event columns, e.g. [[\"os_months\", \"os_event\"]]",
-    "time_unit": "unit of the survival times for the axes (default: from the column names)",
-    "covariates": "adjustment covariates of the association and survival models",
-    "cox_vars": "Table 2 candidate variables (columns or the locus), on the first `survival` pair",
-    "cox_adjust": "Table 2 adjustment covariates",
-    "dichotomize": "split numeric Table 2 variables at `median` or a value",
-    "cutpoint_pheno": "cut-point discovery cohort (phenotype table)",
-    "cutpoint_validate": "cut-point validation cohort",
-    "cutpoint_marker": "biomarker column for the cut-point",
-    "cutpoint_time": "survival time column of the cut-point cohorts",
-    "cutpoint_event": "event column of the cut-point cohorts",
-    "table1_variables": "Table 1 variables (default: every column)",
-    "competing": "pairs of time and cause columns for competing risks, e.g. [[\"pfs_months\", \"pfs_cause\"]]",
-    "competing_failcode": "code of the cause of interest (default `1`); any other code but censoring competes",
-    "competing_cencode": "code of censoring (default `0`)",
-    "competing_at": "times for the cumulative incidence table, e.g. [6, 12] (default: a quarter, half and "
-                    "three quarters of the longest follow-up)",
-    "visits": "repeated measurements (`sample`, time, value; several rows per sample) for a mixed model",
-    "visits_outcome": "measured value column of `visits` (e.g. `il6`)",
-    "visits_time": "time column of `visits` (e.g. `day`)",
-    "visits_log": "model the log of the measured value (default true)",
-    "visits_random_slope": "add a random slope on time per sample (default false)",
-    "elisa_plates": "ELISA plate reader exports (grids or well, od tables), e.g. [\"plate1.csv\"]: the analyte "
-                    "is read back from the standard curves and joined to the phenotypes when they lack it",
-    "elisa_layout": "plate layout of `elisa_plates` (well, sample[, type][, conc][, dilution][, plate])",
-    "elisa_standards": "standards' nominal concentrations where the layout has none, e.g. \"S1=300,S2=150\"",
-    "elisa_model": "standard curve: `4pl` (default, R SSfpl) or `5pl`",
-    "elisa_weights": "least-squares weights of the standards: `none` (default), `1/y`, `1/y2`",
-    "elisa_max_cv": "flag samples whose replicate wells' CV (%) is above this (default 20)",
-    "elisa_lloq": "LLOQ from the kit insert (default: the lowest standard read back within 80-120%)",
-    "elisa_uloq": "ULOQ from the kit insert (default: the highest standard read back within 80-120%)",
-    "elisa_analyte": "name of the concentration column (default `il6`)",
-    "elisa_wavelength": "measurement read (default 450 nm, or the file's only read)",
-    "elisa_correction": "correction read subtracted, or `none` (default: 540/570/620/630/650/690 nm when present)",
-}
-_PATHS = ("calls", "gel", "gel_image", "gel_layout", "assays", "pheno", "pk", "cutpoint_pheno", "cutpoint_validate",
-          "elisa_layout",
-          "visits")
-
-
-def load_study(path: str | os.PathLike) -> Study:
-    """A Study from a TOML file of the Study fields (top level or under [study])."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("no such file", str(path))
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(f"not valid TOML ({err})", str(path)) from None
-    document = document.get("study", document)
-    known = {f.name for f in dataclasses.fields(Study)}
-    unknown = set(document) - known
-    if unknown:
-        raise InputError(f"unknown study setting {', '.join(sorted(unknown))} (settings: {', '.join(sorted(known))}; "
-                         "see genoassoc report --help-settings)", str(path))
-    for name in _PATHS:
-        if document.get(name):
-            document[name] = str((path.parent / document[name]).resolve())
-    if isinstance(document.get("elisa_plates"), str):
-        document["elisa_plates"] = [document["elisa_plates"]]
-    if document.get("elisa_plates"):
-        document["elisa_plates"] = [str((path.parent / plate).resolve()) for plate in document["elisa_plates"]]
-    return Study(**document)
-
+from genoassoc.study import Study, coding_of, load_study, paths_of, read_options_of, settings_help  # noqa: F401
 
 # --------------------------------------------------------------------------------------------- rendering
 
@@ -238,8 +96,11 @@ def _plain_table(table: pd.DataFrame, caption: str, columns: list[str]) -> str:
 def _file_record(path: str | None) -> str:
     if not path:
         return ""
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return f"<tr><td>{html.escape(Path(path).name)}</td><td><code>{digest}</code></td></tr>"
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return f"<tr><td>{html.escape(Path(path).name)}</td><td><code>{digest.hexdigest()}</code></td></tr>"
 
 
 def _versions() -> list[tuple[str, str]]:
@@ -269,12 +130,14 @@ class _Inputs:
     elisa: Any = None
 
 
-def _load(study: Study) -> _Inputs:
+def _load(study: Any) -> _Inputs:
     from genoassoc.calls import read_calls, validate_calls
     from genoassoc.loci import load_catalog
     from genoassoc.phenotypes import read_phenotypes
 
-    inputs = _Inputs(study, load_catalog())
+    options = read_options_of(study)
+    inputs = _Inputs(study, load_catalog(study.panel))
+    calling = {"tolerance": study.tolerance, "min_band": study.min_band, "het_min_ratio": study.het_min_ratio}
     if study.gel_image:
         from genoassoc.assays import load_assays
         from genoassoc.calling.gel_image import band_table, ladder, read_gel, read_layout
@@ -283,31 +146,28 @@ def _load(study: Study) -> _Inputs:
         if not (study.gel_layout and study.gel_ladder):
             raise InputError("the study's gel_image needs gel_layout and gel_ladder (see genoassoc report "
                              "--help-settings)")
-        layout = read_layout(study.gel_layout)
+        layout = read_layout(study.gel_layout, options)
         inputs.gel_reading = read_gel(study.gel_image, layout, ladder(study.gel_ladder))
         inputs.gel_table = band_table(inputs.gel_reading, layout)
-        inputs.calls = validate_calls(call_rflp(inputs.gel_table, load_assays(study.assays)), inputs.catalog)
-    elif study.gel:
+        inputs.calls = validate_calls(call_rflp(inputs.gel_table, load_assays(study.assays, inputs.catalog),
+                                                catalog=inputs.catalog, **calling), inputs.catalog)
+    elif study.rflp:
         from genoassoc.assays import load_assays
         from genoassoc.calling.rflp import call_rflp
 
-        inputs.calls = validate_calls(call_rflp(study.gel, load_assays(study.assays)), inputs.catalog)
+        inputs.calls = validate_calls(call_rflp(study.rflp, load_assays(study.assays, inputs.catalog),
+                                                catalog=inputs.catalog, options=options, **calling), inputs.catalog)
     elif study.calls:
-        inputs.calls = read_calls(study.calls, inputs.catalog)
+        inputs.calls = read_calls(study.calls, inputs.catalog, options=options)
     if study.pk:
         from genoassoc.analysis.exposure import pk
         from genoassoc.io.pk_samples import read_pk_samples
 
-        inputs.exposure = pk(read_pk_samples(study.pk))
+        inputs.exposure = pk(read_pk_samples(study.pk, options=options))
     if study.elisa_plates:
         inputs.elisa = _elisa(study)
     if study.pheno:
-        inputs.phenotypes = read_phenotypes(study.pheno, study.sample_col)
-        if inputs.elisa is not None and study.elisa_analyte not in inputs.phenotypes.columns:
-            # the plate's values as the command line writes them ('<3.13' included), so the phenotype coding
-            # (below_lloq) treats them exactly as it treats a table from genoassoc elisa
-            values = inputs.elisa.table.set_index("sample")[study.elisa_analyte]
-            inputs.phenotypes[study.elisa_analyte] = values.reindex(inputs.phenotypes.index).fillna("")
+        inputs.phenotypes = read_phenotypes(study.pheno, study.sample_col, options=options)
         if inputs.exposure is not None:
             from genoassoc.io.records import float_text
 
@@ -316,19 +176,25 @@ def _load(study: Study) -> _Inputs:
                 if column not in inputs.phenotypes.columns:
                     values = exposure[column].reindex(inputs.phenotypes.index)
                     inputs.phenotypes[column] = values.map(lambda value: "" if value != value else float_text(value))
+        if inputs.elisa is not None and study.analyte not in inputs.phenotypes.columns:
+            # the plate's values as the command line writes them ('<3.13' included), so the phenotype coding
+            # (below_lloq) treats them exactly as it treats a table from genoassoc elisa
+            values = inputs.elisa.table.set_index("sample")[study.analyte]
+            inputs.phenotypes[study.analyte] = values.reindex(inputs.phenotypes.index).fillna("")
     return inputs
 
 
-def _elisa(study: Study) -> Any:
+def _elisa(study: Any) -> Any:
     from genoassoc.analysis.elisa import elisa, parse_standards
     from genoassoc.io.plates import read_layout
 
     if not study.elisa_layout:
         raise InputError("the study's elisa_plates need elisa_layout (see genoassoc report --help-settings)")
-    return elisa(study.elisa_plates, read_layout(study.elisa_layout), standards=parse_standards(study.elisa_standards),
-                 model=study.elisa_model, weights=study.elisa_weights, max_cv=study.elisa_max_cv,
-                 lloq=study.elisa_lloq, uloq=study.elisa_uloq, analyte=study.elisa_analyte,
-                 wavelength=study.elisa_wavelength, correction=study.elisa_correction)
+    options = read_options_of(study)
+    return elisa(study.elisa_plates, read_layout(study.elisa_layout, options),
+                 standards=parse_standards(study.standards), curve=study.curve, weights=study.weights,
+                 max_cv=study.max_cv, lloq=study.lloq, uloq=study.uloq, analyte=study.analyte,
+                 wavelength=study.wavelength, correction=study.correction, options=options)
 
 
 def _elisa_section(inputs: _Inputs) -> Section:
@@ -349,19 +215,7 @@ def _elisa_section(inputs: _Inputs) -> Section:
     return Section("ELISA: " + result.analyte, tuple(parts))
 
 
-def _groups(inputs: _Inputs) -> tuple[pd.Series, Any, str]:
-    """Each sample's genotype group under the study's model (computed once for every section)."""
-    if inputs.genotype_groups is None:
-        from genoassoc.analysis.genotyped import join_genotypes
-
-        study = inputs.study
-        genotyped = join_genotypes(inputs.calls, inputs.phenotypes, study.locus, inputs.catalog)
-        labels, encoding, title = genotyped.group_column(study.model, study.effect_allele)
-        inputs.genotype_groups = (labels.reindex(inputs.phenotypes.index), encoding, title)
-    return inputs.genotype_groups
-
-
-def _unit(study: Study, column: str) -> str:
+def _unit(study: Any, column: str) -> str:
     from genoassoc.report.figures import time_unit
 
     return study.time_unit or time_unit(column)
@@ -414,70 +268,63 @@ def _table1_section(inputs: _Inputs) -> Section:
     from genoassoc.report.publication import table1_publication
 
     study = inputs.study
-    result = table1(inputs.phenotypes, variables=study.table1_variables or None, calls=inputs.calls,
-                    locus=study.locus, model=study.model, effect_allele=study.effect_allele, catalog=inputs.catalog)
+    result = table1(inputs.phenotypes, variables=study.table1_variables or None, coding_options=coding_of(study),
+                    calls=inputs.calls, locus=study.locus, model=study.model, effect_allele=study.effect_allele,
+                    catalog=inputs.catalog)
     return Section("Table 1", (_table(table1_publication(result), result.table, "table1"),))
 
 
-def _association_section(inputs: _Inputs) -> Section:
-    from genoassoc import phenotypes as coding
+def _associate(inputs: _Inputs, outcome: Any = None, *, time: str | None = None, event: str | None = None) -> Any:
+    """`associate` with the study's settings, as `genoassoc assoc` runs it with the same options."""
     from genoassoc.analysis.association import associate
+
+    study = inputs.study
+    column = outcome.column if outcome is not None else None
+    kind = outcome.outcome_type if outcome is not None and outcome.outcome_type else study.outcome_type
+    levels = outcome.case_level if outcome is not None and outcome.case_level is not None else study.case_level
+    return associate(inputs.calls, inputs.phenotypes, study.locus, column, study.model, time=time, event=event,
+                     catalog=inputs.catalog, effect_allele=study.effect_allele, covariates=study.covariates,
+                     coding_options=coding_of(study), outcome_type=None if time else kind,
+                     case_level=list(levels) or None, log=study.log, exact=study.exact, firth=study.firth,
+                     ties=study.ties, tau=study.tau, p_adjust=study.p_adjust)
+
+
+def _association_section(inputs: _Inputs) -> Section:
     from genoassoc.report import figures
     from genoassoc.report.publication import association_table
 
     study = inputs.study
-    groups, encoding, title = _groups(inputs)
     parts = []
     for outcome in study.outcomes:
-        result = associate(inputs.calls, inputs.phenotypes, study.locus, outcome, study.model, catalog=inputs.catalog,
-                           effect_allele=encoding.effect_allele, covariates=study.covariates,
-                           log=study.log_outcomes, case_level=study.case_level)
-        parts.append(_table(association_table(result, outcome), result.table, f"assoc_{outcome}"))
-        if result.outcome_type == "continuous":
-            values = coding.numeric(inputs.phenotypes, outcome)
-            keep, _ = coding.complete_cases({outcome: values, "group": groups})
-            test = result.table[(result.table["row"] == "test") & result.table["test"].notna()].head(1)
-            parts.append(_figure_html(figures.box_plot(
-                values[keep], groups[keep], list(encoding.groups), ylabel=outcome, xlabel=title,
-                p=float(test["p"].iloc[0]) if len(test) else None, test=test["test"].iloc[0] if len(test) else "",
-                log=study.log_axes), f"{outcome} by {title}"))
+        result = _associate(inputs, outcome)
+        parts.append(_table(association_table(result, outcome.column), result.table, f"assoc_{outcome.column}"))
+        figure = figures.association_plot(result, log_axes=study.log_axes)
+        if figure is not None:
+            parts.append(_figure_html(figure, f"{outcome.column} by {result.title}"))
     return Section("Association with the genotype", tuple(parts))
 
 
 def _survival_section(inputs: _Inputs, time_column: str, event_column: str) -> Section:
-    from genoassoc import phenotypes as coding
-    from genoassoc.analysis.association import associate
     from genoassoc.report import figures
     from genoassoc.report.publication import association_table
 
     study = inputs.study
-    groups, encoding, title = _groups(inputs)
-    result = associate(inputs.calls, inputs.phenotypes, study.locus, model=study.model, time=time_column,
-                       event=event_column, catalog=inputs.catalog, effect_allele=encoding.effect_allele,
-                       covariates=study.covariates)
-    times, events = coding.times(inputs.phenotypes, time_column), coding.events(inputs.phenotypes, event_column)
-    keep, _ = coding.complete_cases({time_column: times, event_column: events, "group": groups})
+    result = _associate(inputs, time=time_column, event=event_column)
     return Section(f"Survival: {time_column}", (
-        _figure_html(figures.kaplan_meier_plot(times[keep], events[keep], groups[keep], list(encoding.groups),
-                                               unit=_unit(study, time_column), legend_title=title),
-                     f"Kaplan-Meier estimate of {time_column} by {title}"),
+        _figure_html(figures.association_plot(result, unit=_unit(study, time_column)),
+                     f"Kaplan-Meier estimate of {time_column} by {result.title}"),
         _table(association_table(result, time_column), result.table, f"survival_{time_column}")))
 
 
 def _correlation_section(inputs: _Inputs) -> Section:
-    from genoassoc import phenotypes as coding
     from genoassoc.analysis.continuous import correlation
     from genoassoc.report import figures
     from genoassoc.report.publication import correlation_publication
 
     parts = []
     for x_column, y_column in inputs.study.correlations:
-        result = correlation(inputs.phenotypes, x_column, y_column, "spearman")
-        row = result.table.iloc[0]
-        x, y = coding.numeric(inputs.phenotypes, x_column), coding.numeric(inputs.phenotypes, y_column)
-        keep, _ = coding.complete_cases({x_column: x, y_column: y})
-        parts.append(_figure_html(figures.scatter_plot(x[keep], y[keep], xlabel=x_column, ylabel=y_column,
-                                                       r=row["estimate"], p=row["p"]),
+        result = correlation(inputs.phenotypes, x_column, y_column, "spearman", coding_of(inputs.study))
+        parts.append(_figure_html(figures.correlation_plot(result),
                                   f"{y_column} against {x_column} (Spearman, as R cor.test)"))
         parts.append(_table(correlation_publication(result), result.table, f"correlation_{x_column}_{y_column}"))
     return Section("Correlations", tuple(parts))
@@ -490,8 +337,15 @@ def _cox_section(inputs: _Inputs) -> Section:
 
     study = inputs.study
     time_column, event_column = study.survival[0]
-    result = cox_table(inputs.phenotypes, time_column, event_column, study.cox_vars, study.cox_adjust,
-                       study.dichotomize, calls=inputs.calls, catalog=inputs.catalog, model=study.model)
+    cut: str | float | None = study.dichotomize
+    if cut not in (None, "median"):
+        try:
+            cut = float(cut)  # type: ignore[arg-type]
+        except ValueError:
+            raise InputError(f"setting 'dichotomize' is \"{cut}\": expected \"median\" or a number") from None
+    result = cox_table(inputs.phenotypes, time_column, event_column, study.cox_vars, study.cox_adjust, cut,
+                       coding_of(study), study.ties, calls=inputs.calls, catalog=inputs.catalog, model=study.model,
+                       effect_allele=study.effect_allele)
     table = result.table
     forest = table.dropna(subset=["hr_adjusted"]).assign(label=lambda frame: frame["term"])
     parts = [_table(cox_publication(result, time_column), table, "table2")]
@@ -504,54 +358,44 @@ def _cox_section(inputs: _Inputs) -> Section:
 
 
 def _cutpoint_section(inputs: _Inputs) -> Section:
-    from genoassoc import phenotypes as coding
     from genoassoc.analysis.cutpoints import survival_cutpoint
     from genoassoc.phenotypes import read_phenotypes
     from genoassoc.report import figures
     from genoassoc.report.publication import cutpoint_publication
 
     study = inputs.study
-    discovery = read_phenotypes(study.cutpoint_pheno, study.sample_col)
-    validation = read_phenotypes(study.cutpoint_validate, study.sample_col) if study.cutpoint_validate else None
-    marker, time_column, event_column = study.cutpoint_marker, study.cutpoint_time, study.cutpoint_event
-    result = survival_cutpoint(discovery, marker, time_column, event_column, validation=validation)
+    options = read_options_of(study)
+    discovery = read_phenotypes(study.cutpoint_pheno, study.sample_col, options=options)
+    validation = (read_phenotypes(study.cutpoint_validate, study.sample_col, options=options)
+                  if study.cutpoint_validate else None)
+    marker, time_column = study.cutpoint_marker, study.cutpoint_time
+    result = survival_cutpoint(discovery, marker, time_column, study.cutpoint_event, validation=validation,
+                               min_prop=study.min_prop, permutations=study.permutations, ties=study.ties,
+                               coding_options=coding_of(study))
     parts = [_table(cutpoint_publication(result, marker), result.table, "cutpoint"),
              _figure_html(figures.cutpoint_plot(result.cuts, marker=marker, chosen=result.cut),
                           "Hazard ratio and standardised log-rank statistic by candidate cut")]
-    for name, frame in (("discovery", discovery), ("validation", validation)):
-        if frame is None:
-            continue
-        values = coding.numeric(frame, marker)
-        times, events = coding.times(frame, time_column), coding.events(frame, event_column)
-        keep, _ = coding.complete_cases({marker: values, time_column: times, event_column: events})
-        labels = [f"{marker} ≤ {result.cut:g}", f"{marker} > {result.cut:g}"]
-        groups = np.where(values[keep] > result.cut, labels[1], labels[0])
-        parts.append(_figure_html(figures.kaplan_meier_plot(times[keep], events[keep], groups, labels,
-                                                            unit=_unit(study, time_column), legend_title=marker,
-                                                            title=f"{name} cohort"),
-                                  f"{name} cohort split at the discovery cut {result.cut:g}"))
+    for cohort in result.data or {}:
+        parts.append(_figure_html(figures.cutpoint_split_plot(result, cohort, unit=_unit(study, time_column)),
+                                  f"{cohort} cohort split at the discovery cut {result.cut:g}"))
     return Section("Biomarker cut-point", tuple(parts))
 
 
 def _competing_section(inputs: _Inputs, time_column: str, cause_column: str) -> Section:
-    from genoassoc import phenotypes as coding
-    from genoassoc.analysis.competing_risks import competing_risks
+    from genoassoc.analysis.competing_risks import competing_risks, default_times
     from genoassoc.report import figures
     from genoassoc.report.publication import competing_publication
 
     study = inputs.study
-    _, encoding, title = _groups(inputs)
-    at = study.competing_at
-    if not at:
-        longest = float(coding.times(inputs.phenotypes, time_column).max())
-        at = [float(f"{longest * share:.2g}") for share in (0.25, 0.5, 0.75)]
+    at = study.competing_at or default_times(inputs.phenotypes, time_column)
     result = competing_risks(inputs.calls, inputs.phenotypes, study.locus, study.model, time=time_column,
-                             cause=cause_column, failcode=study.competing_failcode, cencode=study.competing_cencode,
-                             at=at, covariates=study.covariates, effect_allele=encoding.effect_allele,
-                             catalog=inputs.catalog)
+                             cause=cause_column, failcode=study.failcode, cencode=study.cencode, at=at,
+                             covariates=study.covariates, effect_allele=study.effect_allele, catalog=inputs.catalog,
+                             coding_options=coding_of(study))
+    title = f"{result.table['locus'].iloc[0]}, {study.model}" if len(result.table) else study.model
     return Section(f"Competing risks: {time_column}", (
         _figure_html(figures.incidence_plot(result, unit=_unit(study, time_column)),
-                     f"Cumulative incidence of {cause_column} = {study.competing_failcode} and of competing events "
+                     f"Cumulative incidence of {cause_column} = {study.failcode} and of competing events "
                      f"by {title}"),
         _table(competing_publication(result, time_column), result.table, f"competing_{time_column}")))
 
@@ -563,11 +407,11 @@ def _visits_section(inputs: _Inputs) -> Section:
     from genoassoc.report.publication import longitudinal_publication
 
     study = inputs.study
-    _, encoding, _ = _groups(inputs)
-    visits = read_phenotypes(study.visits, study.sample_col, repeated=True)
+    visits = read_phenotypes(study.visits, study.sample_col, repeated=True, options=read_options_of(study))
     result = longitudinal(inputs.calls, visits, study.locus, study.model, outcome=study.visits_outcome,
-                          time=study.visits_time, log=study.visits_log, random_slope=study.visits_random_slope,
-                          effect_allele=encoding.effect_allele, catalog=inputs.catalog)
+                          time=study.visits_time, log=study.visits_log, random_slope=study.random_slope,
+                          effect_allele=study.effect_allele, catalog=inputs.catalog,
+                          coding_options=coding_of(study))
     return Section(f"Repeated measurements: {study.visits_outcome}", (
         _figure_html(figures.spaghetti_plot(result), f"{study.visits_outcome} over {study.visits_time} per sample, "
                                                      "with the mixed model's mean per genotype group"),
@@ -590,11 +434,11 @@ def _plan(inputs: _Inputs) -> list[_Planned]:
     def needs(**required: bool) -> str:
         return ", ".join(name for name, present in required.items() if not present)
 
-    genotype_needs = {"calls or gel": has_calls, "pheno": has_pheno, "locus": bool(study.locus)}
+    genotype_needs = {"calls or rflp": has_calls, "pheno": has_pheno, "locus": bool(study.locus)}
     cut_settings = {"cutpoint_pheno": study.cutpoint_pheno, "cutpoint_marker": study.cutpoint_marker,
                     "cutpoint_time": study.cutpoint_time, "cutpoint_event": study.cutpoint_event}
     plan = [
-        _Planned("Genotype calls from the gels", bool(study.gel or study.gel_image), "",
+        _Planned("Genotype calls from the gels", bool(study.rflp or study.gel_image), "",
                  lambda: _calls_section(inputs), cost=2.5),
         _Planned("Genotype QC", has_calls, "", lambda: _qc_section(inputs)),
         _Planned("Pharmacokinetics", bool(study.pk), "", lambda: _pk_section(inputs)),
@@ -615,7 +459,7 @@ def _plan(inputs: _Inputs) -> list[_Planned]:
     plan.append(_Planned(f"Repeated measurements: {study.visits_outcome or 'visits'}",
                          any(visit_settings.values()),
                          needs(**{name: bool(value) for name, value in visit_settings.items()},
-                               **{"calls or gel": has_calls, "locus": bool(study.locus), "pheno": has_pheno}),
+                               **{"calls or rflp": has_calls, "locus": bool(study.locus), "pheno": has_pheno}),
                          lambda: _visits_section(inputs)))
     plan += [
         _Planned("Correlations", bool(study.correlations), needs(pheno=has_pheno),
@@ -629,12 +473,12 @@ def _plan(inputs: _Inputs) -> list[_Planned]:
     return plan
 
 
-def _reproducibility(study: Study) -> Section:
-    settings = {name: value for name, value in dataclasses.asdict(study).items() if value not in (None, [], "")}
+def _reproducibility(study: Any) -> Section:
+    settings = {name: value for name, value in dataclasses.asdict(study).items()
+                if name != "notes" and value not in (None, [], "", ())}
     parameters = "".join(f"<tr><td>{html.escape(name)}</td><td>{html.escape(str(value))}</td></tr>"
                          for name, value in settings.items())
-    inputs = "".join(_file_record(getattr(study, name)) for name in _PATHS)
-    inputs += "".join(_file_record(plate) for plate in study.elisa_plates)
+    inputs = "".join(_file_record(path) for path in paths_of(study))
     versions = "".join(f"<tr><td>{name}</td><td>{version}</td></tr>" for name, version in _versions())
     return Section("Reproducibility", (
         f"<table><caption>Parameters</caption><tbody>{parameters}</tbody></table>",
@@ -705,7 +549,7 @@ def _build_sections(items: list[_Planned]) -> list[Section]:
     return [built[index] for index in range(len(items))]
 
 
-def build_report(study: Study) -> Report:
+def build_report(study: Any) -> Report:
     """Every section the settings ask for, built from its analysis, then reproducibility. A section
     asked for that lacks an input is an error; an empty report is an error."""
     inputs = _load(study)
@@ -716,7 +560,7 @@ def build_report(study: Study) -> Report:
                          + " (see genoassoc report --help-settings)")
     sections = _build_sections([item for item in plan if item.wanted])
     if not sections:
-        raise InputError("nothing to report: give calls or gel, pheno and locus, outcomes, survival, or a "
+        raise InputError("nothing to report: give calls or rflp, pheno and locus, outcomes, survival, or a "
                          "cut-point cohort (see genoassoc report --help-settings)")
     left_out = tuple(item.title for item in plan if not item.wanted)
     sections.append(_reproducibility(study))
@@ -736,11 +580,3 @@ def build_report(study: Study) -> Report:
 </body></html>
 """
     return Report(text, tuple(section.title for section in sections), left_out)
-
-
-def settings_help() -> str:
-    """The study-file settings as a Markdown table (what `--help-settings` prints and the README holds)."""
-    defaults = {field.name: field.default for field in dataclasses.fields(Study)}
-    lines = ["| setting | meaning |", "|---|---|"]
-    lines += [f"| `{name}` | {meaning} |" for name, meaning in SETTINGS.items() if name in defaults]
-    return "\n".join(lines) + "\n"

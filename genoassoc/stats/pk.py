@@ -78,10 +78,10 @@ def lambda_z(times: np.ndarray, conc: np.ndarray, tmax: float) -> tuple[float, i
 
 def nca_profile(
     sample_times: ArrayLike, concentrations: ArrayLike, blq: ArrayLike | None = None, *, method: str = "linear",
-    blq_before: str = "zero", blq_after: str = "missing", tau: float = 24.0,
+    blq_before: str = "zero", blq_after: str = "missing", auc_end: float = 24.0,
 ) -> dict[str, Any]:
     """NCA of one profile (times in h); `blq` marks below-limit samples. Returns the COLUMNS fields
-    (no sample)."""
+    (no sample); the partial AUC to `auc_end` hours is ``auc_0_24`` (``auc_0_12`` for 12 h, ...)."""
     times, conc = np.asarray(sample_times, float), np.asarray(concentrations, float)
     below = np.zeros(len(times), bool) if blq is None else np.asarray(blq, bool)
     order = np.argsort(times, kind="stable")
@@ -112,9 +112,9 @@ def nca_profile(
     notes = []
     if times[0] != 0:
         notes.append("no pre-dose (0 h) sample: C0 and AUCs from the first sample")
-    result["auc_0_24"] = auc_to(times, conc, tau, method)
+    result["auc_0_24"] = auc_to(times, conc, auc_end, method)
     if math.isnan(result["auc_0_24"]):
-        notes.append(f"profile ends at {times[-1]:g} h, before {tau:g} h: AUC0-{tau:g} not computed")
+        notes.append(f"profile ends at {times[-1]:g} h, before {auc_end:g} h: AUC0-{auc_end:g} not computed")
     rate, points, adjusted = lambda_z(times, conc, result["tmax"])
     result.update(lambda_z=rate, lambda_z_points=points, lambda_z_adj_r2=adjusted,
                   half_life=math.log(2) / rate if rate == rate else math.nan)
@@ -125,12 +125,14 @@ def nca_profile(
 
 
 def nca(samples: pd.DataFrame, *, method: str = "linear", blq_before: str = "zero", blq_after: str = "missing",
-        tau: float = 24.0) -> pd.DataFrame:
+        auc_end: float = 24.0) -> pd.DataFrame:
     """One row per sample from a table with ``sample``, ``time_h``, ``conc`` (floats) and optional
-    boolean ``blq``: ready to join as phenotypes."""
+    boolean ``blq``: ready to join as phenotypes. The partial AUC's column is named by its end
+    (``auc_0_24``; ``auc_0_12`` with `auc_end` 12)."""
     rows = []
     for sample, profile in samples.groupby("sample", sort=False):
         blq = profile["blq"] if "blq" in profile.columns else None
         rows.append({"sample": sample, **nca_profile(profile["time_h"], profile["conc"], blq, method=method,
-                                                     blq_before=blq_before, blq_after=blq_after, tau=tau)})
-    return pd.DataFrame(rows, columns=COLUMNS)
+                                                     blq_before=blq_before, blq_after=blq_after, auc_end=auc_end)})
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    return table.rename(columns={"auc_0_24": f"auc_0_{auc_end:g}"}) if auc_end != 24 else table

@@ -107,8 +107,8 @@ def test_longitudinal_command_and_spaghetti_plot(r, tmp_path):
                               text=True)
 
     common = ["--calls", ROOT / "tests" / "golden" / "publication" / "calls.tsv", "--pheno",
-              ROOT / "examples" / "il6_visits.tsv", "--locus", "rs1800796", "--outcome", "il6", "--time", "day",
-              "--log"]
+              ROOT / "examples" / "il6_visits.tsv", "--locus", "rs1800796", "--model", "dominant", "--outcome", "il6",
+              "--time", "day", "--log"]
     table_run = run("longitudinal", *common, "-o", tmp_path / "mixed.tsv")
     assert table_run.returncode == 0, table_run.stderr
     table = pd.read_csv(tmp_path / "mixed.tsv", sep="\t").set_index("term")

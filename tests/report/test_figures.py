@@ -78,7 +78,7 @@ def test_box_plot_labels_counts_and_p(tmp_path):
 
 def test_scatter_forest_cutpoint_and_gel(tmp_path):
     figure = figures.scatter_plot([1, 2, 3, 4], [2, 1, 4, 3], xlabel="IL-6", ylabel="C0", r=0.6, p=0.4)
-    assert "Spearman r = 0.600, p = 0.400" in texts(figure)
+    assert "Spearman ρ = 0.600, p = 0.400" in texts(figure)
     assert figures.save(figure, tmp_path / "s.png").stat().st_size > 1000
     table = pd.DataFrame({"term": ["age (per unit)", "sex=M"], "hr": [1.02, 0.6], "ci_lo": [1.0, 0.4],
                           "ci_hi": [1.04, 0.9], "p": [0.04, 0.0005]})

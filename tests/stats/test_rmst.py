@@ -87,8 +87,9 @@ def test_rmst_by_genotype_on_example_matches_r():
 def test_rmst_command(tmp_path):
     calls = GOLDEN / "publication" / "calls.tsv"
     run = subprocess.run([sys.executable, "-m", "genoassoc.cli", "rmst", "--calls", str(calls), "--pheno",
-                          str(ROOT / "examples" / "phenotypes.tsv"), "--locus", "rs1800796", "--time", "os_months",
-                          "--event", "os_event", "--tau", "20", "-o", str(tmp_path / "rmst.tsv")],
+                          str(ROOT / "examples" / "phenotypes.tsv"), "--locus", "rs1800796", "--model", "dominant",
+                          "--time", "os_months", "--event", "os_event", "--tau", "20", "-o",
+                          str(tmp_path / "rmst.tsv")],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     table = pd.read_csv(tmp_path / "rmst.tsv", sep="\t")
