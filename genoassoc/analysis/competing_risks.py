@@ -27,7 +27,8 @@ from genoassoc.phenotypes import Coding
 from genoassoc.stats import competing
 
 COLUMNS = ["locus", "model", "effect_allele", "groups", "row", "group", "cause", "time", "n", "events",
-           "estimate_name", "estimate", "se", "ci_lo", "ci_hi", "statistic_name", "statistic", "df", "p", "note"]
+           "adjustment", "term_kind", "estimate_name", "estimate", "se", "ci_lo", "ci_hi", "statistic_name",
+           "statistic", "df", "p", "note"]
 CAUSES = {1: "cause of interest", 2: "competing"}
 
 
@@ -121,8 +122,12 @@ def competing_risks(
             rows.append({**common, "row": "test", "cause": CAUSES[code], "n": len(time_values),
                          "events": int((cause_values == code).sum()), "estimate_name": "Gray's test",
                          "statistic_name": "chisq", "statistic": test.statistic, "df": test.df, "p": test.p})
-        design = pd.concat([encoding.design(index), design_covariates.loc[index]], axis=1)
-        rows += _fine_gray_rows(common, time_values, cause_values, design, set(encoding.design(index)))
+        genotype = encoding.design(index)
+        rows += _fine_gray_rows(common, time_values, cause_values, genotype, set(genotype), "crude")
+        if design_covariates.shape[1]:
+            design = pd.concat([genotype, design_covariates.loc[index]], axis=1)
+            rows += _fine_gray_rows(common, time_values, cause_values, design, set(genotype),
+                                    f"adjusted for {', '.join(covariates)}")
     notes = list(genotyped.report.messages()) + ([dropped.message()] if dropped.total else [])
     notes += [f"covariate '{name}': reference level '{level}'" for name, level in references.items()]
     notes.append(f"cause of interest '{failcode}' ({int((cause_values == 1).sum())} events), censored '{cencode}', "
@@ -132,14 +137,16 @@ def competing_risks(
 
 
 def _fine_gray_rows(common: dict[str, Any], time: np.ndarray, cause: np.ndarray, design: pd.DataFrame,
-                    genotype: set[str]) -> list[dict[str, Any]]:
+                    genotype: set[str], adjustment: str) -> list[dict[str, Any]]:
     try:
         fit = competing.fine_gray(time, cause, design)
     except (InputError, np.linalg.LinAlgError) as err:
-        return [{**common, "row": "term", "note": f"Fine-Gray model not estimable: {err}"}]
+        return [{**common, "row": "term", "adjustment": adjustment,
+                 "note": f"Fine-Gray model not estimable: {err}"}]
     rows = []
     for name, term in fit.terms.items():
         rows.append({**common, "row": "term", "group": name, "cause": CAUSES[1], "n": fit.n, "events": fit.events,
+                     "adjustment": adjustment, "term_kind": "genotype" if name in genotype else "covariate",
                      "estimate_name": "subdistribution hazard ratio (95% CI, Fine-Gray)" if name in genotype else
                      "subdistribution hazard ratio (covariate)", "estimate": term.hazard_ratio, "se": term.se,
                      "ci_lo": term.ci_lo, "ci_hi": term.ci_hi, "statistic_name": "z",

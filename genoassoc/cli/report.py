@@ -134,6 +134,19 @@ def plot_group() -> None:
     """Publication figures (PNG at 300 dpi, SVG or PDF by the -o extension)."""
 
 
+def _associate(calls_option, phenotypes, locus, model, effect_allele, panel, **options):
+    """The association result a genotype figure draws (its samples, groups and test)."""
+    from genoassoc.analysis.association import associate
+
+    if locus is None:
+        raise click.UsageError("grouping by genotype needs --locus")
+    calls, catalog = load_calls(calls_option, panel)
+    result = associate(calls, phenotypes, locus, model=model, catalog=catalog, effect_allele=effect_allele,
+                       **options)
+    notes(result.notes)
+    return result
+
+
 def _groups(phenotypes, by_column, calls_option, locus, model, effect_allele, panel, coding_options=None):
     """(group label per sample, labels in order, legend title) from a column or from genotypes."""
     from genoassoc import phenotypes as coding
@@ -165,17 +178,24 @@ def _groups(phenotypes, by_column, calls_option, locus, model, effect_allele, pa
 @O.figure_output
 def plot_km(pheno, sample_col, time_col, event_col, by_column, calls_option, locus, model, effect_allele, panel, ci,
             time_unit, xlabel, output) -> None:
-    """Kaplan-Meier curves with censoring marks, numbers at risk under the axis ticks and the log-rank p."""
+    """Kaplan-Meier curves with censoring marks, numbers at risk under the axis ticks and the log-rank p
+    (by genotype: the samples and the log-rank p of genoassoc assoc --time --event)."""
     from genoassoc import phenotypes as coding
     from genoassoc.report import figures
 
     phenotypes = read_pheno(pheno, sample_col)
+    unit = time_unit or figures.time_unit(time_col)
+    if calls_option and not by_column:
+        result = _associate(calls_option, phenotypes, locus, model, effect_allele, panel, time=time_col,
+                            event=event_col)
+        save_figure(figures.association_plot(result, unit=unit, ci=ci, xlabel=xlabel or ""), output)
+        return
     groups, labels, title = _groups(phenotypes, by_column, calls_option, locus, model, effect_allele, panel)
     times, events = coding.times(phenotypes, time_col), coding.events(phenotypes, event_col)
     keep, dropped = coding.complete_cases({time_col: times, event_col: events, "group": groups})
     notes([dropped.message()])
     save_figure(figures.kaplan_meier_plot(times[keep], events[keep], groups[keep], labels, xlabel=xlabel or "",
-                                    unit=time_unit or figures.time_unit(time_col), legend_title=title, ci=ci), output)
+                                          unit=unit, legend_title=title, ci=ci), output)
 
 
 @plot_group.command("cif")
@@ -227,13 +247,19 @@ def plot_spaghetti(pheno, sample_col, calls_option, locus, model, effect_allele,
 @O.figure_output
 def plot_box(pheno, sample_col, outcome, by_column, calls_option, locus, model, effect_allele, panel, log_axes,
              ref_level, below_lloq, output) -> None:
-    """Box and strip plot of a continuous outcome by group with the rank-test p."""
+    """Box and strip plot of a continuous outcome by group with the rank-test p (by genotype: the samples
+    and the test of genoassoc assoc --outcome)."""
     from genoassoc import phenotypes as coding
-    from genoassoc.report.figures import box_plot
+    from genoassoc.report.figures import association_plot, box_plot
     from genoassoc.stats.continuous import kruskal_wallis, mann_whitney
 
     options = make_coding(ref_level, below_lloq)
     phenotypes = read_pheno(pheno, sample_col)
+    if calls_option and not by_column:
+        result = _associate(calls_option, phenotypes, locus, model, effect_allele, panel, outcome=outcome,
+                            coding_options=options, outcome_type="continuous")
+        save_figure(association_plot(result, log_axes=log_axes), output)
+        return
     groups, labels, title = _groups(phenotypes, by_column, calls_option, locus, model, effect_allele, panel, options)
     values = coding.numeric(phenotypes, outcome, options)
     keep, dropped = coding.complete_cases({outcome: values, "group": groups})

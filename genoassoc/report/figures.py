@@ -273,7 +273,7 @@ def correlation_plot(result: Any) -> Any:
                         p=row["p"], method=result.method)
 
 
-def association_plot(result: Any, *, unit: str = "", log_axes: bool = False) -> Any:
+def association_plot(result: Any, *, unit: str = "", log_axes: bool = False, ci: bool = False, xlabel: str = "") -> Any:
     """The figure of an association result (`genoassoc.analysis.association.associate`), drawn from
     the samples it analysed: Kaplan–Meier curves by genotype group with its log-rank p for survival, a
     box plot with its rank-test p for a continuous outcome; None for a binary outcome."""
@@ -283,8 +283,8 @@ def association_plot(result: Any, *, unit: str = "", log_axes: bool = False) -> 
     labels = list(result.groups)
     if result.outcome_type == "time-to-event":
         lines = [f"log-rank {format_p(float(test['p']))}"] if test is not None else []
-        return kaplan_meier_plot(data["outcome"], data["event"], data["group"], labels, unit=unit,
-                                 legend_title=result.title, p_lines=lines)
+        return kaplan_meier_plot(data["outcome"], data["event"], data["group"], labels, unit=unit, xlabel=xlabel,
+                                 legend_title=result.title, p_lines=lines, ci=ci)
     present = [label for label in labels if (data["group"] == label).any()]
     return box_plot(data["outcome"], data["group"], present, ylabel=result.outcome, xlabel=result.title,
                     p=float(test["p"]) if test is not None else None, test=test["test"] if test is not None else "",

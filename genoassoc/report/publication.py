@@ -425,7 +425,8 @@ def rmst_publication(result: Any, time: str) -> PublicationTable:
 
 
 def competing_publication(result: Any, time: str) -> PublicationTable:
-    """Cumulative incidence by genotype at the chosen times, Gray's test and Fine–Gray hazard ratios."""
+    """Cumulative incidence by genotype at the chosen times, Gray's test and Fine–Gray hazard ratios:
+    crude, and adjusted (with the adjustment set and every covariate's estimate) in their own columns."""
     table = result.table
     notes = _Notes()
     incidence = table[(table["row"] == "incidence") & table["time"].notna()]
@@ -433,7 +434,11 @@ def competing_publication(result: Any, time: str) -> PublicationTable:
     ci_mark = notes.mark("cumulative incidence (Aalen–Johansen) with Gray's variance, log(−log) 95% CI (R cmprsk)")
     gray_mark = notes.mark("Gray's test of equal cumulative incidence (R cmprsk cuminc)")
     fg_mark = notes.mark("Fine–Gray subdistribution hazard ratio, sandwich 95% CI (R cmprsk crr)")
-    terms = table[table["row"] == "term"]
+    terms = table[(table["row"] == "term") & table["term_kind"].notna()]
+    crude = terms[terms["adjustment"] == "crude"]
+    adjusted = terms[terms["adjustment"] != "crude"]
+    fits = [crude] + ([adjusted] if len(adjusted) else [])
+    width = len(moments) + 3 + 2 * len(fits)
     rows = []
     for cause in ("cause of interest", "competing"):
         part = incidence[incidence["cause"] == cause]
@@ -441,32 +446,41 @@ def competing_publication(result: Any, time: str) -> PublicationTable:
             continue
         test = table[(table["row"] == "test") & (table["cause"] == cause)]
         label = f"Cause of interest ({result.failcode})" if cause == "cause of interest" else "Competing events"
-        rows.append(_row(Cell(label), *([""] * (len(moments) + 4)), kind="section"))
+        rows.append(_row(Cell(label), *([""] * (width - 1)), kind="section"))
         for index, group in enumerate(dict.fromkeys(part["group"])):
             cells = part[part["group"] == group].set_index("time")
             first = cells.iloc[0]
             values: list[str | Cell] = [
                 Cell(interval(*(100 * cells.at[moment, name] for name in ("estimate", "ci_lo", "ci_hi")))
                      if moment in cells.index else "", ci_mark if index == 0 else "") for moment in moments]
-            hazard: list[str | Cell] = ["", ""]
-            if cause == "cause of interest":
-                term = terms[terms["group"] == group]
-                if index == 0 and not (terms["group"] == group).any() and len(terms):
-                    hazard = ["1 (reference)", ""]
+            hazard: list[str | Cell] = []
+            for fit in fits:
+                term = fit[fit["group"] == group]
+                if cause != "cause of interest":
+                    hazard += ["", ""]
+                elif index == 0 and not len(term) and len(fit):
+                    hazard += ["1 (reference)", ""]
                 elif len(term) and not _missing(term["estimate"].iloc[0]):
-                    hazard = [interval(term["estimate"].iloc[0], term["ci_lo"].iloc[0], term["ci_hi"].iloc[0]),
-                              Cell(p_value(term["p"].iloc[0]), fg_mark)]
+                    hazard += [interval(term["estimate"].iloc[0], term["ci_lo"].iloc[0], term["ci_hi"].iloc[0]),
+                               Cell(p_value(term["p"].iloc[0]), fg_mark)]
+                else:
+                    hazard += ["", ""]
             rows.append(_row(text(group), count(first["n"]), count(first["events"]), *values, *hazard))
         if len(test):
-            rows.append(_row("Gray's test", "", "", *([""] * len(moments)), "",
+            rows.append(_row("Gray's test", "", "", *([""] * len(moments)), *([""] * (2 * len(fits) - 1)),
                              Cell(p_value(test["p"].iloc[0]), gray_mark)))
-    for _, term in terms[terms["estimate_name"].fillna("").str.contains("covariate")].iterrows():
-        rows.append(_row(text(term["group"]), "", "", *([""] * len(moments)),
+    for _, term in adjusted[adjusted["term_kind"] == "covariate"].iterrows():
+        rows.append(_row(text(term["group"]), "", "", *([""] * len(moments)), "", "",
                          interval(term["estimate"], term["ci_lo"], term["ci_hi"]), Cell(p_value(term["p"]), fg_mark)))
+    for _, failed in table[(table["row"] == "term") & table["term_kind"].isna()].iterrows():
+        rows.append(_row(f"{text(failed['adjustment'])}: {text(failed['note'])}", *([""] * (width - 1))))
     title = f"Competing risks ({time}) by genotype: {_genotype_title(table)}"
-    columns = ("Genotype", "n", "Events", *[f"At {moment:g}, % (95% CI)" for moment in moments],
-               "Subdistribution HR (95% CI)", "p")
-    return PublicationTable(title, columns, tuple(rows), notes.footnotes())
+    columns: list[str | Cell] = ["Genotype", "n", "Events", *[f"At {moment:g}, % (95% CI)" for moment in moments],
+                                 "Subdistribution HR (95% CI)", "p"]
+    if len(adjusted):
+        columns += [Cell("Adjusted subdistribution HR (95% CI)", notes.mark(str(adjusted["adjustment"].iloc[0]))),
+                    "p"]
+    return PublicationTable(title, tuple(columns), tuple(rows), notes.footnotes())
 
 
 def meta_publication(result: Any) -> PublicationTable:

@@ -57,12 +57,19 @@ def test_additive_fine_gray_with_covariate_matches_crr(r, study):
     calls, phenotypes, _ = study
     result = competing_risks(calls, phenotypes, "rs1800796", "additive", time="time", cause="cause",
                              failcode="progression", cencode="censored", covariates=["age"])
-    terms = result.table[result.table["row"] == "term"].set_index("group")
+    fits = result.table[result.table["row"] == "term"]
+    terms = fits[fits["adjustment"] == "adjusted for age"].set_index("group")
     assert list(terms.index) == ["G copies", "age"]
+    assert list(terms["term_kind"]) == ["genotype", "covariate"]
     for name, key in (("G copies", "dose"), ("age", "age")):
         assert terms.at[name, "se"] == pytest.approx(r[f"crr|{key}|se"], rel=1e-6)
         assert terms.at[name, "p"] == pytest.approx(r[f"crr|{key}|p"], rel=1e-5)
     assert terms.at["G copies", "estimate"] == pytest.approx(2.718281828459045 ** r["crr|dose|coef"], rel=1e-6)
+    crude = fits[fits["adjustment"] == "crude"].set_index("group")
+    assert list(crude.index) == ["G copies"]
+    assert crude.at["G copies", "estimate"] == pytest.approx(2.718281828459045 ** r["crr_crude|dose|coef"], rel=1e-6)
+    assert crude.at["G copies", "se"] == pytest.approx(r["crr_crude|dose|se"], rel=1e-6)
+    assert crude.at["G copies", "p"] == pytest.approx(r["crr_crude|dose|p"], rel=1e-5)
 
 
 def test_unknown_failcode_is_refused(study):

@@ -42,6 +42,9 @@ for (term in c("dose", "age")) {
   put(paste("crr", term, "se", sep = "|"), sqrt(diag(fit$var))[which(names(fit$coef) == term)])
   put(paste("crr", term, "p", sep = "|"), s$coef[term, "p-value"])
 }
+crude <- crr(d$time, d$cause, cbind(dose = d$dose))
+put("crr_crude|dose|coef", crude$coef[[1]]); put("crr_crude|dose|se", sqrt(crude$var[1, 1]))
+put("crr_crude|dose|p", summary(crude)$coef[1, "p-value"])
 fit2 <- crr(d$time, d$cause, cbind(dose = d$dose), failcode = 2)
 put("crr2|dose|coef", fit2$coef[[1]]); put("crr2|dose|se", sqrt(fit2$var[1, 1]))
 m <- survival::mgus2
@@ -65,3 +68,5 @@ for (term in c("male", "age", "hgb", "mspike")) {
 }
 write.table(data.frame(name = names(out), value = unlist(out)), "r_golden.tsv", sep = "\t", row.names = FALSE,
             quote = FALSE, na = "NA")
+
+writeLines(capture.output(sessionInfo()), "sessionInfo.txt")
