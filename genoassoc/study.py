@@ -94,7 +94,8 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
                                  "sorts last)", "association"),
     _s("log", "bool", False, "analyse continuous outcomes on the log scale (ratios of geometric means)",
        "association"),
-    _s("exact", "bool", False, "exact Mann-Whitney p (samples without ties)", "association"),
+    _s("exact", "bool", None, "exact Wilcoxon p: true always (without ties), false never; default as R wilcox.test, "
+                              "exact below 50 values per group without ties or zero differences", "association"),
     _s("firth", "bool", None, "Firth's regression only (true) or never (false); default: added when a cell has "
                               "fewer than 5 samples", "association"),
     _s("covariates", "list", [], "adjustment covariates of the association and survival models", "association"),

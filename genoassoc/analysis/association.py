@@ -35,7 +35,7 @@ COLUMNS = [
 CRUDE = "crude"
 # The test of each model adjusted for testing several models (--model all).
 PRIMARY_TESTS = {"continuous": ("Mann-Whitney U", "Mann-Whitney U (exact)", "Kruskal-Wallis"),
-                 "binary": ("Fisher's exact",), "time-to-event": ("log-rank",)}
+                 "binary": ("Fisher's exact", "Fisher's test, Monte Carlo p"), "time-to-event": ("log-rank",)}
 # Firth's regression is added when a genotype-group x outcome cell holds fewer than this many samples.
 SPARSE_CELL = 5
 
@@ -96,7 +96,7 @@ def _present_groups(encoding: Encoding, values: np.ndarray) -> list[np.ndarray]:
 
 
 def _continuous_rows(encoding: Encoding, locus: str, outcome: pd.Series, design: pd.DataFrame, log: bool,
-                     exact: bool, note: str) -> list[dict[str, Any]]:
+                     exact: bool | None, note: str) -> list[dict[str, Any]]:
     from genoassoc.stats import continuous
     from genoassoc.stats.regression import linear
 
@@ -163,7 +163,8 @@ def _binary_rows(encoding: Encoding, locus: str, outcome: pd.Series, design: pd.
     table = table[:, table.sum(axis=0) > 0]
     n = int(table.sum())
     fisher = binary.fisher_exact(table)
-    rows.append(_row(encoding, locus, row="test", test="Fisher's exact", n=n, p=fisher.p,
+    rows.append(_row(encoding, locus, row="test", test=fisher.test, n=n, p=fisher.p,
+                     note="" if fisher.method == "exact" else fisher.describe(),
                      estimate_name="odds ratio (conditional MLE)" if table.shape == (2, 2) else "",
                      estimate=fisher.odds_ratio, ci_lo=fisher.ci_lo, ci_hi=fisher.ci_hi))
     chi = binary.chi_square(table, yates=False)
@@ -340,7 +341,7 @@ def associate(
     outcome_type: str | None = None,
     case_level: str | Sequence[str] | None = None,
     log: bool = False,
-    exact: bool = False,
+    exact: bool | None = None,
     firth: bool | None = None,
     ties: str = "efron",
     by: str | None = None,

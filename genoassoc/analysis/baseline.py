@@ -37,7 +37,7 @@ class Table1Result(Result):
 
 
 COLUMNS = ["variable", "level", "summary", "group", "n", "count", "percent", "mean", "sd", "median", "q1", "q3",
-           "test", "p", "missing"]
+           "test", "p", "missing", "note"]
 
 
 def _is_numeric(phenotypes: pd.DataFrame, name: str) -> bool:
@@ -79,7 +79,9 @@ def _categorical_rows(name: str, values: pd.Series, groups: pd.Series, levels: l
         expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
         if (expected < 5).any():
             result = binary.fisher_exact(table)
-            base["test"] = "Fisher's exact" + ("" if result.method == "exact" else f" ({result.method})")
+            base["test"] = result.test
+            if result.method != "exact":
+                base["note"] = result.describe()
             base["p"] = result.p
         else:
             base["test"], base["p"] = "chi-square", binary.chi_square(table, yates=table.shape == (2, 2)).p

@@ -36,7 +36,7 @@ def correlation(phenotypes: pd.DataFrame, x: str, y: str, method: str = "spearma
                              method=method, data=pd.DataFrame({"x": first[keep], "y": second[keep]}))
 
 
-def paired(phenotypes: pd.DataFrame, before: str, after: str, exact: bool = False,
+def paired(phenotypes: pd.DataFrame, before: str, after: str, exact: bool | None = None,
            coding_options: Coding = Coding()) -> Result:
     """Paired change of a biomarker: medians before and after, median change with its quartiles and
     the Wilcoxon signed-rank test as R's ``wilcox.test(after, before, paired = TRUE)``."""

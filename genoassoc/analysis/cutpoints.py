@@ -166,7 +166,7 @@ def _response_split(cohort: str, analysis: str, values: np.ndarray, outcome: np.
     result = binary.fisher_exact(table)
     rate_low = table[1, 0] / max(table[:, 0].sum(), 1)
     rate_high = table[1, 1] / max(table[:, 1].sum(), 1)
-    return {**row, "statistic_name": "Fisher's exact", "p": result.p, "estimate_name": "odds ratio, high vs low",
+    return {**row, "statistic_name": result.test, "p": result.p, "estimate_name": "odds ratio, high vs low",
             "estimate": result.odds_ratio, "ci_lo": result.ci_lo, "ci_hi": result.ci_hi,
             "note": f"response {100 * rate_low:.1f}% (low) vs {100 * rate_high:.1f}% (high)"}
 

@@ -168,6 +168,7 @@ _TEST_NOTES = {
     "Mann-Whitney U (exact)": "Mann–Whitney U test, exact p (R wilcox.test)",
     "Kruskal-Wallis": "Kruskal–Wallis test (R kruskal.test)",
     "Fisher's exact": "Fisher's exact test (R fisher.test)",
+    "Fisher's test, Monte Carlo p": "Fisher's test (R fisher.test)",
     "chi-square": "Pearson chi-square test (R chisq.test, correct = FALSE)",
     "chi-square (Yates)": "Pearson chi-square test with Yates' correction (R chisq.test)",
     "Cochran-Armitage trend": "Cochran–Armitage trend test (PLINK --model TREND)",
@@ -590,7 +591,9 @@ def table1_publication(result: Any) -> PublicationTable:
         first = block.iloc[0]
         test = text(first["test"])
         mark = notes.mark(_TABLE1_TESTS.get(test.split(" (")[0], test)
-                          + (f" ({test.split(' (', 1)[1]}" if " (" in test else "")) if test else ""
+                          + (f" ({test.split(' (', 1)[1]}" if " (" in test else "")
+                          + (f"; {first['note']}" if "note" in first and not _missing(first["note"]) and first["note"]
+                             else "")) if test else ""
         missing = int(first["missing"]) if not _missing(first["missing"]) else 0
         label = f"{variable}, {first['summary']}" + (f" (missing: {missing})" if missing else "")
         p = Cell(p_value(first["p"]), mark)

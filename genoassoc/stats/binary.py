@@ -10,7 +10,6 @@ additive trend statistics with its multiplicity-adjusted p (Gonzalez et al. 2008
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,27 +24,54 @@ _RELATIVE_ERROR = 1 + 1e-7
 SCORES: dict[str, tuple[int, int, int]] = {
     model: (int(scores[0]), int(scores[1]), int(scores[2]))
     for model in ("dominant", "recessive", "additive") for scores in [exposure(np.arange(3), model)]}
-# Exact enumeration of 2×k tables is used up to this many tables; beyond it, Monte Carlo.
-MAX_EXACT_TABLES = 2_000_000
-# Monte Carlo p: R fisher.test(simulate.p.value = TRUE)'s default B, with a fixed seed.
-REPLICATES = 2000
+# Exact enumeration of 2×k tables up to this many tables (a 2×3 table of 8 000 patients has about 7 million,
+# enumerated in about a second); beyond it, and for r×c tables, a labelled Monte Carlo p.
+MAX_EXACT_TABLES = 50_000_000
+# Monte Carlo p: R fisher.test(simulate.p.value = TRUE) with B tables and a fixed seed; B large enough that
+# the smallest p it can give (1 / (B + 1)) is far below any threshold a table is read against.
+REPLICATES = 100_000
 SEED = 20261123
 
 
 @dataclass(frozen=True)
 class FisherResult:
+    """Fisher's test of a table: p, the conditional MLE odds ratio and exact CI of a 2×2 table, and
+    how p was computed (`method` ``exact`` or ``Monte Carlo``; `replicates` and `seed` of the latter)."""
+
     p: float
     odds_ratio: float = float("nan")
     ci_lo: float = float("nan")
     ci_hi: float = float("nan")
     method: str = "exact"
+    replicates: int = 0
+    seed: int = 0
+
+    @property
+    def floor(self) -> float:
+        """The smallest p a Monte Carlo run can give, 1 / (B + 1); 0 for an exact p."""
+        return 1 / (self.replicates + 1) if self.replicates else 0.0
+
+    @property
+    def test(self) -> str:
+        """The test's name as tables print it."""
+        return "Fisher's exact" if self.method == "exact" else "Fisher's test, Monte Carlo p"
+
+    def describe(self) -> str:
+        """How p was computed, for a footnote; says when p sits at the Monte Carlo floor."""
+        if self.method == "exact":
+            return "exact p (R fisher.test)"
+        text = (f"Monte Carlo p from {self.replicates:,} random tables (seed {self.seed}), as R fisher.test("
+                f"simulate.p.value = TRUE); the smallest p it can give is {self.floor:.1e}")
+        if self.p <= 2 * self.floor:
+            text += "; p is at that floor: the exact p is smaller"
+        return text
 
 
 def fisher_exact(table: np.ndarray) -> FisherResult:
-    """Two-sided Fisher's exact test of an r×c table (2×2 with the conditional MLE odds ratio and
-    exact CI as R). 2×k tables are enumerated exactly while there are at most `MAX_EXACT_TABLES`;
-    other tables get R's ``simulate.p.value`` Monte Carlo p (`REPLICATES` tables, fixed seed), so the
-    work never grows with the number of levels."""
+    """Two-sided Fisher's test of an r×c table as R's ``fisher.test``: 2×2 with the conditional MLE
+    odds ratio and exact CI; 2×k tables (genotype groups) by exact enumeration of every table with
+    the same margins while there are at most `MAX_EXACT_TABLES`; larger and r×c tables by a labelled
+    Monte Carlo p (`REPLICATES` tables, fixed seed; `FisherResult.describe` says so)."""
     table = np.asarray(table, dtype=np.int64)
     if table.shape == (2, 2):
         from scipy.stats.contingency import odds_ratio
@@ -56,9 +82,21 @@ def fisher_exact(table: np.ndarray) -> FisherResult:
         return FisherResult(p, float(estimate.statistic), float(ci.low), float(ci.high))
     if table.shape[0] != 2:
         table = table.T
-    if table.shape[0] == 2 and math.prod(int(c) + 1 for c in table.sum(axis=0)[:-1]) <= MAX_EXACT_TABLES:
+    if table.shape[0] == 2 and _count_2xk(table) <= MAX_EXACT_TABLES:
         return FisherResult(_fisher_2xk(table))
-    return FisherResult(_fisher_monte_carlo(table), method=f"Monte Carlo ({REPLICATES} tables)")
+    return FisherResult(_fisher_monte_carlo(table), method="Monte Carlo", replicates=REPLICATES, seed=SEED)
+
+
+def _count_2xk(table: np.ndarray) -> float:
+    """How many 2×k tables share these margins (first rows x with 0 <= x_j <= column total and the
+    row total as their sum): the coefficient of a product of polynomials."""
+    target = int(table[0].sum())
+    counts = np.zeros(target + 1)
+    counts[0] = 1.0
+    for column in table.sum(axis=0):
+        window = np.ones(int(min(column, target)) + 1)
+        counts = np.convolve(counts, window)[: target + 1]
+    return float(counts[target])
 
 
 def _log_table_probability(tables: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
@@ -71,33 +109,56 @@ def _log_table_probability(tables: np.ndarray, rows: np.ndarray, columns: np.nda
 def _fisher_monte_carlo(table: np.ndarray) -> float:
     """p = (1 + #simulated tables no more probable than the observed) / (B + 1), as R."""
     rows, columns = table.sum(axis=1), table.sum(axis=0)
-    simulated = stats.random_table(rows, columns, seed=SEED).rvs(REPLICATES)
     observed = _log_table_probability(table[None], rows, columns)[0]
-    log_p = _log_table_probability(simulated, rows, columns)
-    return float((1 + np.sum(log_p <= observed + np.log(_RELATIVE_ERROR))) / (REPLICATES + 1))
+    generator = stats.random_table(rows, columns, seed=SEED)
+    as_extreme, left = 0, REPLICATES
+    while left:
+        batch = min(left, 10_000)
+        log_p = _log_table_probability(generator.rvs(batch), rows, columns)
+        as_extreme += int(np.sum(log_p <= observed + np.log(_RELATIVE_ERROR)))
+        left -= batch
+    return float((1 + as_extreme) / (REPLICATES + 1))
 
 
 def _fisher_2xk(table: np.ndarray) -> float:
-    columns = table.sum(axis=0)
-    events = int(table[1].sum())
+    """Exact p of a 2×k table: every first row with the margins, enumerated column by column (the
+    last two columns vectorised), summing the probabilities no larger than the observed one (with R's
+    relative tolerance for ties)."""
+    columns = table.sum(axis=0).astype(int)
+    target = int(table[0].sum())
     total = int(columns.sum())
+    k = len(columns)
+    # cost_j(x) = log x! + log (c_j - x)!; P(table) = exp(K - sum_j cost_j(x_j))
+    costs = [special.gammaln(np.arange(c + 1) + 1) + special.gammaln(c - np.arange(c + 1) + 1) for c in columns]
+    constant = float(special.gammaln(columns + 1).sum() - (special.gammaln(total + 1) - special.gammaln(target + 1)
+                                                            - special.gammaln(total - target + 1)))
+    observed = float(sum(costs[j][table[0, j]] for j in range(k)))
+    threshold = observed - np.log(_RELATIVE_ERROR)
+    # the most a prefix's remaining columns can take (to prune impossible prefixes)
+    room = np.concatenate([np.cumsum(columns[::-1])[::-1], [0]])
+    total_mass = 0.0
 
-    def log_probability(first_row: np.ndarray) -> np.ndarray:
-        # Multivariate hypergeometric probability of the second row given the margins.
-        terms = special.gammaln(columns + 1) - special.gammaln(first_row + 1) - special.gammaln(columns - first_row + 1)
-        return np.asarray(terms.sum(axis=-1) - (special.gammaln(total + 1) - special.gammaln(events + 1)
-                                                - special.gammaln(total - events + 1)), dtype=float)
+    def last_two(remaining: int, partial: float) -> float:
+        a, b = columns[k - 2], columns[k - 1]
+        low, high = max(0, remaining - b), min(a, remaining)
+        if low > high:
+            return 0.0
+        x = np.arange(low, high + 1)
+        cost = partial + costs[k - 2][x] + costs[k - 1][remaining - x]
+        kept = cost[cost >= threshold]
+        return float(np.exp(observed - kept).sum())
 
-    # Enumerate all but the last column's count; the last follows from the row margin.
-    grids = np.meshgrid(*[np.arange(c + 1) for c in columns[:-1]], indexing="ij")
-    free = np.stack([grid.reshape(-1) for grid in grids], axis=1)
-    last = events - free.sum(axis=1)
-    valid = (last >= 0) & (last <= columns[-1])
-    rows = np.column_stack([free[valid], last[valid]])
-    log_p = log_probability(rows)
-    observed = log_probability(table[1][None, :])[0]
-    probabilities = np.exp(log_p - observed)
-    return float(min(1.0, probabilities[probabilities <= _RELATIVE_ERROR].sum() * np.exp(observed)))
+    def walk(column: int, remaining: int, partial: float) -> None:
+        nonlocal total_mass
+        if column == k - 2:
+            total_mass += last_two(remaining, partial)
+            return
+        low = max(0, remaining - int(room[column + 1]))
+        for x in range(low, min(int(columns[column]), remaining) + 1):
+            walk(column + 1, remaining - x, partial + costs[column][x])
+
+    walk(0, target, 0.0)
+    return float(min(1.0, total_mass * np.exp(constant - observed)))
 
 
 def chi_square(table: np.ndarray, yates: bool) -> HypothesisTest:

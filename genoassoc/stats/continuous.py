@@ -1,8 +1,10 @@
 """Continuous outcomes (IL-6 pg/mL, C0 ng/mL, AUC) by group, and paired change.
 
-Rank tests follow R: Mann–Whitney as ``wilcox.test`` (normal approximation with continuity and tie
-correction by default; exact on request when there are no ties), Kruskal–Wallis as
-``kruskal.test`` (tie-corrected), paired Wilcoxon signed-rank as ``wilcox.test(paired = TRUE)``.
+Rank tests follow R: Mann–Whitney as ``wilcox.test`` and the paired Wilcoxon signed-rank test as
+``wilcox.test(paired = TRUE)``, with R's default ``exact = NULL``: the exact p when every group (or
+the pairs) has fewer than 50 values and there are no ties (nor zero differences), else the normal
+approximation with continuity and tie correction; ``exact=True`` asks for the exact p whatever the
+size, ``False`` for the approximation. Kruskal–Wallis as ``kruskal.test`` (tie-corrected).
 """
 
 from __future__ import annotations
@@ -44,13 +46,19 @@ def _has_ties(*samples: np.ndarray) -> bool:
     return len(np.unique(pooled)) < len(pooled)
 
 
-def mann_whitney(reference: np.ndarray, other: np.ndarray, exact: bool = False) -> TestResult:
+EXACT_BELOW = 50  # R wilcox.test: exact p by default below 50 values per group
+
+
+def mann_whitney(reference: np.ndarray, other: np.ndarray, exact: bool | None = None) -> TestResult:
     """Two-sided Mann–Whitney U; W is the statistic of the reference group, as R reports it for
-    ``wilcox.test(y ~ group)`` with the reference level first. Exact only without ties (as R)."""
+    ``wilcox.test(y ~ group)`` with the reference level first. `exact` None is R's default (see the
+    module docstring); an exact p is never computed with ties (as R)."""
     reference, other = np.asarray(reference, float), np.asarray(other, float)
     note = ""
+    if exact is None:
+        exact = len(reference) < EXACT_BELOW and len(other) < EXACT_BELOW
     if exact and _has_ties(reference, other):
-        exact, note = False, "ties: normal approximation used"
+        exact, note = False, "ties: normal approximation with continuity and tie correction"
     result = stats.mannwhitneyu(
         reference, other, alternative="two-sided", use_continuity=True,
         method="exact" if exact else "asymptotic",
@@ -66,24 +74,28 @@ def kruskal_wallis(groups: list[np.ndarray]) -> TestResult:
                       df=len(groups) - 1)
 
 
-def paired_wilcoxon(before: np.ndarray, after: np.ndarray, exact: bool = False) -> TestResult:
+def paired_wilcoxon(before: np.ndarray, after: np.ndarray, exact: bool | None = None) -> TestResult:
     """Wilcoxon signed-rank test of after − before (R ``wilcox.test(after, before, paired = TRUE)``):
-    zero differences dropped, V the rank sum of positive differences, normal approximation with
-    continuity and tie correction unless `exact` (without ties or zeros)."""
+    zero differences dropped, V the rank sum of positive differences; the exact p by R's default rule
+    (fewer than 50 pairs, no ties, no zero differences) or as `exact` asks, else the normal
+    approximation with continuity and tie correction."""
     difference = np.asarray(after, float) - np.asarray(before, float)
+    zeros = bool((difference == 0).any())
     difference = difference[difference != 0]
     ranks = stats.rankdata(np.abs(difference))
     statistic = float(ranks[difference > 0].sum())
     note = ""
-    if exact and len(np.unique(np.abs(difference))) < len(difference):
-        exact, note = False, "ties: normal approximation used"
+    if exact is None:
+        exact = len(difference) < EXACT_BELOW
+    if exact and (zeros or len(np.unique(np.abs(difference))) < len(difference)):
+        exact, note = False, "ties or zero differences: normal approximation with continuity and tie correction"
     result = stats.wilcoxon(difference, zero_method="wilcox", correction=not exact,
                             method="exact" if exact else "approx")
     name = "Wilcoxon signed-rank (exact)" if exact else "Wilcoxon signed-rank"
     return TestResult(name, "V", statistic, float(result.pvalue), note=note)
 
 
-def paired_change(before: ArrayLike, after: ArrayLike, exact: bool = False) -> dict[str, Any]:
+def paired_change(before: ArrayLike, after: ArrayLike, exact: bool | None = None) -> dict[str, Any]:
     """Summary of a paired change (pairs with a missing value dropped before the call): n, zero
     changes, medians before and after, median change with its quartiles, and the signed-rank test."""
     first, second = np.asarray(before, float), np.asarray(after, float)

@@ -111,5 +111,25 @@ def correlate(first: ArrayLike, second: ArrayLike, method: str = "spearman") -> 
         # R reports T, the number of concordant pairs.
         statistic_name, statistic = "T", float(round((tau + 1) * n * (n - 1) / 4))
     else:
-        statistic_name, statistic = "z", float(stats.norm.isf(result.pvalue / 2) * np.sign(tau))
+        # R's z from S and its tie-corrected variance, so that z stays finite where p underflows
+        statistic_name, statistic = "z", _kendall_z(x, y, tau)
     return Correlation("kendall", n, tau, math.nan, math.nan, statistic_name, statistic, float(result.pvalue), exact)
+
+
+def _kendall_z(x: np.ndarray, y: np.ndarray, tau: float) -> float:
+    """Kendall's z as R's ``cor.test(method = "kendall", exact = FALSE)`` computes it: S recovered from
+    tau-b, over the square root of its variance with the tie terms."""
+    n = len(x)
+
+    def tie_sizes(values: np.ndarray) -> np.ndarray:
+        counts = np.unique(values, return_counts=True)[1]
+        return counts[counts > 1].astype(float)
+
+    tx, ty = tie_sizes(x), tie_sizes(y)
+    pairs = n * (n - 1) / 2
+    s = tau * math.sqrt((pairs - (tx * (tx - 1)).sum() / 2) * (pairs - (ty * (ty - 1)).sum() / 2))
+    variance = ((n * (n - 1) * (2 * n + 5) - (tx * (tx - 1) * (2 * tx + 5)).sum()
+                 - (ty * (ty - 1) * (2 * ty + 5)).sum()) / 18
+                + (tx * (tx - 1)).sum() * (ty * (ty - 1)).sum() / (2 * n * (n - 1))
+                + (tx * (tx - 1) * (tx - 2)).sum() * (ty * (ty - 1) * (ty - 2)).sum() / (9 * n * (n - 1) * (n - 2)))
+    return float(s / math.sqrt(variance))

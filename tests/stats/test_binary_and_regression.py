@@ -142,3 +142,32 @@ def test_firth_on_the_sas_and_r_example_8_15_table():
     fit = firth_logistic(pd.Series(y), pd.DataFrame({"pred": x}))
     assert fit.coefficients["pred"].estimate == pytest.approx(np.log(401), abs=1e-6)
     assert fit.coefficients["(Intercept)"].estimate == pytest.approx(np.log(20.5 / 200.5), abs=1e-6)
+
+
+FISHER = Path(__file__).parents[1] / "golden" / "fisher"
+
+
+@pytest.mark.parametrize("name", ["flchain_age", "flchain_flcgrp", "nafld1_bmi", "genotype_small",
+                                  "genotype_sparse", "genotype_null"])
+def test_fisher_2x3_stays_exact_at_cohort_scale(name):
+    """2×3 tables of up to 7 874 patients (survival::flchain, nafld1) against R fisher.test (FEXACT):
+    an exact p however small, never a Monte Carlo floor (tests/golden/fisher)."""
+    golden = pd.read_csv(FISHER / "r_golden.tsv", sep="\t").set_index("name").loc[name]
+    table = np.array([[int(v) for v in golden["row1"].split(",")], [int(v) for v in golden["row2"].split(",")]])
+    result = fisher_exact(table)
+    assert result.method == "exact" and result.test == "Fisher's exact"
+    if golden["p"] == 0:
+        assert 0 <= result.p < 1e-300
+    else:
+        assert result.p == pytest.approx(golden["p"], rel=1e-6)
+
+
+def test_a_monte_carlo_p_says_so_with_its_tables_seed_and_floor():
+    table = np.array([[30, 2, 1], [1, 25, 3], [2, 1, 28]])
+    result = fisher_exact(table)
+    assert result.method == "Monte Carlo" and result.test == "Fisher's test, Monte Carlo p"
+    assert result.replicates == 100_000 and result.floor == pytest.approx(1 / 100_001)
+    assert result.p == pytest.approx(result.floor)
+    assert result.describe() == ("Monte Carlo p from 100,000 random tables (seed 20261123), as R fisher.test("
+                                 "simulate.p.value = TRUE); the smallest p it can give is 1.0e-05; p is at that "
+                                 "floor: the exact p is smaller")

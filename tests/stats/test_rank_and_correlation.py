@@ -89,3 +89,40 @@ def test_describe_uses_type7_quantiles():
     summary = describe(np.array([1.0, 2, 3, 4, 10]))
     assert (summary["q1"], summary["median"], summary["q3"]) == (2, 3, 4)
     assert summary["sd"] == pytest.approx(np.std([1, 2, 3, 4, 10], ddof=1))
+
+
+@pytest.mark.parametrize("dataset", ["ties", "underflow"])
+def test_kendall_z_is_computed_from_the_statistic_as_r(dataset):
+    """R cor.test(method = "kendall", exact = FALSE) on tied data (tests/golden/kendall): z stays finite
+    where p underflows to 0."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from genoassoc.stats.correlation import correlate
+
+    folder = Path(__file__).parents[1] / "golden" / "kendall"
+    data = pd.read_csv(folder / "data.tsv", sep="\t")
+    golden = pd.read_csv(folder / "r_golden.tsv", sep="\t").set_index("dataset").loc[dataset]
+    subset = data[data["dataset"] == dataset]
+    result = correlate(subset["x"], subset["y"], "kendall")
+    assert result.statistic_name == "z"
+    assert result.statistic == pytest.approx(golden["z"], rel=1e-12)
+    assert result.estimate == pytest.approx(golden["tau"], rel=1e-12)
+    assert result.p == pytest.approx(golden["p"], rel=1e-9, abs=1e-300)
+
+
+def test_wilcoxon_defaults_are_r_defaults():
+    """R's exact = NULL: exact below 50 values per group (or pairs) without ties or zeros."""
+    from genoassoc.stats.continuous import mann_whitney, paired_wilcoxon
+
+    rng = np.random.default_rng(3)
+    before = rng.normal(10, 2, 25).round(4)
+    after = before + rng.normal(0.3, 1, 25).round(4)
+    assert paired_wilcoxon(before, after).test == "Wilcoxon signed-rank (exact)"
+    assert paired_wilcoxon(before, after, exact=False).test == "Wilcoxon signed-rank"
+    tied = after.copy()
+    tied[0] = before[0]
+    assert paired_wilcoxon(before, tied).test == "Wilcoxon signed-rank"
+    assert mann_whitney(before, after).test == "Mann-Whitney U (exact)"
+    assert mann_whitney(np.arange(60.0), np.arange(60.0) + 0.5).test == "Mann-Whitney U"
