@@ -38,11 +38,13 @@ _MAX_LEVELS = 20
 
 @dataclass(frozen=True)
 class Coding:
-    """How phenotype values are coded: the `below_lloq` rule for ``<x`` values and the reference
-    level of categorical columns (`ref_levels`: column → level)."""
+    """How phenotype values are coded: the `below_lloq` rule for ``<x`` values, the reference level
+    of categorical columns (`ref_levels`: column → level), and whether levels that differ only in
+    case, spaces or punctuation (``Del19``/``del19``) are merged (`merge_case_variants`) or refused."""
 
     below_lloq: str | None = None
     ref_levels: Mapping[str, str] = field(default_factory=dict)
+    merge_case_variants: bool = False
 
     def __post_init__(self) -> None:
         if self.below_lloq is not None and self.below_lloq not in BELOW_LLOQ_RULES:
@@ -164,7 +166,67 @@ def numeric(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> p
         sample = bad.idxmax()
         raise InputError(not_a_number(text[sample], _comma(phenotypes)), phenotypes.attrs.get("source"),
                          _where(phenotypes, sample), name)
-    return values.astype(float)
+    result = values.astype(float)
+    if censored.any():
+        result.attrs["below_lloq"] = (name, coding.below_lloq, text[censored])
+    return result
+
+
+_RULES = {"half": "half the limit", "lloq": "the limit", "missing": "missing: left out"}
+
+
+def substitution_notes(columns: Iterable[pd.Series], keep: pd.Series | None = None) -> list[str]:
+    """What was put in place of ``<x`` values in the analysed samples (`keep`), one line per column:
+    how many, which texts, by what value and under which rule (what every table of a result must say)."""
+    notes = []
+    for values in columns:
+        record = values.attrs.get("below_lloq")
+        if not record:
+            continue
+        name, rule, texts = record
+        if keep is not None:
+            texts = texts[texts.index.isin(keep.index[keep.to_numpy()]) | (rule == "missing")]
+        if texts.empty:
+            continue
+        counts = texts.value_counts()
+        shown = ", ".join(f"'{text}' ×{count}" if count > 1 else f"'{text}'" for text, count in counts.items())
+        substituted = values.reindex(texts.index).dropna().unique()
+        by = ("" if rule == "missing" else
+              " (" + ", ".join(f"{value:g}" for value in sorted(substituted)) + ")")
+        notes.append(f"{name}: {len(texts)} value{'s' if len(texts) != 1 else ''} below the limit of "
+                     f"quantification ({shown}) set to {_RULES[rule]}{by} (--below-lloq {rule})")
+    return notes
+
+
+def _variant_key(level: str) -> str:
+    """A level without case, spaces and separating punctuation (keeps + and -: ER+ is not ER-)."""
+    return re.sub(r"[\s_.,;:'\"/()]+", "", level.lower())
+
+
+def merge_variants(text: pd.Series, name: str, coding: Coding, source: str | None) -> tuple[pd.Series, list[str]]:
+    """Levels that differ only in case, spaces or punctuation: refused with both spellings named, or
+    (with `merge_case_variants`) merged into the most frequent spelling, with a note."""
+    present = text[~is_missing(text)]
+    counts = present.value_counts()
+    groups: dict[str, list[str]] = {}
+    for level in counts.index:
+        groups.setdefault(_variant_key(str(level)), []).append(str(level))
+    clashes = [spellings for spellings in groups.values() if len(spellings) > 1]
+    if not clashes:
+        return text, []
+    if not coding.merge_case_variants:
+        shown = "; ".join(" and ".join(f"'{level}' ({counts[level]} row{'s' if counts[level] != 1 else ''})"
+                                       for level in spellings) for spellings in clashes)
+        raise InputError(f"'{name}' has levels that differ only in case, spaces or punctuation: {shown}; correct "
+                         "the data, or merge them with --merge-case-variants", source)
+    notes, mapping = [], {}
+    for spellings in clashes:
+        kept = spellings[0]  # the most frequent (value_counts order)
+        for level in spellings[1:]:
+            mapping[level] = kept
+            notes.append(f"{name}: '{level}' ({counts[level]}) merged into '{kept}' ({counts[kept]}) "
+                         "(--merge-case-variants)")
+    return text.replace(mapping), notes
 
 
 def numeric_or_none(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> pd.Series | None:
@@ -208,8 +270,10 @@ def levels(values: pd.Series) -> list[str]:
 
 
 def categorical(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> tuple[pd.Series, list[str]]:
-    """(text with NaN where missing, levels with the reference first) of a categorical column."""
-    text = column(phenotypes, name)
+    """(text with NaN where missing, levels with the reference first) of a categorical column; levels
+    that differ only in case or punctuation are refused or merged (`merge_variants`), the merge noted
+    in the result's ``attrs["notes"]``."""
+    text, merged = merge_variants(column(phenotypes, name), name, coding, phenotypes.attrs.get("source"))
     present = ~is_missing(text)
     found = levels(text)
     reference = coding.ref_levels.get(name)
@@ -221,10 +285,13 @@ def categorical(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) 
     if len(found) > _MAX_LEVELS and len(found) > present.sum() / 2:
         raise InputError(f"'{name}' has {len(found)} different values among {int(present.sum())} samples: "
                          "an identifier or free text, not a category", phenotypes.attrs.get("source"))
-    return text.where(present), found
+    result = text.where(present)
+    result.attrs["notes"] = merged
+    return result, found
 
 
-def binary(values: pd.Series, case_level: str | Iterable[str] | None = None) -> tuple[pd.Series, str]:
+def binary(values: pd.Series, case_level: str | Iterable[str] | None = None, coding: Coding = Coding()
+           ) -> tuple[pd.Series, str]:
     """1.0 for the event, 0.0 otherwise, NaN when missing, and the event's description. A 0/1
     column's event is 1; for two text levels it is `case_level`, by default the level that sorts last
     (R's factor order). Several case levels (``["CR", "PR"]``: responders) make the event of a column
@@ -232,7 +299,7 @@ def binary(values: pd.Series, case_level: str | Iterable[str] | None = None) -> 
     from genoassoc.io.tables import parse_numbers
 
     wanted = [case_level] if isinstance(case_level, str) else list(case_level or [])
-    text = values.astype(str).str.strip()
+    text, merged = merge_variants(values.astype(str).str.strip(), str(values.name), coding, None)
     present = ~is_missing(text)
     numbers = parse_numbers(text.where(present, ""))
     if present.any() and numbers[present].notna().all():
@@ -249,12 +316,16 @@ def binary(values: pd.Series, case_level: str | Iterable[str] | None = None) -> 
         if len(wanted) >= len(found):
             raise InputError(f"every level of '{values.name}' is a case level: nothing is left as the non-event")
         others = [level for level in found if level not in wanted]
-        return (text.isin(wanted)).astype(float).where(present), f"{' or '.join(wanted)} (vs {', '.join(others)})"
+        result = (text.isin(wanted)).astype(float).where(present)
+        result.attrs["notes"] = merged
+        return result, f"{' or '.join(wanted)} (vs {', '.join(others)})"
     if len(found) != 2:
         raise InputError(f"'{values.name}' has {len(found)} levels ({', '.join(found[:6])}); a binary outcome "
                          "needs two, or name the event's levels (--case-level CR,PR)")
     chosen = found[-1] if not wanted else wanted[0]
-    return (text == chosen).astype(float).where(present), chosen
+    result = (text == chosen).astype(float).where(present)
+    result.attrs["notes"] = merged
+    return result, chosen
 
 
 def events(phenotypes: pd.DataFrame, name: str) -> pd.Series:
@@ -320,7 +391,7 @@ class Dropped:
         if not self.total:
             return ""
         detail = ", ".join(f"{name} missing ({count})" for name, count in self.counts.items() if count)
-        return f"{self.total} samples left out: {detail}"
+        return f"{self.total} sample{'s' if self.total != 1 else ''} left out: {detail}"
 
 
 def complete_cases(columns: Mapping[str, pd.Series]) -> tuple[pd.Series, Dropped]:
@@ -348,17 +419,46 @@ def covariate_design(phenotypes: pd.DataFrame, names: Iterable[str], coding: Cod
     """Design columns of covariates: numeric columns as they are, categorical ones as indicators of
     each level but the reference (named ``column=level``), NaN where missing; and each categorical
     covariate's reference level."""
-    design, references = {}, {}
+    design, references, notes, counts = {}, {}, [], {}
     for name in names:
         values = numeric_or_none(phenotypes, name, coding)
         if values is not None:
             design[name] = values
+            notes += substitution_notes([values])
             continue
         text, found = categorical(phenotypes, name, coding)
+        notes += text.attrs.get("notes", [])
         if len(found) < 2:
             raise InputError(f"covariate '{name}' has {len(found)} level: it cannot enter a model",
                              phenotypes.attrs.get("source"))
         references[name] = found[0]
+        counts[name] = {level: int((text == level).sum()) for level in found}
         for level in found[1:]:
             design[f"{name}={level}"] = (text == level).astype(float).where(text.notna())
-    return pd.DataFrame(design, index=phenotypes.index), references
+    frame = pd.DataFrame(design, index=phenotypes.index)
+    frame.attrs["notes"] = notes
+    frame.attrs["level_counts"] = counts
+    return frame, references
+
+
+SMALL_GROUP = 5
+
+
+def reference_notes(design: pd.DataFrame, references: Mapping[str, str], keep: pd.Series | None = None
+                    ) -> list[str]:
+    """Each categorical covariate's reference level with its n among the analysed samples, and a
+    warning for a reference level or any level with fewer than `SMALL_GROUP` patients."""
+    notes = []
+    for name, level in references.items():
+        columns = [column for column in design.columns if column.startswith(f"{name}=")]
+        rows = design[columns] if keep is None else design.loc[keep.to_numpy(), columns]
+        rows = rows.dropna()
+        sizes = {column.split("=", 1)[1]: int(rows[column].sum()) for column in columns}
+        sizes = {level: len(rows) - sum(sizes.values()), **sizes}
+        text = f"covariate '{name}': reference level '{level}' (n = {sizes[level]})"
+        small = [f"'{found}' (n = {n})" for found, n in sizes.items() if n < SMALL_GROUP]
+        if small:
+            text += (f"; fewer than {SMALL_GROUP} patients in {', '.join(small)}: estimates against such a level "
+                     "are unstable (check the spelling, merge levels, or choose --ref-level)")
+        notes.append(text)
+    return notes

@@ -86,6 +86,9 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
     _s("below_lloq", "str", None, "values written '<x' (below the limit of quantification): x/2, x, or missing "
                                   "(default: refused)", "coding", BELOW_LLOQ),
     _s("ref_level", "list", [], "reference level of a categorical column, COLUMN=LEVEL (e.g. sex=M)", "coding"),
+    _s("merge_case_variants", "bool", False, "merge category levels that differ only in case, spaces or punctuation "
+                                             "(Del19/del19) into the most frequent spelling, with a note (default: "
+                                             "refused, both spellings named)", "coding"),
     # association
     _s("outcomes", "outcomes", [], "outcome columns to compare by genotype; an entry may be a table "
                                    "{column, outcome_type, case_level}", "association", cli=False),
@@ -351,7 +354,8 @@ def coding_of(study: Any) -> Any:
     """The phenotype coding the study's `below_lloq` and `ref_level` settings give."""
     from genoassoc.phenotypes import Coding, parse_ref_levels
 
-    return Coding(below_lloq=study.below_lloq, ref_levels=parse_ref_levels(study.ref_level))
+    return Coding(below_lloq=study.below_lloq, ref_levels=parse_ref_levels(study.ref_level),
+                  merge_case_variants=study.merge_case_variants)
 
 
 def read_options_of(study: Any) -> Any:

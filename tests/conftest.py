@@ -60,9 +60,17 @@ def amplicon_assay(amplicon_assays_toml):
 
 
 def read_golden(path: Path) -> dict[str, float]:
-    """A peer-tool golden table (name, value) as a dict."""
-    table = pd.read_csv(path, sep="\t")
-    return dict(zip(table["name"], table["value"], strict=True))
+    """A peer-tool golden table (name, value) as a dict: numbers as floats (NA as NaN), any other
+    text (a direction such as '<') as it is."""
+    table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+
+    def value(text: str) -> float | str:
+        try:
+            return float("nan") if text == "NA" else float(text)
+        except ValueError:
+            return text
+
+    return {name: value(text) for name, text in zip(table["name"], table["value"], strict=True)}
 
 
 def _missing_module(report) -> bool:

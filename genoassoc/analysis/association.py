@@ -33,6 +33,7 @@ COLUMNS = [
     "statistic_name", "statistic", "df", "p", "note",
 ]
 CRUDE = "crude"
+ALIASED = "left out of the model: constant, or a combination of the other terms (R coxph reports NA)"
 # The test of each model adjusted for testing several models (--model all).
 PRIMARY_TESTS = {"continuous": ("Mann-Whitney U", "Mann-Whitney U (exact)", "Kruskal-Wallis"),
                  "binary": ("Fisher's exact", "Fisher's test, Monte Carlo p"), "time-to-event": ("log-rank",)}
@@ -263,7 +264,7 @@ def _survival_rows(encoding: Encoding, locus: str, time: pd.Series, event: pd.Se
                                  estimate_name=(name if term in genotype else "hazard ratio (covariate)")
                                  + " (Wald CI)", estimate=coefficient.hazard_ratio,
                                  ci_lo=coefficient.ci_lo, ci_hi=coefficient.ci_hi, p=coefficient.p, n=fit.n,
-                                 events=fit.events, note=model_note))
+                                 events=fit.events, note=ALIASED if term in fit.aliased else model_note))
         except survival.CoxNotEstimable as err:
             estimable = False
             rows.append(_row(encoding, locus, row="test", test=test_name, adjustment=adjustments[test_name],
@@ -320,8 +321,8 @@ def _outcome(frame: pd.DataFrame, outcome: str, event: str | None, kind: str | N
             raise InputError("a time-to-event outcome needs --event (a 0/1 column)")
         return _Outcome(kind, coding.times(frame, outcome), coding.events(frame, event), ())
     if kind == "binary":
-        values, case = coding.binary(coding.column(frame, outcome).rename(outcome), case_level)
-        return _Outcome(kind, values, None, (f"outcome '{outcome}': event = '{case}'",))
+        values, case = coding.binary(coding.column(frame, outcome).rename(outcome), case_level, options)
+        return _Outcome(kind, values, None, (*values.attrs.get("notes", []), f"outcome '{outcome}': event = '{case}'"))
     return _Outcome(kind, coding.numeric(frame, outcome, options), None, ())
 
 
@@ -398,8 +399,9 @@ def associate(
             sample = nonpositive.idxmax()
             raise InputError(f"'{frame.at[sample, outcome]}' cannot be log-transformed (sample {sample})",
                              phenotypes.attrs.get("source"), int(frame.at[sample, "_row"]), outcome)
-    for name, level in references.items():
-        notes.append(f"covariate '{name}': reference level '{level}'")
+    notes += coding.substitution_notes([target.values], keep)
+    notes += design_covariates.attrs.get("notes", [])
+    notes += coding.reference_notes(design_covariates, references, keep)
     given = effect_allele is not None
     first = genotyped.encode("codominant", effect_allele, keep)
     effect = first.effect_allele
@@ -419,7 +421,14 @@ def associate(
     if model == "all" and target.kind == "binary":
         rows.append(_max_statistic_row(locus_id, genotyped, keep, effect, values[keep]))
     notes.append(f"effect allele {effect} ({'given' if given else 'the minor allele'}); "
-                 f"{int(keep.sum())} samples analysed")
+                 f"{int(keep.sum())} sample{'s' if int(keep.sum()) != 1 else ''} analysed")
+    small = [f"{label} (n = {count})" for label, count in zip(
+        genotyped.encode(model if model in MODELS else "codominant", effect, keep).groups,
+        genotyped.encode(model if model in MODELS else "codominant", effect, keep).counts(), strict=True)
+        if 0 < count < coding.SMALL_GROUP]
+    if small:
+        notes.append(f"fewer than {coding.SMALL_GROUP} samples in genotype group {', '.join(small)}: its estimates "
+                     "are unstable (Firth's regression is added where a cell is this small)")
     table = table_frame(rows, COLUMNS)
     shown = genotyped.encode("codominant" if model == "all" else model, effect, keep)
     data = pd.DataFrame({"outcome": values[keep].to_numpy(float),

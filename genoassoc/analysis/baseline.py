@@ -133,9 +133,12 @@ def table1(phenotypes: pd.DataFrame, by: str | None = None, variables: list[str]
     rows: list[dict[str, Any]] = [{"variable": "N", "group": label, "n": count} for label, count in sizes]
     for name in chosen:
         if _is_numeric(data, name):
-            rows += _continuous_rows(name, coding.numeric(data, name, coding_options), groups, levels, normal)
+            values = coding.numeric(data, name, coding_options)
+            notes += coding.substitution_notes([values])
+            rows += _continuous_rows(name, values, groups, levels, normal)
         else:
             values, _ = coding.categorical(data, name, coding_options)
+            notes += values.attrs.get("notes", [])
             rows += _categorical_rows(name, values, groups, levels)
     table = table_frame(rows, COLUMNS)
     for name in ("count", "missing"):

@@ -129,7 +129,8 @@ def competing_risks(
             rows += _fine_gray_rows(common, time_values, cause_values, design, set(genotype),
                                     f"adjusted for {', '.join(covariates)}")
     notes = list(genotyped.report.messages()) + ([dropped.message()] if dropped.total else [])
-    notes += [f"covariate '{name}': reference level '{level}'" for name, level in references.items()]
+    notes += design_covariates.attrs.get("notes", [])
+    notes += coding.reference_notes(design_covariates, references, keep)
     notes.append(f"cause of interest '{failcode}' ({int((cause_values == 1).sum())} events), censored '{cencode}', "
                  f"competing: any other value ({int((cause_values == 2).sum())} events)")
     return CompetingResult(table=table_frame(rows, COLUMNS), notes=tuple(notes), report=genotyped.report,

@@ -32,7 +32,8 @@ def correlation(phenotypes: pd.DataFrame, x: str, y: str, method: str = "spearma
     keep, dropped = coding.complete_cases({x: first, y: second})
     result = correlate(first[keep], second[keep], method)
     table = pd.DataFrame([{"x": x, "y": y, **{name: getattr(result, name) for name in result.__dataclass_fields__}}])
-    return CorrelationResult(table=table, notes=(dropped.message(),) if dropped.total else (), x=x, y=y,
+    notes = ([dropped.message()] if dropped.total else []) + coding.substitution_notes([first, second], keep)
+    return CorrelationResult(table=table, notes=tuple(notes), x=x, y=y,
                              method=method, data=pd.DataFrame({"x": first[keep], "y": second[keep]}))
 
 
@@ -46,4 +47,5 @@ def paired(phenotypes: pd.DataFrame, before: str, after: str, exact: bool | None
     second = coding.numeric(phenotypes, after, coding_options)
     keep, dropped = coding.complete_cases({before: first, after: second})
     row = {"before": before, "after": after, **paired_change(first[keep], second[keep], exact=exact)}
-    return Result(table=pd.DataFrame([row]), notes=(dropped.message(),) if dropped.total else ())
+    notes = ([dropped.message()] if dropped.total else []) + coding.substitution_notes([first, second], keep)
+    return Result(table=pd.DataFrame([row]), notes=tuple(notes))

@@ -61,20 +61,28 @@ def _variable(name: str, phenotypes: pd.DataFrame, dichotomize: str | float | No
         return _locus_variable(name, phenotypes, calls, catalog, model, effect_allele)
     values = coding.numeric_or_none(phenotypes, name, options)
     if values is not None:
+        substituted = coding.substitution_notes([values])
         if dichotomize is None:
-            return _Variable(pd.DataFrame({f"{name} (per unit)": values}), "", "")
+            design = pd.DataFrame({f"{name} (per unit)": values})
+            design.attrs["notes"] = substituted
+            return _Variable(design, "", "")
         cut = float(values.median()) if dichotomize == "median" else float(dichotomize)
         high = (values > cut).astype(float).where(values.notna())
         label = "median " if dichotomize == "median" else ""
-        return _Variable(pd.DataFrame({f"{name} > {cut:g}": high}), f"{name} <= {cut:g}",
-                         f"dichotomised at the {label}{cut:g}")
+        design = pd.DataFrame({f"{name} > {cut:g}": high})
+        design.attrs["notes"] = substituted
+        return _Variable(design, f"{name} <= {cut:g}", f"dichotomised at the {label}{cut:g}")
     design, references = coding.covariate_design(phenotypes, [name], options)
+    design.attrs["notes"] = design.attrs.get("notes", []) + coding.reference_notes(design, references)
     return _Variable(design, f"{name}={references[name]}", "")
 
 
 def _fit_rows(base: dict[str, Any], fit: survival.CoxFit, design: pd.DataFrame) -> list[dict[str, Any]]:
+    from genoassoc.analysis.association import ALIASED
+
     return [{**base, "term": term, "n": fit.n, "events": fit.events, "hr": fit.terms[term].hazard_ratio,
-             "ci_lo": fit.terms[term].ci_lo, "ci_hi": fit.terms[term].ci_hi, "p": fit.terms[term].p}
+             "ci_lo": fit.terms[term].ci_lo, "ci_hi": fit.terms[term].ci_hi, "p": fit.terms[term].p,
+             **({"note": ALIASED} if term in fit.aliased else {})}
             for term in design.columns]
 
 
@@ -123,6 +131,7 @@ def cox_table(
     for name in dict.fromkeys(variables + covariates):
         blocks[name] = _variable(name, phenotypes, dichotomize if name in variables else None, coding_options,
                                  calls, catalog, model, effect_allele)
+        notes += blocks[name].design.attrs.get("notes", [])
         if calls is not None and name in catalog and name in phenotypes.columns:
             notes.append(f"'{name}' is the locus from the calls table under the {model} model; the phenotype "
                          f"table's column '{name}' was not used")
@@ -167,6 +176,11 @@ def cox_table(
                 term.hazard_ratio, term.ci_lo, term.ci_hi, term.p]
         lr = multivariable.likelihood_ratio
         n, events_total = multivariable.n, multivariable.events
+        if multivariable.aliased:
+            from genoassoc.analysis.association import ALIASED
+
+            notes.append(f"multivariable model: {', '.join(multivariable.aliased)} {ALIASED}; the other terms "
+                         "are fitted")
         unit = "intervals" if start else "patients"
         notes.insert(0, f"multivariable model: {n} {unit}, {events_total} events, {ties} ties; likelihood-ratio "
                         f"test {lr.statistic:.3f} on {int(lr.df)} df, p = {lr.p:.3g}")

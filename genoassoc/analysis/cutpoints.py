@@ -83,13 +83,31 @@ def _continuous_marker_rows(cohort: str, marker: str, values: np.ndarray, times:
 
 
 def _survival_data(phenotypes: pd.DataFrame, marker: str, time: str, event: str, options: Coding
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, coding.Dropped]:
-    """The complete cases' marker, times and events, and who was left out."""
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, coding.Dropped, pd.Series]:
+    """The complete cases' marker, times and events, who was left out, and the marker as coded (its
+    ``attrs`` say what was put in place of ``<x`` values)."""
     values = coding.numeric(phenotypes, marker, options)
     keep, dropped = coding.complete_cases({marker: values, time: coding.times(phenotypes, time),
                                            event: coding.events(phenotypes, event)})
     return (values[keep].to_numpy(float), coding.times(phenotypes, time)[keep].to_numpy(float),
-            coding.events(phenotypes, event)[keep].to_numpy(int), dropped)
+            coding.events(phenotypes, event)[keep].to_numpy(int), dropped, values[keep])
+
+
+def _limit_warning(cut: float, coded: pd.Series, what: str) -> str:
+    """A warning when a cut sits on a value put in place of '<x' results, or on such a limit: the split
+    then separates the results below the limit from the rest, not two ranges of measured values."""
+    record = coded.attrs.get("below_lloq")
+    if not record:
+        return ""
+    _, rule, texts = record
+    substituted = set(coded.reindex(texts.index).dropna().round(12))
+    limits = {round(float(text.lstrip("<≤= ").replace(",", ".")), 12) for text in texts}
+    if round(cut, 12) in substituted:
+        return (f"{what} {cut:g} is the value put in place of {len(texts)} results below the limit of "
+                f"quantification (--below-lloq {rule}): it separates those results from the measured ones")
+    if round(cut, 12) in limits:
+        return f"{what} {cut:g} is the limit of quantification itself: measured values tie with the '<{cut:g}' results"
+    return ""
 
 
 def _cohort_note(name: str, n: int, dropped: coding.Dropped) -> str:
@@ -107,9 +125,10 @@ def survival_cutpoint(
     cut: for the HR-by-cut plot)."""
     if not 0 < min_prop < 0.5:
         raise InputError("the least group fraction must be between 0 and 0.5")
-    values, times, events, dropped = _survival_data(discovery, marker, time, event, coding_options)
+    values, times, events, dropped, coded = _survival_data(discovery, marker, time, event, coding_options)
     data = {"discovery": pd.DataFrame({"marker": values, "time": times, "event": events})}
     notes = [_cohort_note("discovery", len(values), dropped)]
+    notes += [f"discovery: {note}" for note in coding.substitution_notes([coded])]
     median = float(np.median(values))
     rows = [_split_row("discovery", "median split", values, times, events, median, ties)]
     try:
@@ -120,16 +139,22 @@ def survival_cutpoint(
                          ties)
     search = (f"p adjusted for the search (Lau94); cuts searched with {min_prop:g}-{1 - min_prop:g} of patients "
               f"in the low group; p_unadjusted: the log-rank p at this cut as if it had been fixed in advance")
+    warnings = [_limit_warning(found.cut, coded, "the optimal cut"), _limit_warning(median, coded, "the median")]
     optimal.update(statistic_name="max standardised log-rank", statistic=found.statistic, p=found.p_lau94,
                    p_unadjusted=optimal.get("p", float("nan")), p_lau92=found.p_lau92, p_lau94=found.p_lau94,
                    p_permutation=found.p_permutation, permutations=permutations or None,
-                   note="; ".join(filter(None, (search, optimal.get("note", "")))))
+                   note="; ".join(filter(None, (search, optimal.get("note", ""), warnings[0]))))
+    if warnings[1]:
+        rows[0]["note"] = "; ".join(filter(None, (rows[0].get("note", ""), warnings[1])))
+    notes += [warning for warning in warnings if warning]
     rows.append(optimal)
     rows += _continuous_marker_rows("discovery", marker, values, times, events, ties)
     if validation is not None:
-        v_values, v_times, v_events, v_dropped = _survival_data(validation, marker, time, event, coding_options)
+        v_values, v_times, v_events, v_dropped, v_coded = _survival_data(validation, marker, time, event,
+                                                                         coding_options)
         data["validation"] = pd.DataFrame({"marker": v_values, "time": v_times, "event": v_events})
         notes.append(_cohort_note("validation", len(v_values), v_dropped))
+        notes += [f"validation: {note}" for note in coding.substitution_notes([v_coded])]
         rows.append(_split_row("validation", "discovery median applied", v_values, v_times, v_events, median, ties))
         rows.append(_split_row("validation", "discovery optimal cut applied", v_values, v_times, v_events,
                                found.cut, ties))
@@ -148,7 +173,7 @@ def survival_cutpoint(
 def _response_data(phenotypes: pd.DataFrame, marker: str, response: str, options: Coding,
                    case_level: Sequence[str] | str | None = None) -> tuple[np.ndarray, np.ndarray, str]:
     values = coding.numeric(phenotypes, marker, options)
-    outcome, case = coding.binary(coding.column(phenotypes, response).rename(response), case_level)
+    outcome, case = coding.binary(coding.column(phenotypes, response).rename(response), case_level, options)
     keep, _ = coding.complete_cases({marker: values, response: outcome})
     return values[keep].to_numpy(float), outcome[keep].to_numpy(int), case
 
@@ -180,18 +205,22 @@ def response_cutpoint(discovery: pd.DataFrame, marker: str, response: str, *,
     notes = [f"response '{response}': event = '{case}'", f"discovery: {len(values)} patients"]
     rows = [_response_split("discovery", "median split", values, outcome, float(np.median(values)))]
     curve = cutpoint.roc(values, outcome)
+    side = ">" if curve.direction == "<" else "<"
+    direction = (f"direction: {'higher' if curve.direction == '<' else 'lower'} {marker} in '{case}' (chosen from "
+                 f"the groups' medians, as R pROC direction = \"auto\": pROC direction \"{curve.direction}\")")
+    notes.append(f"ROC {direction}")
     rows.append({"cohort": "discovery", "analysis": "ROC", "n": len(values), "events": int(outcome.sum()),
                  "estimate_name": "AUC (DeLong CI)", "estimate": curve.auc, "ci_lo": curve.ci_lo, "ci_hi": curve.ci_hi,
                  "cut": curve.youden_cut,
-                 "note": f"Youden cut: {marker} > {curve.youden_cut:g}, sensitivity {curve.sensitivity:.3f}, "
-                         f"specificity {curve.specificity:.3f}"})
+                 "note": f"{direction}; Youden cut: '{case}' called when {marker} {side} {curve.youden_cut:g}, "
+                         f"sensitivity {curve.sensitivity:.3f}, specificity {curve.specificity:.3f}"})
     rows.append(_response_split("discovery", "Youden cut", values, outcome, curve.youden_cut))
     if validation is not None:
         v_values, v_outcome, _ = _response_data(validation, marker, response, coding_options, case_level)
         notes.append(f"validation: {len(v_values)} patients")
         rows.append(_response_split("validation", "discovery Youden cut applied", v_values, v_outcome,
                                     curve.youden_cut))
-        v_curve = cutpoint.roc(v_values, v_outcome)
+        v_curve = cutpoint.roc(v_values, v_outcome, direction=curve.direction)
         rows.append({"cohort": "validation", "analysis": "ROC", "n": len(v_values), "events": int(v_outcome.sum()),
                      "estimate_name": "AUC (DeLong CI)", "estimate": v_curve.auc, "ci_lo": v_curve.ci_lo,
                      "ci_hi": v_curve.ci_hi})

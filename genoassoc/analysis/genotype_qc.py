@@ -95,7 +95,8 @@ def genotype_qc(calls: pd.DataFrame, catalog: Catalog | None = None, population:
     if len(low):
         names = ", ".join(low["sample"].iloc[:10])
         more = f" and {len(low) - 10} more (see --samples-output)" if len(low) > 10 else ""
-        notes.append(f"{len(low)} samples below call rate {min_sample_call_rate}: {names}{more}")
+        notes.append(f"{len(low)} sample{'s' if len(low) != 1 else ''} below call rate {min_sample_call_rate}: "
+                     f"{names}{more}")
     ld_table = haplotype_table = pairs = None
     if ld or haplotypes:
         from genoassoc.genotypes import genotype_matrix

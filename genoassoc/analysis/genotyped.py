@@ -30,7 +30,7 @@ class JoinReport:
                                (f"with a no-call at {self.locus}, left out", self.no_call)):
             if samples:
                 shown = ", ".join(samples[:10]) + (f" and {len(samples) - 10} more" if len(samples) > 10 else "")
-                lines.append(f"{len(samples)} samples {label}: {shown}")
+                lines.append(f"{len(samples)} sample{'s' if len(samples) != 1 else ''} {label}: {shown}")
         return lines
 
 

@@ -125,7 +125,8 @@ def longitudinal(
         rows.append({**common, "row": "random", "term": term, "estimate_name": meaning, "estimate": value,
                      "n": fit.n_observations, "n_samples": fit.n_groups, "note": singular})
     notes = list(genotyped.report.messages()) + ([dropped.message()] if dropped.total else [])
-    notes += [f"covariate '{name}': reference level '{level}'" for name, level in references.items()]
+    notes += design_covariates.attrs.get("notes", [])
+    notes += coding.reference_notes(design_covariates, references, keep)
     notes.append(f"{fit.n_observations} measurements of {fit.n_groups} samples; REML (as lme4::lmer), "
                  f"{'random intercept and slope' if random_slope else 'random intercept'}; Wald z p-values")
     if singular:

@@ -3,7 +3,8 @@ hazard, odds or risk ratios with their 95% CI, or of log estimates with standard
 `genoassoc.stats.meta` (R ``metafor::rma``).
 
 A ratio's standard error on the log scale is recovered from its printed 95% CI:
-(log upper − log lower) / (2 × 1.96), as meta-analysts do (Cochrane Handbook 6.3.2).
+(log upper − log lower) / (2 × 1.959964), the normal quantile z(0.975) as R's ``qnorm(0.975)`` (Cochrane
+Handbook 6.3.2 rounds it to 3.92).
 """
 
 from __future__ import annotations
@@ -88,5 +89,6 @@ def pool(table: pd.DataFrame, method: str = "REML") -> MetaResult:
              f"{float(back(fit.estimate)):.3g} ({float(back(fit.ci_lo)):.3g}-{float(back(fit.ci_hi)):.3g}), "
              f"I2 = {fit.i2:.1f}%, tau2 = {fit.tau2:.4g}"]
     if ratio:
-        notes.append("log SE of each cohort from its 95% CI: (log upper - log lower) / 3.92")
+        notes.append("log SE of each cohort from its 95% CI: (log upper - log lower) / (2 × 1.959964), "
+                     "z(0.975) as R qnorm(0.975)")
     return MetaResult(table=table_frame(rows, COLUMNS), notes=tuple(notes), fit=fit, measure=measure)

@@ -47,7 +47,7 @@ _ASSOCIATION_MODULES = {"outcome": ("genoassoc.analysis.association", "genoassoc
 @O.p_adjust
 @O.output_options(TABLE_FORMATS)
 def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, effect_allele, panel, outcome, time_col,
-                  event_col, covariates, ref_level, below_lloq, ties, outcome_type, case_level, log, exact,
+                  event_col, covariates, ties, outcome_type, case_level, log, exact,
                   by_column, firth, tau, p_adjust, output, fmt) -> None:
     """Association of a locus with a continuous, binary or time-to-event outcome under a genetic
     model; every row states locus, model, effect allele, groups, n, estimate, CI, test and p."""
@@ -71,7 +71,7 @@ def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, eff
         phenotypes = reading.result()
     result = associate(
         calls, phenotypes, locus, outcome, model, time=time_col, event=event_col, catalog=catalog,
-        effect_allele=effect_allele, covariates=split(covariates), coding_options=make_coding(ref_level, below_lloq),
+        effect_allele=effect_allele, covariates=split(covariates), coding_options=make_coding(),
         outcome_type=outcome_type, case_level=split(case_level) or None, log=log, exact=exact, firth=firth,
         ties=ties, by=by_column, tau=tau, p_adjust=p_adjust,
     )
@@ -123,7 +123,7 @@ def parse_times(value: str | None) -> list[float]:
 @O.coding
 @O.output_options(TABLE_FORMATS)
 def competing_command(calls_file, pheno, sample_col, calls_option, locus, model, effect_allele, panel, time_col,
-                      cause_col, failcode, cencode, at_times, covariates, ref_level, below_lloq, output, fmt) -> None:
+                      cause_col, failcode, cencode, at_times, covariates, output, fmt) -> None:
     """Competing risks by genotype (R cmprsk): cumulative incidence of each cause per group at --at
     times, Gray's test, and Fine-Gray subdistribution hazard ratios with 95% CI and p."""
     from genoassoc.analysis.competing_risks import competing_risks, default_times
@@ -134,7 +134,7 @@ def competing_command(calls_file, pheno, sample_col, calls_option, locus, model,
     times = parse_times(at_times) or default_times(phenotypes, time_col)
     result = competing_risks(calls, phenotypes, locus, model, time=time_col, cause=cause_col, failcode=failcode,
                              cencode=cencode, at=times, covariates=split(covariates), effect_allele=effect_allele,
-                             catalog=catalog, coding_options=make_coding(ref_level, below_lloq))
+                             catalog=catalog, coding_options=make_coding())
     write_result(result, output, fmt, lambda: competing_publication(result, time_col))
     notes(result.notes)
 
@@ -151,7 +151,7 @@ def competing_command(calls_file, pheno, sample_col, calls_option, locus, model,
 @O.coding
 @O.output_options()
 def split_visits_command(visits_file, pheno, sample_col, time_col, event_col, visit_time, value_col, visit_unit,
-                         time_unit, ref_level, below_lloq, output, fmt) -> None:
+                         time_unit, output, fmt) -> None:
     """(start, stop] rows per patient with the last measured value carried forward (R survival tmerge),
     for a Cox model with a time-varying covariate:
     genoassoc cox --pheno ROWS --start start --time stop --event EVENT --vars VALUE."""
@@ -160,7 +160,7 @@ def split_visits_command(visits_file, pheno, sample_col, time_col, event_col, vi
     visits = read_pheno(visits_file, sample_col, repeated=True)
     result = split_visits(visits, read_pheno(pheno, sample_col), visit_time=visit_time, value=value_col,
                           time=time_col, event=event_col, visit_unit=visit_unit, time_unit=time_unit,
-                          coding_options=make_coding(ref_level, below_lloq))
+                          coding_options=make_coding())
     write_tables([(result.table, output)], fmt)
     notes([*result.notes, f"{result.n_intervals} intervals for {result.n_patients} patients"])
 
@@ -200,27 +200,27 @@ longitudinal_options = O.options(
 @longitudinal_options
 @O.output_options(TABLE_FORMATS)
 def longitudinal_command(calls_file, pheno, sample_col, calls_option, locus, model, effect_allele, panel, outcome,
-                         time_col, log, random_slope, covariates, ref_level, below_lloq, output, fmt) -> None:
+                         time_col, log, random_slope, covariates, output, fmt) -> None:
     """Repeated measurements by genotype: linear mixed model outcome ~ time x genotype + (1 | sample)
     by REML (as R lme4::lmer); --pheno is a visits table with several rows per sample. Fixed effects
     with SE, 95% CI and p; random-intercept (and slope) SD and residual SD."""
     from genoassoc.report.publication import longitudinal_publication
 
     result = run_longitudinal(choose_calls(calls_file, calls_option), pheno, sample_col, locus, model, effect_allele,
-                              panel, outcome, time_col, log, random_slope, covariates, ref_level, below_lloq)
+                              panel, outcome, time_col, log, random_slope, covariates)
     write_result(result, output, fmt, lambda: longitudinal_publication(result))
     notes(result.notes)
 
 
 def run_longitudinal(calls_path, pheno, sample_col, locus, model, effect_allele, panel, outcome, time_col, log,
-                     random_slope, covariates, ref_level, below_lloq):
+                     random_slope, covariates):
     from genoassoc.analysis.longitudinal import longitudinal
 
     calls, catalog = load_calls(calls_path, panel)
     return longitudinal(calls, read_pheno(pheno, sample_col, repeated=True), locus, model, outcome=outcome,
                         time=time_col, log=log, random_slope=random_slope, covariates=split(covariates),
                         effect_allele=effect_allele, catalog=catalog,
-                        coding_options=make_coding(ref_level, below_lloq))
+                        coding_options=make_coding())
 
 
 @main.command("power")
@@ -270,8 +270,8 @@ def power_command(hr, maf, event_rate, model, sizes, target, alpha, replicates, 
 @O.setting("effect_allele")
 @O.panel
 @O.output_options(TABLE_FORMATS)
-def cox_command(pheno, sample_col, time_col, event_col, start_col, variables, covariates, dichotomize, ref_level,
-                below_lloq, ties, calls_option, model, effect_allele, panel, output, fmt) -> None:
+def cox_command(pheno, sample_col, time_col, event_col, start_col, variables, covariates, dichotomize, ties,
+                calls_option, model, effect_allele, panel, output, fmt) -> None:
     """Table 2: each variable alone in a Cox model, then all together (hazard ratios, 95% CI, p). A locus
     in --vars with --calls enters under --model (additive: per allele copy)."""
     from genoassoc.analysis.cox_regression import cox_table
@@ -286,7 +286,7 @@ def cox_command(pheno, sample_col, time_col, event_col, start_col, variables, co
         except ValueError:
             raise click.UsageError("--dichotomize takes 'median' or a number") from None
     result = cox_table(phenotypes, time_col, event_col, split(variables), split(covariates), cut,
-                       make_coding(ref_level, below_lloq), ties, calls, catalog, model, start=start_col,
+                       make_coding(), ties, calls, catalog, model, start=start_col,
                        effect_allele=effect_allele)
     from genoassoc.report.publication import cox_publication
 
@@ -310,7 +310,7 @@ def cox_command(pheno, sample_col, time_col, event_col, start_col, variables, co
               help="Every candidate cut with its statistic and hazard ratio, for the HR-by-cut plot.")
 @O.output_options(TABLE_FORMATS)
 def cutpoint_command(pheno, sample_col, marker, time_col, event_col, response, case_level, min_prop, permutations,
-                     validation_file, ties, ref_level, below_lloq, cuts_output, output, fmt) -> None:
+                     validation_file, ties, cuts_output, output, fmt) -> None:
     """Median split and optimal cut-point of a biomarker (maximally selected log-rank statistic as R
     maxstat, or ROC/Youden for a response), applied unchanged to a validation cohort."""
     from genoassoc.analysis.cutpoints import response_cutpoint, survival_cutpoint
@@ -319,7 +319,7 @@ def cutpoint_command(pheno, sample_col, marker, time_col, event_col, response, c
         raise click.UsageError("give --time and --event, or --response")
     if not 0 < min_prop < 0.5:
         raise click.UsageError("--min-prop must be between 0 and 0.5")
-    options = make_coding(ref_level, below_lloq)
+    options = make_coding()
     discovery = read_pheno(pheno, sample_col)
     validation = read_pheno(validation_file, sample_col) if validation_file else None
     if response is not None:
@@ -344,12 +344,12 @@ def cutpoint_command(pheno, sample_col, marker, time_col, event_col, response, c
 @click.option("--method", type=click.Choice(["spearman", "pearson", "kendall"]), default="spearman", show_default=True)
 @O.coding
 @O.output_options(TABLE_FORMATS)
-def corr_command(pheno, sample_col, x_column, y_column, method, ref_level, below_lloq, output, fmt) -> None:
+def corr_command(pheno, sample_col, x_column, y_column, method, output, fmt) -> None:
     """Correlation with its p (and CI for Pearson) as R's cor.test."""
     from genoassoc.analysis.continuous import correlation
 
     result = correlation(read_pheno(pheno, sample_col), x_column, y_column, method,
-                         make_coding(ref_level, below_lloq))
+                         make_coding())
     from genoassoc.report.publication import correlation_publication
 
     write_result(result, output, fmt, lambda: correlation_publication(result))
@@ -363,11 +363,11 @@ def corr_command(pheno, sample_col, x_column, y_column, method, ref_level, below
 @O.setting("exact")
 @O.coding
 @O.output_options(TABLE_FORMATS)
-def paired_command(pheno, sample_col, before, after, exact, ref_level, below_lloq, output, fmt) -> None:
+def paired_command(pheno, sample_col, before, after, exact, output, fmt) -> None:
     """Paired change of a biomarker: Wilcoxon signed-rank test as R's wilcox.test(paired = TRUE)."""
     from genoassoc.analysis.continuous import paired
 
-    result = paired(read_pheno(pheno, sample_col), before, after, exact, make_coding(ref_level, below_lloq))
+    result = paired(read_pheno(pheno, sample_col), before, after, exact, make_coding())
     from genoassoc.report.publication import paired_publication
 
     write_result(result, output, fmt, lambda: paired_publication(result))
@@ -384,7 +384,7 @@ def paired_command(pheno, sample_col, before, after, exact, ref_level, below_llo
 @O.coding
 @O.output_options(TABLE_FORMATS)
 def table1_command(pheno, sample_col, by_column, calls_option, locus, model, effect_allele, panel, variables, normal,
-                   ref_level, below_lloq, output, fmt) -> None:
+                   output, fmt) -> None:
     """Table 1: n (%), median (IQR) or mean +/- SD per group, the fitting test and missing counts."""
     from genoassoc.analysis.baseline import table1
     from genoassoc.report.publication import table1_publication
@@ -393,7 +393,7 @@ def table1_command(pheno, sample_col, by_column, calls_option, locus, model, eff
         raise click.UsageError("group by a column (--by) or by genotype (--calls with --locus and --model)")
     calls, catalog = load_calls(calls_option, panel) if calls_option else (None, None)
     result = table1(read_pheno(pheno, sample_col), by_column, split(variables) or None, normal,
-                    make_coding(ref_level, below_lloq), calls=calls, locus=locus, model=model,
+                    make_coding(), calls=calls, locus=locus, model=model,
                     effect_allele=effect_allele, catalog=catalog)
     write_result(result, output, fmt, lambda: table1_publication(result))
     notes(result.notes)

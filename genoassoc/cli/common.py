@@ -155,10 +155,25 @@ def split(values: Iterable[str | None]) -> list[str]:
     return [name.strip() for value in values if value for name in value.split(",") if name.strip()]
 
 
-def make_coding(ref_level: Iterable[str], below_lloq: str | None) -> Any:
+CODING_KEY = "genoassoc.coding"
+
+
+def keep_coding(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Callback of the coding options: their values are kept for `make_coding` (one object, not
+    three parameters of every command)."""
+    if param.name:
+        ctx.meta.setdefault(CODING_KEY, {})[param.name] = value
+    return value
+
+
+def make_coding() -> Any:
+    """The phenotype coding the running command's ``--below-lloq``, ``--ref-level`` and
+    ``--merge-case-variants`` give (`genoassoc.phenotypes.Coding`)."""
     from genoassoc.phenotypes import Coding, parse_ref_levels
 
-    return Coding(below_lloq=below_lloq, ref_levels=parse_ref_levels(list(ref_level)))
+    given = click.get_current_context().meta.get(CODING_KEY, {})
+    return Coding(below_lloq=given.get("below_lloq"), ref_levels=parse_ref_levels(list(given.get("ref_level") or ())),
+                  merge_case_variants=bool(given.get("merge_case_variants")))
 
 
 def choose_calls(positional: str | None, option: str | None, required: bool = True) -> str | None:
@@ -206,11 +221,11 @@ def write_result(result: Any, output: str | None, fmt: str, publication: Callabl
         write_tables([(result.table, output)], fmt)
         return
     from genoassoc.io.records import write_bytes, write_text
-    from genoassoc.report.publication import render
+    from genoassoc.report.publication import render, with_notes
 
     if fmt == "docx" and output is None:
         raise click.UsageError("--format docx writes a Word file: give -o FILE.docx")
-    rendered = render([publication()], fmt)
+    rendered = render([with_notes(publication(), result.notes)], fmt)
     if isinstance(rendered, bytes):
         write_bytes(rendered, output)
     else:

@@ -78,7 +78,13 @@ pheno = options(
 )
 calls = click.option("--calls", "calls_option", type=click.Path(dir_okay=False), help="Calls table.")
 calls_argument = click.argument("calls_file", required=False, type=click.Path(dir_okay=False))
-coding = options(setting("ref_level"), setting("below_lloq"))
+def _coding_option(name: str) -> Callable:
+    from genoassoc.cli.common import keep_coding
+
+    return setting(name, callback=keep_coding, expose_value=False)
+
+
+coding = options(_coding_option("ref_level"), _coding_option("below_lloq"), _coding_option("merge_case_variants"))
 covariates = setting("covariates")
 p_adjust = setting("p_adjust")
 tau = setting("tau")

@@ -226,13 +226,13 @@ def plot_cif(pheno, sample_col, calls_option, locus, model, effect_allele, panel
 @longitudinal_options
 @O.figure_output
 def plot_spaghetti(pheno, sample_col, calls_option, locus, model, effect_allele, panel, outcome, time_col, log,
-                   random_slope, covariates, ref_level, below_lloq, output) -> None:
+                   random_slope, covariates, output) -> None:
     """Each sample's measurements over time coloured by genotype group, with the mixed model's fitted
     mean per group (genoassoc longitudinal)."""
     from genoassoc.report.figures import spaghetti_plot
 
     result = run_longitudinal(calls_option, pheno, sample_col, locus, model, effect_allele, panel, outcome, time_col,
-                              log, random_slope, covariates, ref_level, below_lloq)
+                              log, random_slope, covariates)
     notes(result.notes)
     save_figure(spaghetti_plot(result), output)
 
@@ -246,14 +246,14 @@ def plot_spaghetti(pheno, sample_col, calls_option, locus, model, effect_allele,
 @O.coding
 @O.figure_output
 def plot_box(pheno, sample_col, outcome, by_column, calls_option, locus, model, effect_allele, panel, log_axes,
-             ref_level, below_lloq, output) -> None:
+             output) -> None:
     """Box and strip plot of a continuous outcome by group with the rank-test p (by genotype: the samples
     and the test of genoassoc assoc --outcome)."""
     from genoassoc import phenotypes as coding
     from genoassoc.report.figures import association_plot, box_plot
     from genoassoc.stats.continuous import kruskal_wallis, mann_whitney
 
-    options = make_coding(ref_level, below_lloq)
+    options = make_coding()
     phenotypes = read_pheno(pheno, sample_col)
     if calls_option and not by_column:
         result = _associate(calls_option, phenotypes, locus, model, effect_allele, panel, outcome=outcome,
@@ -279,13 +279,13 @@ def plot_box(pheno, sample_col, outcome, by_column, calls_option, locus, model, 
 @click.option("--y", "y_column", required=True)
 @O.coding
 @O.figure_output
-def plot_scatter(pheno, sample_col, x_column, y_column, ref_level, below_lloq, output) -> None:
+def plot_scatter(pheno, sample_col, x_column, y_column, output) -> None:
     """Scatter of two variables with Spearman's r and p (as R cor.test)."""
     from genoassoc import phenotypes as coding
     from genoassoc.report.figures import scatter_plot
     from genoassoc.stats.correlation import correlate
 
-    options = make_coding(ref_level, below_lloq)
+    options = make_coding()
     phenotypes = read_pheno(pheno, sample_col)
     x, y = coding.numeric(phenotypes, x_column, options), coding.numeric(phenotypes, y_column, options)
     keep, _ = coding.complete_cases({x_column: x, y_column: y})

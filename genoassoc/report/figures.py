@@ -106,9 +106,10 @@ def kaplan_meier_plot(time: ArrayLike, event: ArrayLike, group: ArrayLike, label
 
     times, events, groups = np.asarray(time, float), np.asarray(event, int), np.asarray(group).astype(str)
     levels = labels or [str(level) for level in pd.unique(groups)]
-    figure = plt.figure(figsize=(6, 4.8))
-    axis = figure.add_axes((0.14, 0.36, 0.82, 0.58))
-    risk_axis = figure.add_axes((0.14, 0.05, 0.82, 0.17), sharex=axis)
+    figure = plt.figure(figsize=(6, 5.2))
+    # the legend sits above the curves (never on them), the numbers at risk below the axis
+    axis = figure.add_axes((0.16, 0.33, 0.80, 0.50))
+    risk_axis = figure.add_axes((0.16, 0.04, 0.80, 0.15), sharex=axis)
     risk_axis.set_gid("risk-table")
     for index, level in enumerate(levels):
         members = groups == level
@@ -138,8 +139,9 @@ def kaplan_meier_plot(time: ArrayLike, event: ArrayLike, group: ArrayLike, label
     axis.set_xlabel(xlabel or (f"Time ({unit})" if unit else "Time"))
     axis.set_ylabel(ylabel)
     if title:
-        axis.set_title(title, loc="left")
-    axis.legend(loc="lower left", title=legend_title or None, alignment="left")
+        figure.text(0.16, 0.985, title, ha="left", va="top", fontsize=10)
+    axis.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), title=legend_title or None, alignment="left",
+                borderaxespad=0.0, ncol=1 if len(levels) > 2 else len(levels))
     for index, level in enumerate(levels):
         members = groups == level
         for moment in ticks:
@@ -148,7 +150,8 @@ def kaplan_meier_plot(time: ArrayLike, event: ArrayLike, group: ArrayLike, label
     risk_axis.set_ylim(-0.5, len(levels) - 0.5)
     risk_axis.set_yticks(range(len(levels)), list(reversed(levels)))
     risk_axis.tick_params(axis="x", labelbottom=False, length=0)
-    risk_axis.tick_params(axis="y", length=0)
+    # clear of the first column of numbers, which is centred on the axis
+    risk_axis.tick_params(axis="y", length=0, pad=16)
     risk_axis.set_title("Number at risk", loc="left", fontsize=8)
     for spine in ("top", "right", "left", "bottom"):
         risk_axis.spines[spine].set_visible(False)

@@ -74,11 +74,12 @@ def _attachment(machine: pd.DataFrame, name: str) -> str:
             f'href="data:text/tab-separated-values;base64,{data}">machine table ({shown}.tsv, full precision)</a></p>')
 
 
-def _table(publication: Any, machine: pd.DataFrame, name: str) -> str:
-    """The publication table, and its machine table as a TSV attachment inside the page."""
-    from genoassoc.report.publication import to_html
+def _table(publication: Any, result: Any, name: str) -> str:
+    """The publication table with the result's notes as footnotes, and its machine table as a TSV
+    attachment inside the page."""
+    from genoassoc.report.publication import to_html, with_notes
 
-    return to_html(publication) + _attachment(machine, name)
+    return to_html(with_notes(publication, result.notes)) + _attachment(result.table, name)
 
 
 def _plain_table(table: pd.DataFrame, caption: str, columns: list[str]) -> str:
@@ -254,13 +255,13 @@ def _qc_section(inputs: _Inputs) -> Section:
     from genoassoc.report.publication import hwe_publication
 
     result = hwe(inputs.calls, inputs.catalog)
-    return Section("Genotype QC", (_table(hwe_publication(result), result.table, "hwe"),))
+    return Section("Genotype QC", (_table(hwe_publication(result), result, "hwe"),))
 
 
 def _pk_section(inputs: _Inputs) -> Section:
     from genoassoc.report.publication import pk_publication
 
-    return Section("Pharmacokinetics", (_table(pk_publication(inputs.exposure), inputs.exposure.table, "pk"),))
+    return Section("Pharmacokinetics", (_table(pk_publication(inputs.exposure), inputs.exposure, "pk"),))
 
 
 def _table1_section(inputs: _Inputs) -> Section:
@@ -271,7 +272,7 @@ def _table1_section(inputs: _Inputs) -> Section:
     result = table1(inputs.phenotypes, variables=study.table1_variables or None, coding_options=coding_of(study),
                     calls=inputs.calls, locus=study.locus, model=study.model, effect_allele=study.effect_allele,
                     catalog=inputs.catalog)
-    return Section("Table 1", (_table(table1_publication(result), result.table, "table1"),))
+    return Section("Table 1", (_table(table1_publication(result), result, "table1"),))
 
 
 def _associate(inputs: _Inputs, outcome: Any = None, *, time: str | None = None, event: str | None = None) -> Any:
@@ -297,7 +298,7 @@ def _association_section(inputs: _Inputs) -> Section:
     parts = []
     for outcome in study.outcomes:
         result = _associate(inputs, outcome)
-        parts.append(_table(association_table(result, outcome.column), result.table, f"assoc_{outcome.column}"))
+        parts.append(_table(association_table(result, outcome.column), result, f"assoc_{outcome.column}"))
         figure = figures.association_plot(result, log_axes=study.log_axes)
         if figure is not None:
             parts.append(_figure_html(figure, f"{outcome.column} by {result.title}"))
@@ -313,7 +314,7 @@ def _survival_section(inputs: _Inputs, time_column: str, event_column: str) -> S
     return Section(f"Survival: {time_column}", (
         _figure_html(figures.association_plot(result, unit=_unit(study, time_column)),
                      f"Kaplan-Meier estimate of {time_column} by {result.title}"),
-        _table(association_table(result, time_column), result.table, f"survival_{time_column}")))
+        _table(association_table(result, time_column), result, f"survival_{time_column}")))
 
 
 def _correlation_section(inputs: _Inputs) -> Section:
@@ -326,7 +327,7 @@ def _correlation_section(inputs: _Inputs) -> Section:
         result = correlation(inputs.phenotypes, x_column, y_column, "spearman", coding_of(inputs.study))
         parts.append(_figure_html(figures.correlation_plot(result),
                                   f"{y_column} against {x_column} (Spearman, as R cor.test)"))
-        parts.append(_table(correlation_publication(result), result.table, f"correlation_{x_column}_{y_column}"))
+        parts.append(_table(correlation_publication(result), result, f"correlation_{x_column}_{y_column}"))
     return Section("Correlations", tuple(parts))
 
 
@@ -348,7 +349,7 @@ def _cox_section(inputs: _Inputs) -> Section:
                        effect_allele=study.effect_allele)
     table = result.table
     forest = table.dropna(subset=["hr_adjusted"]).assign(label=lambda frame: frame["term"])
-    parts = [_table(cox_publication(result, time_column), table, "table2")]
+    parts = [_table(cox_publication(result, time_column), result, "table2")]
     if len(forest):
         parts.append(_figure_html(figures.forest_plot(forest, label="label", estimate="hr_adjusted",
                                                       low="ci_lo_adjusted", high="ci_hi_adjusted", p="p_adjusted",
@@ -372,7 +373,7 @@ def _cutpoint_section(inputs: _Inputs) -> Section:
     result = survival_cutpoint(discovery, marker, time_column, study.cutpoint_event, validation=validation,
                                min_prop=study.min_prop, permutations=study.permutations, ties=study.ties,
                                coding_options=coding_of(study))
-    parts = [_table(cutpoint_publication(result, marker), result.table, "cutpoint"),
+    parts = [_table(cutpoint_publication(result, marker), result, "cutpoint"),
              _figure_html(figures.cutpoint_plot(result.cuts, marker=marker, chosen=result.cut),
                           "Hazard ratio and standardised log-rank statistic by candidate cut")]
     for cohort in result.data or {}:
@@ -397,7 +398,7 @@ def _competing_section(inputs: _Inputs, time_column: str, cause_column: str) -> 
         _figure_html(figures.incidence_plot(result, unit=_unit(study, time_column)),
                      f"Cumulative incidence of {cause_column} = {study.failcode} and of competing events "
                      f"by {title}"),
-        _table(competing_publication(result, time_column), result.table, f"competing_{time_column}")))
+        _table(competing_publication(result, time_column), result, f"competing_{time_column}")))
 
 
 def _visits_section(inputs: _Inputs) -> Section:
@@ -415,7 +416,7 @@ def _visits_section(inputs: _Inputs) -> Section:
     return Section(f"Repeated measurements: {study.visits_outcome}", (
         _figure_html(figures.spaghetti_plot(result), f"{study.visits_outcome} over {study.visits_time} per sample, "
                                                      "with the mixed model's mean per genotype group"),
-        _table(longitudinal_publication(result), result.table, f"longitudinal_{study.visits_outcome}")))
+        _table(longitudinal_publication(result), result, f"longitudinal_{study.visits_outcome}")))
 
 
 @dataclass(frozen=True)

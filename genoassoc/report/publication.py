@@ -7,6 +7,7 @@ precision; these are for people.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -125,6 +126,7 @@ class PublicationTable:
     columns: tuple[str | Cell, ...]
     rows: tuple[Row, ...]
     footnotes: tuple[tuple[str, str], ...] = ()
+    label: str = ""  # the number a manuscript gives this kind of table ("Table 1", "Table 2"), if any
 
     @property
     def headers(self) -> tuple[Cell, ...]:
@@ -155,6 +157,14 @@ class _Notes:
 
     def footnotes(self) -> tuple[tuple[str, str], ...]:
         return tuple((letter, text) for text, letter in self.texts.items())
+
+
+def with_notes(table: PublicationTable, notes: Iterable[str]) -> PublicationTable:
+    """The table with a result's notes below its footnotes (who was left out, values put in place of
+    '<x', reference levels with their n, merged spellings, warnings): what a reader must see beside
+    the numbers, in every rendering."""
+    extra = tuple(("", note) for note in dict.fromkeys(notes) if note)
+    return dataclasses.replace(table, footnotes=table.footnotes + extra)
 
 
 def _row(*cells: str | Cell, kind: str = "data") -> Row:
@@ -563,7 +573,7 @@ def cox_publication(result: Any, time: str) -> PublicationTable:
             if _missing(term["hr"]) and text(term["note"]):
                 notes.mark(f"{label}: {term['note']}")
     columns = ("Variable", "Univariable HR (95% CI)", "p", "Multivariable HR (95% CI)", "p")
-    return PublicationTable(f"Cox regression of {time}", columns, tuple(rows), notes.footnotes())
+    return PublicationTable(f"Cox regression of {time}", columns, tuple(rows), notes.footnotes(), label="Table 2")
 
 
 # ---------------------------------------------------------------------------------------------- Table 1
@@ -612,23 +622,36 @@ def table1_publication(result: Any) -> PublicationTable:
             values = [median_iqr(by_group.at[group, "median"], by_group.at[group, "q1"], by_group.at[group, "q3"])
                       for group in groups]
         rows.append(_row(label, *values, p))
-    return PublicationTable(f"Baseline characteristics by {result.by}", columns, tuple(rows), notes.footnotes())
+    return PublicationTable(f"Baseline characteristics by {result.by}", columns, tuple(rows), notes.footnotes(),
+                            label="Table 1")
 
 
 # ------------------------------------------------------------------------------------------- the others
 
 def cutpoint_publication(result: Any, marker: str) -> PublicationTable:
+    """The cut-points: the optimal cut's p adjusted for the search, with the unadjusted log-rank p and
+    the permutation p (when computed) on their own rows, each labelled."""
     notes = _Notes()
     rows = []
     for _, row in result.table.iterrows():
         estimate = interval(row["estimate"], row["ci_lo"], row["ci_hi"])
         note = str(row["note"]) if not _missing(row["note"]) else ""
+        optimal = str(row["analysis"]).startswith("optimal")
         p_note = "maximally selected log-rank statistic, p adjusted for the search (Lausen & Schumacher, as R " \
-                 "maxstat)" if str(row["analysis"]).startswith("optimal") else note if row["statistic_name"] else ""
+                 "maxstat)" if optimal else note if row["statistic_name"] else ""
         groups = f"{count(row['n_low'])} / {count(row['n_high'])}" if not _missing(row["n_low"]) else ""
         rows.append(_row(str(row["cohort"]), str(row["analysis"]), number(row["cut"], 4), groups,
                          f"{row['estimate_name']}: {estimate}" if estimate else "",
                          Cell(p_value(row["p"]), notes.mark(p_note) if p_note and not _missing(row["p"]) else "")))
+        if optimal and not _missing(row.get("p_unadjusted")):
+            rows.append(_row("", "— log-rank p at this cut, unadjusted for the search", "", "", "",
+                             p_value(row["p_unadjusted"])))
+        if optimal and not _missing(row.get("p_permutation")):
+            rows.append(_row("", f"— permutation p ({count(row['permutations'])} permutations)", "", "", "",
+                             p_value(row["p_permutation"])))
+        if optimal and "limit of quantification" in note:
+            warning = note.split("; ")[-1]
+            rows.append(_row("", "— warning: " + warning, "", "", "", ""))
     columns = ("Cohort", "Analysis", f"{marker} cut", "n low / high", "Estimate (95% CI)", "p")
     return PublicationTable(f"{marker}: cut-points", columns, tuple(rows), notes.footnotes())
 
@@ -661,14 +684,16 @@ def hwe_publication(result: Any) -> PublicationTable:
     exact = notes.mark("exact test of Wigginton, Cutler & Abecasis (2005), as PLINK --hardy")
     rows = []
     for _, row in result.table.iterrows():
-        genotypes = (f"{count(row['n_hom1'])} / {count(row['n_het'])} / {count(row['n_hom2'])}")
+        first, second = row["allele1"], row["allele2"]
+        genotypes = (f"{first}/{first} {count(row['n_hom1'])}, {first}/{second} {count(row['n_het'])}, "
+                     f"{second}/{second} {count(row['n_hom2'])}")
         label = (f"{row['group']}: " if "group" in result.table.columns else "") + str(row["locus"])
         adjusted: list[str | Cell] = []
         if "p_adj" in result.table.columns:
             adjusted = [Cell(p_value(row["p_adj"]), notes.mark(f"{row['p_adj_method']} (R p.adjust)"))]
         rows.append(_row(label, count(row["n"]), genotypes, f"{row['minor_allele']} {number(row['maf'])}",
                          Cell(p_value(row["p_exact"]), exact), *adjusted))
-    columns = ("Locus", "n", "Genotypes (hom / het / hom)", "Minor allele frequency", "HWE p")
+    columns = ("Locus", "n", "Genotypes, n", "Minor allele frequency", "HWE p")
     if "p_adj" in result.table.columns:
         columns += ("Adjusted p",)
     return PublicationTable("Hardy–Weinberg equilibrium", columns, tuple(rows), notes.footnotes())
@@ -678,9 +703,10 @@ def pk_publication(result: Any) -> PublicationTable:
     rows = [_row(str(row["sample"]), number(row["c0"]), number(row["cmax"]), number(row["tmax"]),
                  number(row["auc_0_24"]), number(row["half_life"]), text(row["note"]))
             for _, row in result.table.iterrows()]
-    columns = ("Sample", "C0", "Cmax", "Tmax (h)", "AUC0–24 (·h)", "t½ (h)", "Note")
+    columns = ("Sample", "C0 (conc)", "Cmax (conc)", "Tmax (h)", "AUC0–24 (conc·h)", "t½ (h)", "Note")
     notes = (("a", "non-compartmental analysis; AUC by the trapezoidal rule; λz by log-linear regression with the "
-                   "best adjusted R² (as PKNCA)"),)
+                   "best adjusted R² (as PKNCA)"),
+             ("b", "conc: the unit of the concentrations in the PK samples table (e.g. ng/mL); times in hours"))
     return PublicationTable("Pharmacokinetics per patient", columns, tuple(rows), notes)
 
 
@@ -698,11 +724,12 @@ def to_markdown(table: PublicationTable) -> str:
         if row.kind == "section":
             cells = [f"**{cells[0]}**"] + cells[1:]
         elif row.kind == "level":
-            cells = [f"&nbsp;&nbsp;{cells[0]}"] + cells[1:]
+            cells = [f"\u2003{cells[0]}"] + cells[1:]  # an em space: indentation that is text, not markup
         lines.append("| " + " | ".join(cells + [""] * (len(table.columns) - len(cells))) + " |")
     if table.footnotes:
         lines.append("")
-        lines += [f"{letter.translate(_SUPERSCRIPT)} {note}  " for letter, note in table.footnotes]
+        lines += [f"{letter.translate(_SUPERSCRIPT)} {note}  " if letter else f"{note}  "
+                  for letter, note in table.footnotes]
     return "\n".join(lines) + "\n"
 
 
@@ -727,26 +754,73 @@ def to_html(table: PublicationTable) -> str:
         body.append("<tr>" + "".join(cells) + "</tr>")
     foot = ""
     if table.footnotes:
-        notes = "<br>".join(f"<sup>{letter}</sup> {html.escape(note)}" for letter, note in table.footnotes)
+        notes = "<br>".join((f"<sup>{letter}</sup> " if letter else "") + html.escape(note)
+                            for letter, note in table.footnotes)
         foot = f'<tfoot><tr><td colspan="{len(table.columns)}">{notes}</td></tr></tfoot>'
     return (f'<table class="publication"><caption>{html.escape(table.title)}</caption><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody>{foot}</table>")
 
 
+def captions(tables: list[PublicationTable]) -> list[str]:
+    """Each table's caption number in one document: its own label (Table 1 for baseline
+    characteristics, Table 2 for the Cox table) when it has one and it is free, else the next free
+    number."""
+    used = {table.label for table in tables if table.label}
+    taken, numbers, next_number = set(), [], 1
+    for table in tables:
+        if table.label and table.label not in taken:
+            numbers.append(table.label)
+            taken.add(table.label)
+            continue
+        while f"Table {next_number}" in used | taken:
+            next_number += 1
+        numbers.append(f"Table {next_number}")
+        taken.add(numbers[-1])
+    return numbers
+
+
+def _three_line(grid: Any) -> None:
+    """The three-line table journals print: rules above and below the table and under the header, no
+    vertical or inner rules."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def rule(parent: Any, edge: str, size: str) -> None:
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single" if size else "nil")
+        if size:
+            element.set(qn("w:sz"), size)
+            element.set(qn("w:color"), "000000")
+        parent.append(element)
+
+    properties = grid._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge, size in (("top", "12"), ("left", ""), ("bottom", "12"), ("right", ""), ("insideH", ""),
+                       ("insideV", "")):
+        rule(borders, edge, size)
+    properties.append(borders)
+    for cell in grid.rows[0].cells:
+        cell_borders = OxmlElement("w:tcBorders")
+        rule(cell_borders, "bottom", "6")
+        cell._tc.get_or_add_tcPr().append(cell_borders)
+
+
 def to_docx(tables: list[PublicationTable]) -> bytes:
-    """A Word document with the tables (editable: a journal's template can restyle them)."""
+    """A Word document with the tables: captions numbered within the document and named by what the
+    table is (Table 1, Table 2), three-line style, footnotes below each (editable: a journal's template
+    can restyle them)."""
     import io
 
     from docx import Document
     from docx.shared import Pt
 
     document = Document()
-    for number_of_table, table in enumerate(tables, start=1):
+    for caption, table in zip(captions(tables), tables, strict=True):
         title = document.add_paragraph()
-        title.add_run(f"Table {number_of_table}. ").bold = True
+        title.add_run(f"{caption}. ").bold = True
         title.add_run(table.title)
         grid = document.add_table(rows=1 + len(table.rows), cols=len(table.columns))
-        grid.style = "Table Grid"
+        _three_line(grid)
         for index, column in enumerate(table.headers):
             paragraph = grid.rows[0].cells[index].paragraphs[0]
             paragraph.add_run(column.text).bold = True
@@ -762,9 +836,10 @@ def to_docx(tables: list[PublicationTable]) -> bytes:
                     mark.font.superscript = True
         for letter, note in table.footnotes:
             paragraph = document.add_paragraph()
-            mark = paragraph.add_run(letter)
-            mark.font.superscript = True
-            paragraph.add_run(f" {note}").font.size = Pt(9)
+            if letter:
+                mark = paragraph.add_run(letter)
+                mark.font.superscript = True
+            paragraph.add_run(f" {note}" if letter else note).font.size = Pt(9)
         document.add_paragraph()
     buffer = io.BytesIO()
     document.save(buffer)

@@ -24,6 +24,7 @@ Times in the unit of the input; events 1 = event, 0 = censored.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ class CoxFit:
     start: np.ndarray | None = None
     weights: np.ndarray | None = None
     names: tuple[str, ...] = field(default=())
+    aliased: tuple[str, ...] = ()  # terms left out as R's coxph leaves them (coefficient NA)
 
     @property
     def linear_predictor(self) -> np.ndarray:
@@ -384,10 +386,12 @@ def cox(time: ArrayLike, event: ArrayLike, design: pd.DataFrame, ties: str = "ef
         offset: ArrayLike | None = None, max_iter: int = MAX_ITER, eps: float = EPS) -> CoxFit:
     """Cox fit as R ``coxph(Surv([start,] time, event) ~ ., ties = ties)`` reported as its summary.
 
-    `design` holds numeric covariate columns (categorical covariates already as indicators).
-    `CoxNotEstimable` when there are no events, a coefficient is infinite (monotone likelihood: the
-    message names the term and the group without events) or a column is aliased; `CoxDidNotConverge`
-    (a subclass) when 20 iterations were not enough.
+    `design` holds numeric covariate columns (categorical covariates already as indicators). A column
+    that is constant or a combination of the others (aliased) is left out and the rest fitted, as R
+    does (its coefficient NA): its term holds NaN and `CoxFit.aliased` names it. `CoxNotEstimable`
+    when there are no events or a coefficient is infinite (monotone likelihood: the message names the
+    term and the group without events); `CoxDidNotConverge` (a subclass) when 20 iterations were not
+    enough.
     """
     if ties not in ("efron", "breslow"):
         raise InputError(f"unknown ties method '{ties}' (use efron or breslow)")
@@ -407,8 +411,14 @@ def cox(time: ArrayLike, event: ArrayLike, design: pd.DataFrame, ties: str = "ef
         raise CoxDidNotConverge(f"the Cox model did not converge in {max_iter} iterations")
     aliased = [name for name, kept in zip(names, result.keep, strict=True) if not kept]
     if aliased:
-        raise CoxNotEstimable(f"{', '.join(aliased)} cannot be told apart from the other terms (collinear): "
-                              "not estimable")
+        if len(aliased) == len(names):
+            raise CoxNotEstimable(f"{', '.join(aliased)} cannot be told apart from the other terms (constant or "
+                                  "collinear): not estimable")
+        reduced = cox(time, event, design.drop(columns=aliased), ties, strata, conf_level, start=start,
+                      weights=weights, offset=offset, max_iter=max_iter, eps=eps)
+        nan = float("nan")
+        terms = {name: reduced.terms.get(name) or CoxTerm(name, nan, nan, nan, nan, nan, nan) for name in names}
+        return dataclasses.replace(reduced, terms=terms, aliased=tuple(aliased))
     covariance = _inverse(result.evaluation.information, result.keep)
     beta = result.beta
     step = np.abs(covariance @ result.evaluation.score)

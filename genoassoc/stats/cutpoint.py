@@ -125,17 +125,26 @@ class Roc:
     specificity: float
     n_cases: int
     n_controls: int
+    direction: str = "<"  # pROC: "<" cases have higher values (called above the cut), ">" lower (below it)
 
 
-def roc(marker: ArrayLike, response: ArrayLike, conf_level: float = 0.95) -> Roc:
-    """ROC AUC (higher marker = case) with the DeLong (1988) CI, and the cut maximising Youden's J, as
-    R pROC (``direction = "<"``, ``coords(best, best.method = "youden")``): candidate cuts are the
-    midpoints between adjacent distinct values, cases are called above the cut, and of equally good
-    cuts the lowest is taken (pROC's first row)."""
+def roc(marker: ArrayLike, response: ArrayLike, conf_level: float = 0.95, direction: str = "auto") -> Roc:
+    """ROC AUC with the DeLong (1988) CI, and the cut maximising Youden's J, as R pROC
+    (``roc(..., direction = "auto")``, ``coords(best, best.method = "youden")``): the direction is
+    chosen as pROC does by default, cases higher (``<``) unless the controls' median is above the
+    cases' (``>``); give ``<`` or ``>`` to fix it (a validation cohort takes the discovery's). Candidate
+    cuts are the midpoints between adjacent distinct values, and of equally good cuts the lowest is
+    taken (pROC's first row)."""
     values, outcome = np.asarray(marker, float), np.asarray(response, int)
     cases, controls = values[outcome == 1], values[outcome == 0]
     if len(cases) == 0 or len(controls) == 0:
         raise ValueError("ROC needs both cases and controls")
+    if direction == "auto":
+        direction = ">" if np.median(controls) > np.median(cases) else "<"
+    if direction == ">":
+        mirrored = roc(-values, outcome, conf_level, "<")
+        return Roc(mirrored.auc, mirrored.ci_lo, mirrored.ci_hi, -mirrored.youden_cut, mirrored.sensitivity,
+                   mirrored.specificity, mirrored.n_cases, mirrored.n_controls, ">")
     kernel = (cases[:, None] > controls[None, :]) + 0.5 * (cases[:, None] == controls[None, :])
     auc = float(kernel.mean())
     v10, v01 = kernel.mean(axis=1), kernel.mean(axis=0)

@@ -54,8 +54,8 @@ def test_continuous_dominant_with_covariates(calls, phenotypes, r):
     assert crude["p"] == pytest.approx(r["lm_crude.dominant.xTRUE.p"], rel=1e-6)
     assert (table.loc[table["term"].isin(["age", "sex=M"]), "term_kind"] == "covariate").all()
     messages = "\n".join(result.messages)
-    assert "1 samples in the calls but not the phenotypes: P999" in messages
-    assert "1 samples in the phenotypes but not the calls: X001" in messages
+    assert "1 sample in the calls but not the phenotypes: P999" in messages
+    assert "1 sample in the phenotypes but not the calls: X001" in messages
     assert "6 samples with a no-call at rs1800796, left out" in messages
     assert "covariate 'sex': reference level 'F'" in messages
     assert "effect allele G (the minor allele); 144 samples analysed" in messages

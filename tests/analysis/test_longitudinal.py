@@ -93,7 +93,7 @@ def test_simulated_random_slopes_match_lmer(r, simulated):
     result = longitudinal(*simulated, "rs1800796", "codominant", outcome="y", time="week", random_slope=True)
     check(r, "sim_slope", result.fit, ["Intercept", "week", "G/C", "G/G", "week x G/C", "week x G/G"])
     assert not result.fit.singular
-    assert any("1 samples left out" in note or "y missing (1)" in note for note in result.notes)
+    assert any("1 sample left out" in note or "y missing (1)" in note for note in result.notes)
 
 
 def test_simulated_with_covariate_matches_lmer(r, simulated):

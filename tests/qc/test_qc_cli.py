@@ -48,7 +48,7 @@ def test_qc_writes_every_table(calls, tmp_path):
                  "--haplotypes-output", haps, "--haplotype-pairs-output", pairs)
     assert result.returncode == 0, result.stderr
     assert "rs1800795: monomorphic in these samples" in result.stderr
-    assert "1 samples below call rate 0.9: P29" in result.stderr
+    assert "1 sample below call rate 0.9: P29" in result.stderr
     assert out.read_text().startswith("locus\tallele1")
     assert len(samples.read_text().splitlines()) == 31
     assert ld.read_text().splitlines()[0] == "locus1\tlocus2\tn\tD\tD_prime\tr\tr2"

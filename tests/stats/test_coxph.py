@@ -130,8 +130,10 @@ def test_monotone_likelihood_names_the_group_without_events():
 def test_collinear_terms_are_not_estimable():
     rng = np.random.default_rng(1)
     x = rng.normal(size=50)
-    with pytest.raises(CoxNotEstimable, match="x2 cannot be told apart from the other terms"):
-        cox(rng.exponential(size=50), np.ones(50), pd.DataFrame({"x": x, "x2": 2 * x}))
+    fit = cox(rng.exponential(size=50), np.ones(50), pd.DataFrame({"x": x, "x2": 2 * x}))
+    assert fit.aliased == ("x2",) and np.isnan(fit.terms["x2"].hazard_ratio)
+    with pytest.raises(CoxNotEstimable, match="constant cannot be told apart from the other terms"):
+        cox(rng.exponential(size=50), np.ones(50), pd.DataFrame({"constant": np.ones(50)}))
     with pytest.raises(CoxNotEstimable, match="no events"):
         cox(np.arange(5.0), np.zeros(5), pd.DataFrame({"x": np.arange(5.0)}))
 
@@ -157,3 +159,20 @@ def test_firth_matches_an_independent_penalised_likelihood(key, ties):
         assert np.log(terms[column].ci_lo) == pytest.approx(r[f"{golden}|lo"], rel=1e-6, abs=1e-8)
         assert np.log(terms[column].ci_hi) == pytest.approx(r[f"{golden}|hi"], rel=1e-6, abs=1e-8)
         assert terms[column].p == pytest.approx(r[f"{golden}|p"], rel=1e-6)
+
+
+def test_an_aliased_term_is_left_out_and_the_rest_fitted_as_r():
+    """R coxph on lung with age2 = 2 x age: age2's coefficient is NA, age and sex are fitted
+    (tests/golden/cox_aliased)."""
+    folder = Path(__file__).parents[1] / "golden" / "cox_aliased"
+    data = pd.read_csv(folder / "lung_aliased.tsv", sep="\t")
+    golden = pd.read_csv(folder / "r_golden.tsv", sep="\t", na_values=["NA"], skipinitialspace=True)
+    golden = golden.set_index("term").astype(float)
+    fit = cox(data["time"], data["status"], data[["age", "sex", "age2"]])
+    assert fit.aliased == ("age2",)
+    for term in ("age", "sex"):
+        assert fit.terms[term].coef == pytest.approx(golden.at[term, "coef"], rel=1e-8)
+        assert fit.terms[term].se == pytest.approx(golden.at[term, "se"], rel=1e-6)
+        assert fit.terms[term].p == pytest.approx(golden.at[term, "p"], rel=1e-6)
+    assert np.isnan(fit.terms["age2"].coef) and np.isnan(golden.at["age2", "coef"])
+    assert fit.likelihood_ratio.df == 2

@@ -29,19 +29,35 @@ def data_set(name):
     if name.startswith("asah"):
         table = pd.read_csv(GOLDEN / "asah.tsv", sep="\t")
         return table["wfns" if name == "asah_wfns" else "s100b"], table["poor"]
+    if name == "mtcars":
+        table = pd.read_csv(GOLDEN / "mtcars.tsv", sep="\t")
+        return table["wt"], table["am"]
     table = pd.read_csv(GOLDEN / "separated.tsv", sep="\t")
     return table["marker"], table["case"]
 
 
 @pytest.mark.parametrize("name", ["hcc", "hcc_nonresponse", "asah", "asah_wfns", "separated"])
 def test_roc_matches_proc(r, name):
-    result = roc(*data_set(name))
+    result = roc(*data_set(name), direction="<")
     assert result.auc == pytest.approx(r[f"{name}|auc"], rel=1e-12)
     assert result.ci_lo == pytest.approx(r[f"{name}|ci_lo"], rel=1e-10)
     assert result.ci_hi == pytest.approx(r[f"{name}|ci_hi"], rel=1e-10)
     assert result.youden_cut == pytest.approx(r[f"{name}|cut"], rel=1e-12)
     assert result.sensitivity == pytest.approx(r[f"{name}|sensitivity"], rel=1e-12)
     assert result.specificity == pytest.approx(r[f"{name}|specificity"], rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["hcc", "hcc_nonresponse", "asah", "asah_wfns", "separated", "mtcars"])
+def test_roc_chooses_its_direction_as_proc(name):
+    """pROC's default direction = "auto" (tests/golden/roc): lower weight in manual cars gives direction ">"
+    and AUC 0.93, not 0.067 with "cut wt > -inf"."""
+    golden = pd.read_csv(GOLDEN / "r_golden.tsv", sep="\t", dtype=str).set_index("name")["value"]
+    result = roc(*data_set(name))
+    assert result.direction == golden[f"auto|{name}|direction"]
+    assert result.auc == pytest.approx(float(golden[f"auto|{name}|auc"]), rel=1e-12)
+    assert result.ci_lo == pytest.approx(float(golden[f"auto|{name}|ci_lo"]), rel=1e-10)
+    assert result.youden_cut == pytest.approx(float(golden[f"auto|{name}|cut"]), rel=1e-12)
+    assert result.sensitivity == pytest.approx(float(golden[f"auto|{name}|sensitivity"]), rel=1e-12)
 
 
 def test_cutpoint_response_command_reports_procs_numbers(r, tmp_path):

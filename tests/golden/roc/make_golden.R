@@ -29,5 +29,20 @@ for (name in names(sets)) {
   out[[paste(name, "specificity", sep = "|")]] <- best$specificity[1]
   out[[paste(name, "youden_ties", sep = "|")]] <- nrow(best)
 }
+# pROC's default direction = "auto" (chosen from the groups' medians), on the same sets and on mtcars
+# (weight against manual transmission: lower weight in the cases)
+write.table(data.frame(wt = mtcars$wt, am = mtcars$am), "mtcars.tsv", sep = "\t", row.names = FALSE, quote = FALSE)
+sets$mtcars <- list(mtcars$wt, mtcars$am)
+for (name in names(sets)) {
+  r <- roc(sets[[name]][[2]], sets[[name]][[1]], levels = c(0, 1), quiet = TRUE)
+  ci <- ci.auc(r, method = "delong")
+  best <- coords(r, "best", best.method = "youden", ret = c("threshold", "sensitivity", "specificity"))
+  out[[paste("auto", name, "direction", sep = "|")]] <- r$direction
+  out[[paste("auto", name, "auc", sep = "|")]] <- as.numeric(auc(r))
+  out[[paste("auto", name, "ci_lo", sep = "|")]] <- ci[1]
+  out[[paste("auto", name, "cut", sep = "|")]] <- best$threshold[1]
+  out[[paste("auto", name, "sensitivity", sep = "|")]] <- best$sensitivity[1]
+}
 write.table(data.frame(name = names(out), value = unlist(out)), "r_golden.tsv", sep = "\t", row.names = FALSE,
             quote = FALSE)
+writeLines(capture.output(sessionInfo()), "sessionInfo.txt")
