@@ -292,6 +292,27 @@ def _fit_columns(groups: pd.DataFrame, fits: list[pd.DataFrame], notes: _Notes, 
     return per_group, per_copy
 
 
+def _covariate_rows(block: pd.DataFrame, methods: Iterable[str], width: int, notes: _Notes) -> list[Row]:
+    """The adjusted model's covariate terms, in the adjusted columns (the last two of `width`), under a
+    section naming the adjustment: a reader sees every estimate the adjusted one was made beside."""
+    fitted = block[(block["row"] == "test") & (block["term_kind"] == "covariate") & block["adjustment"].notna()
+                   & (block["adjustment"] != "crude")]
+    for method in methods:
+        terms = fitted[_strings(fitted["test"]).str.startswith(method)]
+        if len(terms):
+            break
+    else:
+        return []
+    rows = [_row(Cell(f"Covariates of the adjusted model ({terms['adjustment'].iloc[0]})"),
+                 *([""] * (width - 1)), kind="section")]
+    for _, term in terms.iterrows():
+        label = str(term["term"]).replace("=", ": ") + (" (per unit)" if "=" not in str(term["term"]) else "")
+        rows.append(_row(label, *([""] * (width - 3)), interval(term["estimate"], term["ci_lo"], term["ci_hi"]),
+                         Cell(p_value(term["p"]), notes.mark(_test_note(term["test"], text(term["note"])))),
+                         kind="level"))
+    return rows
+
+
 def _continuous_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str | Cell, ...], list[Row]]:
     groups = block[block["row"] == "group"]
     crude = _genotype_fit(block, ("linear regression",), False)
@@ -318,6 +339,7 @@ def _continuous_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str | Ce
     header: list[str | Cell] = ["Genotype", "n", "Median (IQR)", "Mean (SD)", f"{name} (95% CI)", "p"]
     if len(adjusted):
         header += [_adjusted_header(adjusted, name, notes), "p"]
+        rows += _covariate_rows(block, ("linear regression",), width, notes)
     return tuple(header), rows
 
 
@@ -346,6 +368,7 @@ def _binary_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str | Cell, 
     header: list[str | Cell] = ["Genotype", "n", "Events, n (%)", "Odds ratio (95% CI)", "p"]
     if len(adjusted):
         header += [_adjusted_header(adjusted, "Odds ratio", notes), "p"]
+        rows += _covariate_rows(block, methods, width, notes)
     return tuple(header), rows
 
 
@@ -408,6 +431,8 @@ def _survival_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str | Cell
     for _, test in block[(block["row"] == "test") & block["term"].isna() & block["note"].notna()
                          & (block["test"] != "log-rank") & ~_strings(block["test"]).str.startswith("RMST")].iterrows():
         rows.append(_row(f"{test['test'] or 'Note'}: {test['note']}", *([""] * (len(columns) - 1))))
+    if len(adjusted):
+        rows += _covariate_rows(block, ("Cox (adjusted)", "Firth Cox (adjusted)"), len(columns), notes)
     return tuple(columns), rows
 
 

@@ -70,7 +70,13 @@ def test_survival_by_genotype_matches_r(r):
          f"{interval(r['surv|rmst|diff'], r['surv|rmst|lo'], r['surv|rmst|hi'])}, p = {p_value(r['surv|rmst|p'])}",
          "", "", "", ""],
         ["Log-rank test", "", "", "", "", "", p_value(r["surv|logrank|p"]), "", ""],
+        ["Covariates of the adjusted model (adjusted for age, sex, egfr)", "", "", "", "", "", "", "", ""],
+        *[[label, "", "", "", "", "", "",
+           interval(r[f"surv|adjusted|{key}|hr"], r[f"surv|adjusted|{key}|lo"], r[f"surv|adjusted|{key}|hi"]),
+           p_value(r[f"surv|adjusted|{key}|p"])]
+          for label, key in (("age (per unit)", "age"), ("sex: M", "sexM"), ("egfr: del19", "egfrdel19"))],
     ]
+    assert [row.kind for row in table.rows][-4:] == ["section", "level", "level", "level"]
     assert cells(table)[0][3] == "16.1 (10.4–NR)"
     assert cells(table)[2][4] == "-7.33 (-12.6 to -2.01), p = 0.00689"
     notes = dict(table.footnotes)

@@ -41,6 +41,14 @@ put("surv|crude|hi", crude$conf.int[1, 4]); put("surv|crude|p", crude$coefficien
 adjusted <- summary(coxph(Surv(os_months, os_event) ~ carrier + age + sex + egfr, data = d))
 put("surv|adjusted|hr", adjusted$conf.int[1, 1]); put("surv|adjusted|lo", adjusted$conf.int[1, 3])
 put("surv|adjusted|hi", adjusted$conf.int[1, 4]); put("surv|adjusted|p", adjusted$coefficients[1, 5])
+# the covariates of the adjusted model, as the publication table lists them under the genotype
+for (i in 2:nrow(adjusted$conf.int)) {
+  term <- rownames(adjusted$conf.int)[i]
+  put(paste0("surv|adjusted|", term, "|hr"), adjusted$conf.int[i, 1])
+  put(paste0("surv|adjusted|", term, "|lo"), adjusted$conf.int[i, 3])
+  put(paste0("surv|adjusted|", term, "|hi"), adjusted$conf.int[i, 4])
+  put(paste0("surv|adjusted|", term, "|p"), adjusted$coefficients[i, 5])
+}
 
 hcc <- read.delim("../../../examples/hcc_discovery.tsv")
 for (group in c("overall", "CR/PR", "SD/PD")) {
