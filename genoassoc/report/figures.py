@@ -344,20 +344,29 @@ def cutpoint_plot(cuts: pd.DataFrame, *, marker: str, chosen: float | None = Non
 @styled
 def forest_plot(table: pd.DataFrame, *, label: str = "term", estimate: str = "hr", low: str = "ci_lo",
                 high: str = "ci_hi", p: str = "p", title: str = "Hazard ratio (95% CI)") -> Any:
-    """Forest plot of a Cox table: one row per term, log scale, the estimate and p written beside it."""
+    """Forest plot of a Cox table: one row per term, log scale, and beside each the estimate with its
+    CI and p as the publication tables print them, in a column of their own."""
+    from genoassoc.report.publication import interval
+
     rows = table.dropna(subset=[estimate]).reset_index(drop=True)
-    figure, axis = plt.subplots(figsize=(6, 0.45 * max(len(rows), 1) + 1.4))
+    figure, axis = plt.subplots(figsize=(7.5, 0.5 * max(len(rows), 1) + 1.3))
+    figure.subplots_adjust(left=0.28, right=0.62)
     y = np.arange(len(rows))[::-1]
     axis.errorbar(rows[estimate], y, xerr=[rows[estimate] - rows[low], rows[high] - rows[estimate]], fmt="s",
-                  color=OKABE_ITO[0], ecolor="black", capsize=3, markersize=5)
+                  color=OKABE_ITO[0], ecolor="black", capsize=3, markersize=6)
     axis.axvline(1, color="grey", linewidth=0.8)
     log_axis(axis, "x")
+    spread = np.log10(max(float(rows[high].max()), 1.0) / min(float(rows[low].min()), 1.0)) if len(rows) else 0
+    if spread > 2:  # labels at 2 and 5 only while they have room
+        axis.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     axis.set_yticks(y, rows[label].astype(str))
+    axis.set_ylim(-0.7, len(rows) - 0.3)
     axis.set_xlabel(title)
-    axis.set_ylabel("Term")
+    axis.text(1.04, len(rows) - 0.3, "HR (95% CI), p", transform=axis.get_yaxis_transform(), va="bottom",
+              fontsize=9, fontweight="bold")
     for y_value, (_, row) in zip(y, rows.iterrows(), strict=True):
-        axis.text(1.02, y_value, f"{row[estimate]:.2f} ({row[low]:.2f}-{row[high]:.2f}) {format_p(row[p])}",
-                  transform=axis.get_yaxis_transform(), va="center", fontsize=8)
+        axis.text(1.04, y_value, f"{interval(row[estimate], row[low], row[high])}, {format_p(row[p])}",
+                  transform=axis.get_yaxis_transform(), va="center", fontsize=9)
     return figure
 
 

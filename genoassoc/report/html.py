@@ -354,7 +354,7 @@ def _cox_section(inputs: _Inputs) -> Section:
         parts.append(_figure_html(figures.forest_plot(forest, label="label", estimate="hr_adjusted",
                                                       low="ci_lo_adjusted", high="ci_hi_adjusted", p="p_adjusted",
                                                       title="Multivariable hazard ratio (95% CI)"),
-                                  "Forest plot of the multivariable Cox model"))
+                                  "Forest plot of the multivariable Cox model", wide=True))
     return Section("Table 2: Cox regression", tuple(parts))
 
 

@@ -163,7 +163,8 @@ def with_notes(table: PublicationTable, notes: Iterable[str]) -> PublicationTabl
     """The table with a result's notes below its footnotes (who was left out, values put in place of
     '<x', reference levels with their n, merged spellings, warnings): what a reader must see beside
     the numbers, in every rendering."""
-    extra = tuple(("", note) for note in dict.fromkeys(notes) if note)
+    shown = " ".join(text for _, text in table.footnotes)
+    extra = tuple(("", note) for note in dict.fromkeys(notes) if note and note not in shown)
     return dataclasses.replace(table, footnotes=table.footnotes + extra)
 
 
