@@ -362,6 +362,7 @@ def forest_plot(table: pd.DataFrame, *, label: str = "term", estimate: str = "hr
     axis.set_yticks(y, rows[label].astype(str))
     axis.set_ylim(-0.7, len(rows) - 0.3)
     axis.set_xlabel(title)
+    axis.set_ylabel("Variable")
     axis.text(1.04, len(rows) - 0.3, "HR (95% CI), p", transform=axis.get_yaxis_transform(), va="bottom",
               fontsize=9, fontweight="bold")
     for y_value, (_, row) in zip(y, rows.iterrows(), strict=True):

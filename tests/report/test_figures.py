@@ -84,7 +84,7 @@ def test_scatter_forest_cutpoint_and_gel(tmp_path):
                           "ci_hi": [1.04, 0.9], "p": [0.04, 0.0005]})
     figure = figures.forest_plot(table)
     assert [tick.get_text() for tick in figure.axes[0].get_yticklabels()] == ["age (per unit)", "sex=M"]
-    assert "0.60 (0.40-0.90) p < 0.001" in texts(figure)
+    assert "0.600 (0.400–0.900), p < 0.001" in texts(figure)
     cuts = pd.DataFrame({"cut": [5.0, 10, 18.2, 25], "statistic": [1.0, 2.0, 3.1, 2.2],
                          "hazard_ratio": [1.2, 1.8, 2.9, 2.5], "ci_lo": [0.8, 1.1, 1.6, 1.3],
                          "ci_hi": [1.8, 2.9, 5.2, 4.8]})

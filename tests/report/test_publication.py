@@ -168,7 +168,8 @@ def test_word_tables_read_back_as_the_publication_table(tmp_path, command, build
     lettered = [f"{letter} {note}" for letter, note in expected.footnotes]
     assert footnotes[:len(lettered)] == lettered
     # then the result's notes (who was left out, reference levels with n), as the command printed them
-    assert footnotes[len(lettered):] == [line for line in result.stderr.splitlines() if line]
+    shown = " ".join(lettered)
+    assert footnotes[len(lettered):] == [line for line in result.stderr.splitlines() if line and line not in shown]
 
 
 def test_docx_needs_an_output_file():
