@@ -172,3 +172,42 @@ def test_hwe_names_its_genotypes_and_pk_gives_units_and_markdown_has_no_markup(t
     one.write(invoke("assoc", CALLS, "--pheno", EXAMPLES / "phenotypes.tsv", "--locus", "rs1800796", "--outcome",
                      "c0").stderr)
     assert "4 samples with a no-call" in one.getvalue()
+
+
+def test_the_report_carries_the_same_notes_and_labelled_p_values(seed_like, tmp_path):
+    import base64
+    import html
+    import re
+
+    hcc = pd.read_csv(EXAMPLES / "hcc_discovery.tsv", sep="\t", dtype=str, keep_default_na=False)
+    hcc.loc[hcc["il6"].astype(float).nsmallest(4).index, "il6"] = "<1.5"
+    hcc.to_csv(tmp_path / "hcc.tsv", sep="\t", index=False)
+    (tmp_path / "study.toml").write_text(f'''
+calls = "{CALLS}"
+pheno = "{seed_like}"
+locus = "rs1800796"
+model = "dominant"
+outcomes = ["il6_day15"]
+log = true
+below_lloq = "half"
+merge_case_variants = true
+covariates = ["egfr"]
+cutpoint_pheno = "hcc.tsv"
+cutpoint_marker = "il6"
+cutpoint_time = "os_months"
+cutpoint_event = "os_event"
+permutations = 500
+''', encoding="utf-8")
+    output = tmp_path / "report.html"
+    result = invoke("report", tmp_path / "study.toml", "-o", output)
+    assert result.exit_code == 0, result.output
+    page = output.read_text()
+    assert "set to half the limit (0.75) (--below-lloq half)" in page
+    assert "egfr: &#x27;Del19&#x27; (1) merged into &#x27;del19&#x27;" in page
+    assert "Adjusted ratio of geometric means (95% CI)" in page
+    figures = [html.unescape(base64.b64decode(data).decode())
+               for data in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', page)]
+    discovery = next(figure for figure in figures if "discovery cohort" in figure)
+    assert "(unadjusted)" in discovery and "adjusted for the search (Lau94)" in discovery
+    assert "by 500 permutations" in discovery
+    assert "— permutation p (500 permutations)" in page
