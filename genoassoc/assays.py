@@ -17,7 +17,6 @@ import difflib
 import itertools
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -265,14 +264,10 @@ def _build_assay(spec: dict, catalog: Catalog, origin: str, where: str) -> Assay
 
 def read_assays(path: str | os.PathLike, catalog: Catalog, origin: str | None = None) -> list[Assay]:
     """Assays from a TOML file of ``[[assay]]`` tables."""
+    from genoassoc.io.records import read_toml
+
     path = Path(path)
-    if not path.is_file():
-        raise InputError("no such file", str(path))
-    text = path.read_text(encoding="utf-8")
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(f"not valid TOML ({err})", str(path)) from None
+    document, text = read_toml(path)
     specs = document.get("assay", [])
     if not isinstance(specs, list):
         raise InputError("assays must be [[assay]] tables", str(path))

@@ -101,11 +101,9 @@ def columns_of(phenotypes: pd.DataFrame) -> list[str]:
     return [name for name in phenotypes.columns if name not in BOOKKEEPING]
 
 
-def _where(phenotypes: pd.DataFrame, sample: object) -> int | None:
-    if "_row" not in phenotypes.columns:
-        return None
-    row = phenotypes.loc[sample, "_row"]
-    return int(row.iloc[0]) if isinstance(row, pd.Series) else int(row)
+def _row_at(phenotypes: pd.DataFrame, position: int) -> int | None:
+    """The file row of the table's `position`-th row (sample ids repeat in a visits table)."""
+    return int(phenotypes["_row"].iloc[position]) if "_row" in phenotypes.columns else None
 
 
 def column(phenotypes: pd.DataFrame, name: str) -> pd.Series:
@@ -154,18 +152,20 @@ def numeric(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> p
     if censored.any():
         below = text[censored].str.lstrip().str[0].isin(["<", "≤"])
         if not below.all() or coding.below_lloq is None:
-            sample = censored.idxmax() if below.all() else below.index[(~below).to_numpy()][0]
-            value = text[sample]
+            above = censored.to_numpy().copy()
+            above[above] = ~below.to_numpy()
+            position = int(np.flatnonzero(censored.to_numpy() if below.all() else above)[0])
+            value = text.iloc[position]
             problem = (f"'{value}' is above the assay's range: give the measured value or leave it empty"
                        if not below.all() else
                        f"'{value}' is below the limit of quantification: choose --below-lloq half, lloq or missing")
-            raise InputError(problem, phenotypes.attrs.get("source"), _where(phenotypes, sample), name)
+            raise InputError(problem, phenotypes.attrs.get("source"), _row_at(phenotypes, position), name)
         values = values.where(~censored, _censored_values(text, coding.below_lloq))
     bad = values.isna() & ~missing & ~censored
     if bad.any():
-        sample = bad.idxmax()
-        raise InputError(not_a_number(text[sample], _comma(phenotypes)), phenotypes.attrs.get("source"),
-                         _where(phenotypes, sample), name)
+        position = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(not_a_number(text.iloc[position], _comma(phenotypes)), phenotypes.attrs.get("source"),
+                         _row_at(phenotypes, position), name)
     result = values.astype(float)
     if censored.any():
         result.attrs["below_lloq"] = (name, coding.below_lloq, text[censored])
@@ -333,9 +333,9 @@ def events(phenotypes: pd.DataFrame, name: str) -> pd.Series:
     values = numeric(phenotypes, name)
     bad = values.notna() & ~values.isin([0.0, 1.0])
     if bad.any():
-        sample = bad.idxmax()
-        raise InputError(f"'{phenotypes.at[sample, name]}' is not 0 or 1 (1 = event, 0 = censored)",
-                         phenotypes.attrs.get("source"), _where(phenotypes, sample), name)
+        position = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"'{phenotypes[name].iloc[position]}' is not 0 or 1 (1 = event, 0 = censored)",
+                         phenotypes.attrs.get("source"), _row_at(phenotypes, position), name)
     return values
 
 
@@ -344,9 +344,9 @@ def times(phenotypes: pd.DataFrame, name: str) -> pd.Series:
     values = numeric(phenotypes, name)
     negative = values < 0
     if negative.any():
-        sample = negative.idxmax()
-        raise InputError(f"'{phenotypes.at[sample, name]}' is a negative time", phenotypes.attrs.get("source"),
-                         _where(phenotypes, sample), name)
+        position = int(np.flatnonzero(negative.to_numpy())[0])
+        raise InputError(f"'{phenotypes[name].iloc[position]}' is a negative time", phenotypes.attrs.get("source"),
+                         _row_at(phenotypes, position), name)
     return values
 
 
@@ -431,6 +431,10 @@ def covariate_design(phenotypes: pd.DataFrame, names: Iterable[str], coding: Cod
         if len(found) < 2:
             raise InputError(f"covariate '{name}' has {len(found)} level: it cannot enter a model",
                              phenotypes.attrs.get("source"))
+        if len(found) > MAX_COVARIATE_LEVELS:
+            raise InputError(f"covariate '{name}' has {len(found)} levels, which would enter the model as "
+                             f"{len(found) - 1} terms (limit {MAX_COVARIATE_LEVELS}): group its levels, or "
+                             "analyse within its levels with --by", phenotypes.attrs.get("source"))
         references[name] = found[0]
         counts[name] = {level: int((text == level).sum()) for level in found}
         for level in found[1:]:
@@ -442,6 +446,7 @@ def covariate_design(phenotypes: pd.DataFrame, names: Iterable[str], coding: Cod
 
 
 SMALL_GROUP = 5
+MAX_COVARIATE_LEVELS = 50
 
 
 def reference_notes(design: pd.DataFrame, references: Mapping[str, str], keep: pd.Series | None = None

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -285,17 +284,10 @@ def make_study(values: Mapping[str, Any] | None = None, **overrides: Any) -> Any
 
 def load_study(path: str | os.PathLike) -> Any:
     """A Study from a TOML file of settings (top level or under [study]); paths relative to its folder."""
+    from genoassoc.io.records import read_toml
+
     path = Path(path)
-    if not path.is_file():
-        raise InputError("no such file", str(path))
-    try:
-        document = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", str(path)) from None
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(f"not valid TOML ({err})", str(path)) from None
-    except RecursionError:
-        raise InputError("not valid TOML (nested too deeply)", str(path)) from None
+    document, _ = read_toml(path)
     document = document.get("study", document)
     if not isinstance(document, dict):
         raise InputError("[study] must be a table of settings", str(path))

@@ -24,6 +24,7 @@ from genoassoc.errors import InputError
 from genoassoc.phenotypes import Coding
 from genoassoc.stats import cutpoint, survival
 
+MAX_PERMUTATIONS = 1_000_000
 COLUMNS = ["cohort", "analysis", "cut", "n", "n_low", "n_high", "events", "statistic_name", "statistic", "p",
            "p_unadjusted", "p_lau92", "p_lau94", "p_permutation", "permutations", "estimate_name", "estimate",
            "ci_lo", "ci_hi", "note"]
@@ -125,6 +126,10 @@ def survival_cutpoint(
     cut: for the HR-by-cut plot)."""
     if not 0 < min_prop < 0.5:
         raise InputError("the least group fraction must be between 0 and 0.5")
+    if not 0 <= permutations <= MAX_PERMUTATIONS:
+        raise InputError(f"--permutations {permutations}: give 0 (none) to {MAX_PERMUTATIONS:,}; a "
+                         f"permutation p from {MAX_PERMUTATIONS:,} permutations is within ±0.0005 of its limit at p = "
+                         "0.05 (95%), and more would take hours on a cohort of a few hundred patients")
     values, times, events, dropped, coded = _survival_data(discovery, marker, time, event, coding_options)
     data = {"discovery": pd.DataFrame({"marker": values, "time": times, "event": events})}
     notes = [_cohort_note("discovery", len(values), dropped)]

@@ -62,11 +62,26 @@ def _estimates(table: pd.DataFrame) -> tuple[str, np.ndarray, np.ndarray]:
                      f"(columns: {', '.join(table.columns)})", source)
 
 
+def _refuse_repeats(table: pd.DataFrame) -> None:
+    """A cohort listed twice, or two rows with the same numbers, would be pooled twice: refused."""
+    source = table.attrs.get("source")
+    for columns, what in ((["cohort"], "cohort '{}' is listed twice"),
+                          ([name for name in table.columns if name != "cohort"], "rows {} hold the same estimates")):
+        repeated = table.duplicated(subset=columns, keep=False)
+        if repeated.any():
+            rows = [int(row) for row in table.index[repeated.to_numpy()]]
+            first = table.loc[rows[0], "cohort"]
+            label = first if what.startswith("cohort") else f"{rows[0]} and {rows[1]}"
+            raise InputError(what.format(label) + f" (rows {rows[0]} and {rows[1]}): each cohort is pooled once",
+                             source, rows[1])
+
+
 def pool(table: pd.DataFrame, method: str = "REML") -> MetaResult:
     """Pooled estimate of per-cohort estimates (`table`: a ``cohort`` column and hr|or|rr, ci_lo,
     ci_hi, or log_estimate and se) with its 95% CI and p, Cochran's Q, I², H² and tau²."""
     if "cohort" not in table.columns:
         raise InputError("the estimates table needs a 'cohort' column", table.attrs.get("source"))
+    _refuse_repeats(table)
     measure, log_estimate, se = _estimates(table)
     fit = meta_analysis(log_estimate, se, method)
     ratio = measure in RATIOS

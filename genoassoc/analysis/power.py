@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from genoassoc.analysis import Result, table_frame
+from genoassoc.errors import InputError
 from genoassoc.stats import power as design
 
 COLUMNS = ["method", "model", "maf", "hr", "event_rate", "alpha", "n", "replicates", "expected_events", "power",
@@ -22,12 +23,41 @@ class PowerResult(Result):
     """`table`: Schoenfeld's row per cohort size, then one row per simulated test and size."""
 
 
+# Simulation sizes beyond these take hours or more memory than a workstation has; refused with the reason.
+MAX_REPLICATES = 100_000
+MAX_SIMULATED_PATIENTS = 50_000_000  # replicates x cohort size, held at once (about 1.2 GB)
+MAX_COHORT = 1_000_000
+
+
+def _check(hr: float, maf: float, event_rate: float, sizes: Sequence[int], target: float, alpha: float,
+           replicates: int) -> None:
+    """Refuse impossible or unbounded settings before any work (one line each)."""
+    checks = [
+        (math.isfinite(hr) and hr > 0 and hr != 1, f"--hr {hr}: a hazard ratio is a finite number above 0, not 1"),
+        (0 < maf < 1, f"--maf {maf}: an allele frequency lies strictly between 0 and 1"),
+        (0 < event_rate <= 1, f"--event-rate {event_rate}: a share of patients lies in (0, 1]"),
+        (0 < alpha < 1, f"--alpha {alpha}: a significance level lies strictly between 0 and 1"),
+        (0 < target < 1, f"--power {target}: a power lies strictly between 0 and 1"),
+        (0 <= replicates <= MAX_REPLICATES,
+         f"--simulate {replicates}: give 0 (the closed form only) to {MAX_REPLICATES:,} cohorts per size"),
+        (all(1 <= n <= MAX_COHORT for n in sizes), f"--n: cohort sizes lie between 1 and {MAX_COHORT:,}"),
+    ]
+    for ok, problem in checks:
+        if not ok:
+            raise InputError(problem)
+    largest = max(sizes, default=0)
+    if replicates * largest > MAX_SIMULATED_PATIENTS:
+        raise InputError(f"--simulate {replicates} cohorts of {largest} patients hold {replicates * largest:,} "
+                         f"simulated patients at once (limit {MAX_SIMULATED_PATIENTS:,}): simulate fewer cohorts")
+
+
 def power_analysis(hr: float, maf: float, event_rate: float, model: str = "dominant", *, sizes: Sequence[int] = (),
                    target: float = 0.8, alpha: float = 0.05, replicates: int = 1000,
                    tests: Sequence[str] = design.TESTS, seed: int = 1,
                    progress: Callable[[int, int], None] | None = None) -> PowerResult:
     """Events and patients for `target` power (two-sided `alpha`), the asymptotic power at each size in
     `sizes`, and each test's simulated power at those sizes (`replicates` cohorts each; 0 skips)."""
+    _check(hr, maf, event_rate, sizes, target, alpha, replicates)
     common: dict[str, Any] = {"model": model, "maf": maf, "hr": hr, "event_rate": event_rate, "alpha": alpha}
     needed = design.schoenfeld(hr, maf, model, event_rate, alpha, target)
     rows = [{**common, "method": "Schoenfeld (asymptotic)", "events_needed": math.ceil(needed.events_needed),

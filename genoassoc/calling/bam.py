@@ -304,8 +304,10 @@ def read_bam_list(path: str | os.PathLike) -> list[str]:
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", str(path))
+    from genoassoc.io.records import decode_text
+
     entries = []
-    for line in path.read_text().splitlines():
+    for line in decode_text(path.read_bytes(), path).splitlines():
         text = line.strip()
         if text and not text.startswith("#"):
             entry = Path(text)

@@ -76,10 +76,12 @@ def ladder(spec: str) -> Ladder:
     """A ladder from comma-separated sizes in bp (either order) or the name of a shipped ladder."""
     text = spec.strip()
     if any(character.isdigit() for character in text) and "," in text:
-        try:
-            sizes = sorted({float(value) for value in text.split(",") if value.strip()}, reverse=True)
-        except ValueError:
-            raise InputError(f"--ladder '{spec}': sizes must be numbers in bp separated by commas") from None
+        from genoassoc.io.records import number_or_none
+
+        values = [number_or_none(value) for value in text.split(",") if value.strip()]
+        if None in values:
+            raise InputError(f"--ladder '{spec}': sizes must be numbers in bp separated by commas")
+        sizes = sorted({value for value in values if value is not None}, reverse=True)
         if len(sizes) < 3 or sizes[-1] <= 0:
             raise InputError(f"--ladder '{spec}': give at least three positive sizes in bp")
         return Ladder("sizes given", tuple(sizes))
@@ -132,16 +134,49 @@ def read_layout(path: str | os.PathLike, options: ReadOptions = DEFAULT_READ) ->
 
 # -------------------------------------------------------------------------------------------- image
 
+# A gel imager's photo has at most a few tens of megapixels; a larger declared size is a decompression bomb
+# (a 450 kB TIFF that declares 20000 x 20000 pixels would take 6 GB to decode).
+MAX_PIXELS = 80_000_000
+
+
+def _declared_pixels(path: Path) -> int | None:
+    """The pixel count an image file declares, read from its header without decoding it."""
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    if head[:2] in (b"II", b"MM"):
+        import tifffile
+
+        with tifffile.TiffFile(path) as tiff:
+            shape = tiff.pages[0].shape
+    else:
+        from PIL import Image
+
+        Image.MAX_IMAGE_PIXELS = None  # checked here, with our message, instead of PIL's warning or error
+        with Image.open(path) as picture:
+            shape = picture.size
+    return int(np.prod(shape[:2]))
+
+
 def load_photo(path: str | os.PathLike) -> np.ndarray:
-    """A photo (PNG, TIFF, JPEG; grey or colour, 8 or 16 bit) as grey values in 0..1."""
+    """A photo (PNG, TIFF in any compression an imager uses: LZW, Deflate, PackBits; JPEG; grey or
+    colour, 8 or 16 bit) as grey values in 0..1. A photo that declares more than `MAX_PIXELS` pixels, or
+    that cannot be decoded (truncated, not an image), is refused in one line."""
     from skimage import io
 
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", str(path))
+    try:
+        pixels = _declared_pixels(path)
+    except Exception as err:  # PIL, tifffile and their codecs raise many types for a damaged file
+        raise InputError(f"not a readable image ({type(err).__name__}: {err})", str(path)) from None
+    if pixels is not None and pixels > MAX_PIXELS:
+        raise InputError(f"the image declares {pixels:,} pixels (more than {MAX_PIXELS:,}): not a gel photo, or "
+                         "one to crop or scale down first", str(path))
     try:
         image = io.imread(str(path))
-    except FileNotFoundError:
-        raise InputError("no such file", str(path)) from None
-    except (OSError, ValueError) as err:
-        raise InputError(f"not a readable image ({err})", str(path)) from None
+    except Exception as err:  # as above: a truncated TIFF, an unknown compression
+        raise InputError(f"not a readable image ({type(err).__name__}: {err})", str(path)) from None
     if image.ndim == 3 and image.shape[-1] in (3, 4):
         # luminance with skimage.color.rgb2gray's weights (ITU-R BT.709); alpha dropped
         image = image[..., :3].astype(float) @ np.array([0.2125, 0.7154, 0.0721])

@@ -218,11 +218,12 @@ def parse_sizes(text: str) -> tuple[float, ...]:
     for token in _BAND_SPLIT.split(text.strip()):
         if not token:
             continue
-        try:
-            size = float(token.lower().removesuffix("bp"))
-        except ValueError:
-            raise ValueError(f"'{token}' is not a band size in bp") from None
-        if not size > 0 or size == float("inf"):
+        from genoassoc.io.records import number_or_none
+
+        size = number_or_none(token.lower().removesuffix("bp"))
+        if size is None:
+            raise ValueError(f"'{token}' is not a band size in bp")
+        if not size > 0:
             raise ValueError(f"'{token}' is not a positive band size in bp")
         sizes.append(size)
     return tuple(sizes)

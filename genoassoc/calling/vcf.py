@@ -65,6 +65,11 @@ def read_vcf_calls(
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", str(path))
+    with open(path, "rb") as handle:
+        head = handle.read(18)
+    if head[:2] == b"\x1f\x8b" and head[12:14] != b"BC":
+        raise InputError("compressed with gzip, not bgzip: recompress it with bgzip (htslib) and index it with "
+                         "tabix -p vcf, or give the uncompressed .vcf", str(path))
     # numpy, pandas and the table code load while htslib inflates the records
     loading = threading.Thread(target=__import__, args=("genoassoc.calling.vcf_table",), daemon=True)
     loading.start()
@@ -115,7 +120,7 @@ def read_vcf_calls(
                             found.setdefault(locus.id, []).append(str(record))
     except InputError:
         raise
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, NotImplementedError, UnicodeDecodeError) as err:
         raise InputError(f"not a readable VCF/BCF ({err})", str(path)) from None
     loading.join()
     from genoassoc.calling.vcf_table import assemble

@@ -21,6 +21,15 @@ from genoassoc.cli.common import Group
 @click.version_option(__version__, prog_name="genoassoc")
 def main() -> None:
     """Genotype calling, QC and association for pharmacogenetic and biomarker studies."""
+    import signal
+
+    # SIGTERM (a scheduler's kill, a closed terminal) ends the run as an exception: the writers remove
+    # their temporary files on the way out
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+        signal.signal(signal.SIGTERM, stop)
 
 
 from genoassoc.cli import association, calling, measurements, qc, report  # noqa: E402,F401  (register commands)

@@ -70,6 +70,7 @@ class Command(click.Command):
                                          ctx.params.pop("decimal_comma"))
         try:
             refuse_overwriting_inputs(ctx)
+            _check_inputs(ctx)
             return super().invoke(ctx)
         except InputError as err:
             fail(str(err))
@@ -88,6 +89,17 @@ def read_options() -> Any:
     return click.get_current_context().meta.get(READ_KEY, DEFAULT_READ)
 
 
+def _check_inputs(ctx: click.Context) -> None:
+    """Every input path option and argument names a regular file (see `check_input_files`)."""
+    from genoassoc.io.records import check_input_files
+
+    paths = []
+    for param in ctx.command.params:
+        if isinstance(param.type, click.Path) and param.name is not None and not _is_output(param):
+            paths += [path for path in _paths(ctx.params.get(param.name)) if path != "-"]
+    check_input_files(paths)
+
+
 def _paths(value: Any) -> list[str]:
     if value is None:
         return []
@@ -102,51 +114,91 @@ def _is_output(param: click.Parameter) -> bool:
     return param.name is not None and ("output" in param.name or param.name in ("overlay",))
 
 
+# files a reader opens beside its input (indexes, a FASTA's index): an output must not replace them either
+_BESIDE = (".bai", ".crai", ".csi", ".tbi", ".fai", ".gzi")
+
+
+def _beside(path: str) -> list[str]:
+    stem = path[: -len(Path(path).suffix)] if Path(path).suffix else path
+    return [path + suffix for suffix in _BESIDE] + [stem + ".bai", stem + ".crai"]
+
+
+def _listed(ctx: click.Context) -> list[str]:
+    """Files named inside the command's list files (--bam-list)."""
+    listed = []
+    path = ctx.params.get("bam_list")
+    if path:
+        try:
+            from genoassoc.calling.bam import read_bam_list
+
+            listed = read_bam_list(path)
+        except (InputError, OSError, UnicodeDecodeError):
+            listed = []
+    return listed
+
+
+def _identity(path: str) -> list[str]:
+    keys = [os.path.realpath(path)]
+    try:
+        status = os.stat(path)
+        keys.append(f"{status.st_dev}:{status.st_ino}")
+    except OSError:
+        pass
+    return keys
+
+
 def refuse_overwriting_inputs(ctx: click.Context, extra_inputs: Iterable[str] = ()) -> None:
     """Refuse an output that names an input of the command (its path options, and `extra_inputs`
     such as the files a study file names), compared by path and by file identity (hard links)."""
-    outputs, inputs = {}, {}
+    outputs: list[tuple[str, str]] = []
+    inputs: dict[str, str] = {}
     for param in ctx.command.params:
         if not isinstance(param.type, click.Path) or param.name is None:
             continue
-        target = outputs if _is_output(param) else inputs
         label = param.opts[-1] if isinstance(param, click.Option) else param.human_readable_name
         for path in _paths(ctx.params.get(param.name)):
-            if path != "-":
-                target.setdefault(path, label)
+            if path == "-":
+                continue
+            if _is_output(param):
+                outputs.append((path, label))
+            else:
+                inputs.setdefault(path, label)
     for path in extra_inputs:
         inputs.setdefault(path, "the study file's " + Path(path).name)
-    identities = {}
-    for path, label in inputs.items():
-        identities[os.path.realpath(path)] = label
-        try:
-            status = os.stat(path)
-            identities[f"{status.st_dev}:{status.st_ino}"] = label
-        except OSError:
-            pass
-    for path, option in outputs.items():
-        keys = [os.path.realpath(path)]
-        try:
-            status = os.stat(path)
-            keys.append(f"{status.st_dev}:{status.st_ino}")
-        except OSError:
-            pass
-        for key in keys:
+    for path in _listed(ctx):
+        inputs.setdefault(path, f"a file of --bam-list ({Path(path).name})")
+    for path, label in list(inputs.items()):
+        for beside in _beside(path):
+            inputs.setdefault(beside, f"the index beside {label}")
+    identities = {key: label for path, label in inputs.items() for key in _identity(path)}
+    for path, option in outputs:
+        for key in _identity(path):
             if key in identities:
                 raise InputError(f"{option} {Path(path).name} would overwrite the input given as {identities[key]}; "
                                  "choose another output file")
+    check_output_folders([path for path, _ in outputs])
 
 
 def check_output_folders(outputs: Iterable[str | None]) -> None:
-    """Refuse, before any work, outputs whose folder is missing or that name one file twice."""
+    """Refuse, before any work, outputs whose folder is missing or not writable, that are folders,
+    or that name one file twice (the last would silently win)."""
+    import stat
+
     chosen = [path for path in outputs if path and path != "-"]
     for path in chosen:
-        folder = Path(path).parent
+        target = Path(os.path.realpath(path))
+        if target.is_dir():
+            raise InputError("the output is a folder: give a file name", path)
+        folder = target.parent
         if not folder.is_dir():
             raise InputError("the output folder does not exist", path)
+        special = target.exists() and not stat.S_ISREG(os.stat(target).st_mode)
+        if not special and not os.access(folder, os.W_OK):
+            raise InputError("the output folder is not writable", path)
     resolved = [os.path.realpath(path) for path in chosen]
     if len(set(resolved)) < len(resolved):
-        raise click.UsageError("two outputs name the same file; give each its own")
+        twice = next(path for path in chosen if resolved.count(os.path.realpath(path)) > 1)
+        raise InputError("two outputs name the same file; give each its own", twice)
 
 
 def split(values: Iterable[str | None]) -> list[str]:

@@ -311,6 +311,11 @@ def plot_forest(cox_file, adjusted, output) -> None:
     table = read_table(cox_file, ["term", "hr", "ci_lo", "ci_hi", "p"], options=read_options())
     suffix = "_adjusted" if adjusted else ""
     columns = {name: numeric_column(table, name + suffix) for name in ("hr", "ci_lo", "ci_hi", "p")}
+    for name in ("hr", "ci_lo", "ci_hi"):
+        bad = columns[name] <= 0
+        if bad.any():
+            raise InputError(f"a hazard ratio or its limit must be above 0 (a log axis), got "
+                             f"{columns[name][bad].iloc[0]:g}", cox_file, int(bad.idxmax()), name + suffix)
     save_figure(forest_plot(table.assign(**columns)), output)
 
 

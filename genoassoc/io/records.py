@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 import os
 import re
 import sys
@@ -134,6 +135,79 @@ def expected_delimiter(path: Path, first_line: str) -> str:
     return delimiter
 
 
+MAX_TOML_DEPTH = 32  # genoassoc's files nest two or three deep; the parser recurses per level
+
+
+def _toml_depth(text: str) -> int:
+    """The deepest nesting of inline arrays and tables, outside strings and comments."""
+    depth = deepest = 0
+    quote = ""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == "\\" and quote == '"':
+                index += 2
+                continue
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            index = text.find("\n", index)
+            if index < 0:
+                break
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        index += 1
+    return deepest
+
+
+def read_toml(path: str | os.PathLike) -> tuple[dict, str]:
+    """A TOML file (assays, study settings) and its text: UTF-8 with or without BOM; anything else, a
+    syntax error or nesting too deep for the parser is one line naming the file."""
+    import tomllib
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", str(path))
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = path.read_bytes()[: err.start].count(b"\n") + 1
+        raise InputError("not UTF-8 text (TOML files are UTF-8)", str(path), line) from None
+    if _toml_depth(text) > MAX_TOML_DEPTH:
+        raise InputError(f"not valid TOML for genoassoc (arrays or tables nested more than {MAX_TOML_DEPTH} deep)",
+                         str(path))
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(f"not valid TOML ({err})", str(path)) from None
+    except RecursionError:
+        raise InputError("not valid TOML (nested too deeply)", str(path)) from None
+
+
+def check_input_files(paths: Iterable[str | os.PathLike]) -> None:
+    """Each input a regular file: a missing file, a folder, a FIFO, a device or socket, or a
+    symbolic-link loop is refused in one line before anything is read (a FIFO would hang a reader,
+    /dev/zero fill the memory)."""
+    import stat
+
+    for path in paths:
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            raise InputError("no such file", str(path)) from None
+        except OSError as err:  # ELOOP (a symbolic-link loop), EACCES
+            raise InputError(f"cannot open the file ({err.strerror})", str(path)) from None
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
+            raise InputError(f"is {kind}, not a file", str(path))
+
+
 def no_rows(path: Path, header_row: int) -> InputError:
     return InputError("the table has a header but no rows", str(path), header_row)
 
@@ -228,6 +302,21 @@ def _cell_text(value: object) -> str:
     return one_line(text) if "\t" in text or "\n" in text else text
 
 
+# The one form of a number in an input file, for every reader (phenotypes, bands, PK, meta, plates):
+# ASCII digits, an optional sign, point and exponent. Python's float() also takes '1_000', 'nan', 'inf'
+# and other scripts' digits, none of which a lab sheet means as a number.
+NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$", re.ASCII)
+
+
+def number_or_none(text: str) -> float | None:
+    """The finite number a cell holds by the rule above, else None (1e309 overflows: None)."""
+    text = text.strip()
+    if not NUMBER.match(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
 def float_text(value: float) -> str:
     """A float in a TSV cell: 15 significant digits, the most a double holds for every value, so
     arithmetic artefacts (``4.691999999999999``, ``3880.1499999999996``) are written 4.692 and 3880.15;
@@ -247,12 +336,28 @@ def _umask() -> int:
 
 
 def write_bytes(data: bytes, output: str | os.PathLike) -> None:
-    """Write a file atomically (a failed run never leaves a partial file) with the permissions a
-    plain ``open`` would give under the user's umask (0644 under umask 022)."""
-    target = Path(output)
-    directory = target.parent if str(target.parent) else Path(".")
+    """Write a file atomically (a failed or interrupted run never leaves a partial file, nor its
+    temporary file) with the permissions a plain ``open`` would give under the user's umask (0644
+    under umask 022). A symbolic link is followed and its target written; a FIFO or a device is
+    written through (it cannot be replaced)."""
+    import stat
+
+    target = Path(os.path.realpath(output))
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = 0
+    except OSError as err:
+        raise InputError(f"cannot write the output ({err.strerror})", str(output)) from None
+    if mode and not stat.S_ISREG(mode):
+        if stat.S_ISDIR(mode):
+            raise InputError("the output is a folder: give a file name", str(output))
+        with open(target, "wb") as stream:  # a FIFO or a device (/dev/null, /dev/stdout)
+            stream.write(data)
+        return
+    directory = target.parent
     if not directory.is_dir():
-        raise InputError("the output folder does not exist", str(target))
+        raise InputError("the output folder does not exist", str(output))
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -24,6 +24,7 @@ import pandas as pd
 from genoassoc.errors import InputError
 from genoassoc.io.records import (
     DEFAULT_READ,
+    NUMBER,
     ReadOptions,
     delimited_text,
     expected_delimiter,
@@ -203,6 +204,34 @@ def _sheet_name(path: Path, names: list[str], sheet: str | int | None) -> str:
     return str(sheet)
 
 
+# A worksheet is read whole into memory: beyond these the file is refused with the fix (a biobank table
+# belongs in a CSV, which is read block by block), and a stray cell far from the data (XFD1048576 in a
+# 7 kB file) does not make genoassoc allocate gigabytes.
+MAX_SHEET_ROWS = 1_000_000
+MAX_SHEET_CELLS = 20_000_000
+
+
+def _check_sheet_size(path: Path, sheet: str) -> None:
+    """The sheet's used range, from its declared dimension (read without loading the cells)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    try:
+        rows, columns = workbook[sheet].max_row, workbook[sheet].max_column
+    finally:
+        workbook.close()
+    if rows is None or columns is None:
+        return
+    if rows > MAX_SHEET_ROWS:
+        raise InputError(f"sheet '{sheet}' reaches row {rows:,} (more than {MAX_SHEET_ROWS:,}): a cell far below the "
+                         "data? delete it; a table this long belongs in a CSV, which genoassoc reads block by block",
+                         str(path))
+    if rows * columns > MAX_SHEET_CELLS:
+        raise InputError(f"sheet '{sheet}' reaches row {rows:,} and column {columns:,} ({rows * columns:,} cells): "
+                         "a cell far from the data? delete the empty rows and columns, or save the data as CSV",
+                         str(path))
+
+
 def read_sheet(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
     """A worksheet's cells as text, without a header (`sheet`: name or 1-based number; default the
     first), indexed by row from 1."""
@@ -210,6 +239,7 @@ def read_sheet(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
         with pd.ExcelFile(path, engine="openpyxl") as workbook:
             names = [str(name) for name in workbook.sheet_names]
             chosen = _sheet_name(path, names, sheet)
+            _check_sheet_size(path, chosen)
             frame = pd.read_excel(workbook, sheet_name=chosen, header=None, dtype=str)
     except InputError:
         raise
@@ -276,7 +306,7 @@ def read_table(
 
 
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+(?:[eE][+-]?\d+)?$")
-_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
+_NUMBER = NUMBER.pattern  # genoassoc.io.records.NUMBER: the one rule for numbers in input files
 
 
 def matches(text: pd.Series, pattern: str) -> pd.Series:

@@ -36,6 +36,13 @@ def read_population_frequencies(path: str | os.PathLike | None = None,
         row = int(bad.idxmax())
         raise InputError("frequency must be between 0 and 1", table.attrs["source"], row, "frequency")
     table = table.assign(frequency=frequency)
+    repeated = table.duplicated(subset=["locus", "population", "allele"], keep=False)
+    if repeated.any():
+        rows = [int(row) for row in table.index[repeated.to_numpy()]]
+        first = table.loc[rows[0]]
+        raise InputError(f"{first['locus']} {first['allele']} in '{first['population']}' has two frequencies "
+                         f"(rows {rows[0]} and {rows[1]}): give one per locus, population and allele",
+                         table.attrs["source"], rows[1])
     if "allele_number" in table.columns:
         table["allele_number"] = numeric_column(table, "allele_number")
     else:

@@ -185,6 +185,24 @@ def _load(study: Any) -> _Inputs:
     return inputs
 
 
+def used_paths(study: Any) -> list[str]:
+    """The input files the report reads for the sections its settings ask for, in the order it reads
+    them: nothing else is opened or hashed (a path setting no section uses is left alone)."""
+    paths = [study.panel]
+    if study.gel_image:
+        paths += [study.gel_image, study.gel_layout, study.assays]
+    elif study.rflp:
+        paths += [study.rflp, study.assays]
+    else:
+        paths.append(study.calls)
+    paths += [study.pk, *study.elisa_plates, study.elisa_layout if study.elisa_plates else None, study.pheno]
+    if any((study.cutpoint_marker, study.cutpoint_time, study.cutpoint_event, study.cutpoint_pheno)):
+        paths += [study.cutpoint_pheno, study.cutpoint_validate]
+    if any((study.visits, study.visits_outcome, study.visits_time)):
+        paths.append(study.visits)
+    return [path for path in dict.fromkeys(paths) if path]
+
+
 def _elisa(study: Any) -> Any:
     from genoassoc.analysis.elisa import elisa, parse_standards
     from genoassoc.io.plates import read_layout
@@ -479,7 +497,7 @@ def _reproducibility(study: Any) -> Section:
                 if name != "notes" and value not in (None, [], "", ())}
     parameters = "".join(f"<tr><td>{html.escape(name)}</td><td>{html.escape(str(value))}</td></tr>"
                          for name, value in settings.items())
-    inputs = "".join(_file_record(path) for path in paths_of(study))
+    inputs = "".join(_file_record(path) for path in used_paths(study))
     versions = "".join(f"<tr><td>{name}</td><td>{version}</td></tr>" for name, version in _versions())
     return Section("Reproducibility", (
         f"<table><caption>Parameters</caption><tbody>{parameters}</tbody></table>",
@@ -553,6 +571,9 @@ def _build_sections(items: list[_Planned]) -> list[Section]:
 def build_report(study: Any) -> Report:
     """Every section the settings ask for, built from its analysis, then reproducibility. A section
     asked for that lacks an input is an error; an empty report is an error."""
+    from genoassoc.io.records import check_input_files
+
+    check_input_files(used_paths(study))
     inputs = _load(study)
     plan = _plan(inputs)
     broken = [f"{item.title} needs {item.missing}" for item in plan if item.wanted and item.missing]
