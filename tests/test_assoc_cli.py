@@ -1,16 +1,15 @@
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli
 from conftest import read_golden
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "assoc"
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "genoassoc.cli", *map(str, args)], capture_output=True, text=True)
+    return run_cli(*args)
 
 
 def test_assoc_command_prints_definitions_on_every_row():

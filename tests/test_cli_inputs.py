@@ -3,14 +3,12 @@ inputs, the user's umask, header-only tables, spreadsheet encodings, and the phe
 that once crashed or gave a number from a misread value."""
 
 import json
-import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_run import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSOC = ROOT / "tests" / "golden" / "assoc"
@@ -18,11 +16,7 @@ EXAMPLES = ROOT / "examples"
 
 
 def run(*args, umask=None):
-    def set_umask():
-        os.umask(umask)
-
-    return subprocess.run([sys.executable, "-m", "genoassoc.cli", *map(str, args)], capture_output=True, text=True,
-                          preexec_fn=set_umask if umask is not None else None)
+    return run_cli(*args, umask=umask)
 
 
 def one_line_error(result, message):

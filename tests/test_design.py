@@ -3,10 +3,9 @@
 in-silico PCR; a mismatch primer (dCAPS) where no enzyme tells the alleles apart; the TOML reused."""
 
 import random
-import subprocess
-import sys
 
 import pytest
+from cli_run import run_cli
 
 from genoassoc.assays import read_assays
 from genoassoc.design import amplify, dcaps, enzymes_for, resolvable, reverse_complement
@@ -90,9 +89,8 @@ def test_dcaps_creates_a_site_for_one_allele_only(tmp_path):
 def test_design_command_writes_assays_that_load(reference, tmp_path):
     fasta, _, _, panel = reference
     out = tmp_path / "designed.toml"
-    result = subprocess.run([sys.executable, "-m", "genoassoc.cli", "assays", "design", "--locus", "snpT", "--panel",
-                             str(panel), "--reference", str(fasta), "--top", "3", "-o", str(out)],
-                            capture_output=True, text=True)
+    result = run_cli("assays", "design", "--locus", "snpT", "--panel",
+                             str(panel), "--reference", str(fasta), "--top", "3", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert "snpT: amplicon 301 bp" in result.stderr
     assays = read_assays(out, load_catalog(panel))

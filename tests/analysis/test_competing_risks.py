@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_run import run_cli
 from conftest import read_golden
 
 from genoassoc.analysis.competing_risks import competing_risks
@@ -78,12 +79,6 @@ def test_unknown_failcode_is_refused(study):
         competing_risks(calls, phenotypes, "rs1800796", time="time", cause="cause", failcode="relapse")
 
 
-def run_cli(*arguments):
-    import subprocess
-    import sys
-
-    return subprocess.run([sys.executable, "-m", "genoassoc.cli", *map(str, arguments)], capture_output=True,
-                          text=True)
 
 
 def test_competing_command_matches_cmprsk(r, study):

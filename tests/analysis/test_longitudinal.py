@@ -2,13 +2,12 @@
 example study's IL-6 visits by rs1800796 (raw, log, and a singular random-slope fit) and a simulated
 three-genotype cohort with random slopes and a covariate."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from cli_run import run_cli
 from conftest import read_golden
 
 from genoassoc.analysis.longitudinal import longitudinal
@@ -103,8 +102,7 @@ def test_simulated_with_covariate_matches_lmer(r, simulated):
 
 def test_longitudinal_command_and_spaghetti_plot(r, tmp_path):
     def run(*arguments):
-        return subprocess.run([sys.executable, "-m", "genoassoc.cli", *map(str, arguments)], capture_output=True,
-                              text=True)
+        return run_cli(*arguments)
 
     common = ["--calls", ROOT / "tests" / "golden" / "publication" / "calls.tsv", "--pheno",
               ROOT / "examples" / "il6_visits.tsv", "--locus", "rs1800796", "--model", "dominant", "--outcome", "il6",

@@ -1,13 +1,12 @@
 """The meta command on per-cohort estimates against R metafor (tests/golden/meta/make_golden.R): hazard
 ratios with printed CIs, log estimates with SEs; its publication table and forest plot."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from cli_run import run_cli
 from conftest import read_golden
 
 from genoassoc.analysis.pooled import pool
@@ -19,8 +18,7 @@ GOLDEN = ROOT / "tests" / "golden" / "meta"
 
 
 def run(*arguments):
-    return subprocess.run([sys.executable, "-m", "genoassoc.cli", *map(str, arguments)], capture_output=True,
-                          text=True)
+    return run_cli(*arguments)
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,12 @@
 """Table 2, cut-points with validation and time-to-event association, against R (tests/golden/survival)."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from cli_run import run_cli
 from conftest import read_golden
 
 from genoassoc.analysis.cox_regression import cox_table
@@ -94,7 +93,7 @@ def test_bad_survival_columns_list_rows(tmp_path):
 
 def test_cli_cox_cutpoint_and_assoc_event(tmp_path, lung_file):
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "genoassoc.cli", *map(str, args)], capture_output=True, text=True)
+        return run_cli(*args)
 
     result = run("cox", "--pheno", lung_file, "--time", "time", "--event", "status", "--vars", "age,sex",
                  "--adjust", "ph_ecog", "--format", "json")

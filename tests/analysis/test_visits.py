@@ -1,13 +1,12 @@
 """Counting-process rows from visits against R survival's tmerge(event(), tdc()), and the
 time-varying Cox model on them against coxph (tests/golden/visits/make_golden.R)."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from cli_run import run_cli
 from conftest import read_golden
 
 from genoassoc.analysis.visits import split_visits
@@ -49,8 +48,7 @@ def test_split_visits_then_time_varying_cox_matches_coxph(tmp_path):
     r = read_golden(GOLDEN / "r_golden.tsv")
 
     def run(*arguments):
-        return subprocess.run([sys.executable, "-m", "genoassoc.cli", *map(str, arguments)], capture_output=True,
-                              text=True)
+        return run_cli(*arguments)
 
     split = run("split-visits", ROOT / "examples" / "il6_visits.tsv", "--pheno", ROOT / "examples" / "phenotypes.tsv",
                 "--time", "os_months", "--event", "os_event", "--visit-time", "day", "--value", "il6",

@@ -5,13 +5,14 @@ import sys
 
 import pysam
 from bam_simulation import Reference, Site, simulate_bam
+from cli_run import run_cli
 from test_vcf import write_vcf
 
 from genoassoc.loci import load_catalog
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "genoassoc.cli", *map(str, args)], capture_output=True, text=True)
+    return run_cli(*args)
 
 
 def test_call_vcf_and_round_trip_through_output_vcf(tmp_path):

@@ -3,13 +3,12 @@ semi-log migration with curvature, smile, broadening, intensity proportional to 
 gradient, noise, dust, tilt, two tiers, an inverted photo, degraded photos), and a real annotated photo
 (tests/data/gel_photos, GelGenie, Apache-2.0)."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from cli_run import run_cli
 
 from genoassoc.calling import gel_image
 from genoassoc.calling.gel_render import RenderedLane, render_gel, save_photo
@@ -192,8 +191,7 @@ def test_gel_commands_write_the_band_table_calls_and_overlay(tmp_path):
     path, layout_path, _, layout = write_case(tmp_path, [lanes], [GENOTYPES], seed=3, smile=4)
 
     def run(*arguments):
-        return subprocess.run([sys.executable, "-m", "genoassoc.cli", *map(str, arguments)], capture_output=True,
-                              text=True)
+        return run_cli(*arguments)
 
     bands = run("gel", "bands", path, "--layout", layout_path, "--ladder", "GeneRuler 100 bp", "-o",
                 tmp_path / "bands.tsv", "--overlay", tmp_path / "bands.png")

@@ -1,16 +1,14 @@
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "genoassoc.cli", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd)
+    return run_cli(*args, cwd=cwd)
 
 
 @pytest.fixture

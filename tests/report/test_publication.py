@@ -2,11 +2,10 @@
 coxph, t.test, wilcox.test, chisq.test; tests/golden/publication/make_golden.R) in the journal format,
 in the right row and column. Word output is checked by reading the .docx back."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli
 from conftest import read_golden
 
 from genoassoc.analysis.association import associate
@@ -150,8 +149,8 @@ def test_word_tables_read_back_as_the_publication_table(tmp_path, command, build
     from docx import Document
 
     out = tmp_path / "table.docx"
-    result = subprocess.run([sys.executable, "-m", "genoassoc.cli", *map(str, command), "--format", "docx",
-                             "-o", str(out)], capture_output=True, text=True)
+    result = run_cli(*map(str, command), "--format", "docx",
+                             "-o", str(out))
     assert result.returncode == 0, result.stderr
     expected = build()
     document = Document(str(out))
@@ -173,7 +172,7 @@ def test_word_tables_read_back_as_the_publication_table(tmp_path, command, build
 
 
 def test_docx_needs_an_output_file():
-    result = subprocess.run([sys.executable, "-m", "genoassoc.cli", "corr", "--pheno",
+    result = run_cli("corr", "--pheno",
                              str(ROOT / "examples" / "phenotypes.tsv"), "--x", "il6_day15", "--y", "c0", "--format",
-                             "docx"], capture_output=True, text=True)
+                             "docx")
     assert result.returncode == 2 and "--format docx writes a Word file: give -o FILE.docx" in result.stderr

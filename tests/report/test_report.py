@@ -6,10 +6,10 @@ import base64
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli
 
 from genoassoc.errors import InputError
 
@@ -31,7 +31,7 @@ window.addEventListener('load', () => {
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "genoassoc.cli", *map(str, args)], capture_output=True, text=True)
+    return run_cli(*args)
 
 
 @pytest.fixture(scope="module")

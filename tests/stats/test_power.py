@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from cli_run import run_cli
 from conftest import read_golden
 
 from genoassoc.errors import InputError
@@ -95,12 +96,9 @@ def test_bad_designs_are_refused():
 
 
 def test_power_command_equals_r_on_the_same_cohorts(r, tmp_path):
-    import subprocess
-    import sys
 
-    run = subprocess.run([sys.executable, "-m", "genoassoc.cli", "power", "--hr", "2", "--maf", "0.3", "--event-rate",
-                          "0.7", "--n", "30", "--simulate", "150", "--seed", "7", "-o", tmp_path / "power.tsv"],
-                         capture_output=True, text=True)
+    run = run_cli("power", "--hr", "2", "--maf", "0.3", "--event-rate",
+                          "0.7", "--n", "30", "--simulate", "150", "--seed", "7", "-o", tmp_path / "power.tsv")
     assert run.returncode == 0, run.stderr
     table = pd.read_csv(tmp_path / "power.tsv", sep="\t").set_index("method")
     assert table.loc["Schoenfeld (asymptotic)"]["events_needed"].iloc[0] == math.ceil(r["dom|events"])

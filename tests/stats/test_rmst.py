@@ -1,13 +1,12 @@
 """Restricted mean survival time against R survival's summary(survfit, rmean = tau) on lung, pbc,
 colon and gbsg (tests/golden/rmst/make_golden.R), and the RMST command on the example study."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from cli_run import run_cli
 from conftest import read_golden
 
 from genoassoc.analysis.restricted_mean import horizon, rmst
@@ -86,21 +85,19 @@ def test_rmst_by_genotype_on_example_matches_r():
 
 def test_rmst_command(tmp_path):
     calls = GOLDEN / "publication" / "calls.tsv"
-    run = subprocess.run([sys.executable, "-m", "genoassoc.cli", "rmst", "--calls", str(calls), "--pheno",
+    run = run_cli("rmst", "--calls", str(calls), "--pheno",
                           str(ROOT / "examples" / "phenotypes.tsv"), "--locus", "rs1800796", "--model", "dominant",
                           "--time", "os_months", "--event", "os_event", "--tau", "20", "-o",
-                          str(tmp_path / "rmst.tsv")],
-                         capture_output=True, text=True)
+                          str(tmp_path / "rmst.tsv"))
     assert run.returncode == 0, run.stderr
     table = pd.read_csv(tmp_path / "rmst.tsv", sep="\t")
     assert list(table["row"]) == ["group", "group", "difference"] and (table["tau"] == 20).all()
     r = read_golden(GOLDEN / "publication" / "r_golden.tsv")
     assert list(table["estimate"][:2]) == pytest.approx([r["surv|rmst20|C/C"], r["surv|rmst20|G/C+G/G"]], rel=1e-10)
     assert "tau = 20" in run.stderr
-    refused = subprocess.run([sys.executable, "-m", "genoassoc.cli", "rmst", "--calls", str(calls), "--pheno",
+    refused = run_cli("rmst", "--calls", str(calls), "--pheno",
                               str(ROOT / "examples" / "phenotypes.tsv"), "--locus", "rs1800796", "--time",
-                              "os_months", "--event", "os_event", "--tau", "40", "-o", str(tmp_path / "no.tsv")],
-                             capture_output=True, text=True)
+                              "os_months", "--event", "os_event", "--tau", "40", "-o", str(tmp_path / "no.tsv"))
     assert refused.returncode == 2 and "past the last follow-up" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1 and not (tmp_path / "no.tsv").exists()
 

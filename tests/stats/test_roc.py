@@ -2,12 +2,11 @@
 specificity on the example HCC cohort, pROC's aSAH (heavy ties) and a separated marker; and the
 cutpoint command's response analysis on the same cohort."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_run import run_cli
 from conftest import read_golden
 
 from genoassoc.stats.cutpoint import roc
@@ -61,9 +60,9 @@ def test_roc_chooses_its_direction_as_proc(name):
 
 
 def test_cutpoint_response_command_reports_procs_numbers(r, tmp_path):
-    run = subprocess.run([sys.executable, "-m", "genoassoc.cli", "cutpoint", "--pheno",
+    run = run_cli("cutpoint", "--pheno",
                           ROOT / "examples" / "hcc_discovery.tsv", "--marker", "il6", "--response", "response",
-                          "-o", tmp_path / "roc.tsv"], capture_output=True, text=True)
+                          "-o", tmp_path / "roc.tsv")
     assert run.returncode == 0, run.stderr
     table = pd.read_csv(tmp_path / "roc.tsv", sep="\t")
     curve = table[table["analysis"] == "ROC"].iloc[0]
