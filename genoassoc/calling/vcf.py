@@ -73,13 +73,14 @@ def read_vcf_calls(
     # numpy, pandas and the table code load while htslib inflates the records
     loading = threading.Thread(target=__import__, args=("genoassoc.calling.vcf_table",), daemon=True)
     loading.start()
-    indexed_text = path.name.endswith(".gz") and any(
-        Path(str(path) + suffix).is_file() for suffix in (".tbi", ".csi"))
+    index = next((Path(str(path) + suffix) for suffix in (".tbi", ".csi") if Path(str(path) + suffix).is_file()),
+                 None)
+    indexed_text = path.name.endswith(".gz") and index is not None
     found: dict[str, list[str]] = {}
     try:
         if indexed_text:
             # Raw lines through tabix: no per-sample record parsing by pysam for 500 000 samples.
-            with pysam.TabixFile(str(path), encoding="utf-8") as tabix:
+            with pysam.TabixFile(str(path), index=str(index), encoding="utf-8") as tabix:
                 header_samples, lengths, meta = _header_from_lines(list(tabix.header))
                 chosen, wanted, sample_index, targets = _prepare(path, loci, build, samples, header_samples,
                                                                  lengths, meta)
