@@ -109,12 +109,12 @@ def test_sorted_samples_skip_hashing_and_repeats_are_still_found():
     from genoassoc.calls import _ascending_within_loci, validate_calls
     from genoassoc.loci import load_catalog
 
-    samples = pd.Series(["A1", "A2", "B1", "A1", "A2", "B1"], dtype="str")
+    samples = pd.Series(["A1", "A2", "B1", "A1", "A2", "B1"], dtype="string[pyarrow]")
     loci = np.array([0, 0, 0, 1, 1, 1])
     assert _ascending_within_loci(samples, loci)
-    assert not _ascending_within_loci(pd.Series(["A1", "A1", "B1", "A1", "A2", "B1"], dtype="str"), loci)
+    assert not _ascending_within_loci(pd.Series(["A1", "A1", "B1", "A1", "A2", "B1"], dtype="string[pyarrow]"), loci)
     assert not _ascending_within_loci(samples, np.array([0, 0, 1, 1, 0, 0]))  # a locus met twice
-    table = pd.DataFrame({"sample": pd.array(["A1", "A2", "A2", "A1"], dtype="str"),
+    table = pd.DataFrame({"sample": pd.array(["A1", "A2", "A2", "A1"], dtype="string[pyarrow]"),
                           "locus": ["rs1800795", "rs1800795", "rs1800795", "rs1800796"],
                           "genotype": ["G/G", "G/C", "G/C", "C/C"]}, index=pd.RangeIndex(2, 6, name="row"))
     with pytest.raises(InputError, match="row 4: sample 'A2' is listed twice for locus 'rs1800795'"):
