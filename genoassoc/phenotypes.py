@@ -152,9 +152,9 @@ def numeric(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> p
     if censored.any():
         below = text[censored].str.lstrip().str[0].isin(["<", "≤"])
         if not below.all() or coding.below_lloq is None:
-            above = censored.to_numpy().copy()
-            above[above] = ~below.to_numpy()
-            position = int(np.flatnonzero(censored.to_numpy() if below.all() else above)[0])
+            above = censored.to_numpy(dtype=bool).copy()
+            above[above] = ~below.to_numpy(dtype=bool)
+            position = int(np.flatnonzero(censored.to_numpy(dtype=bool) if below.all() else above)[0])
             value = text.iloc[position]
             problem = (f"'{value}' is above the assay's range: give the measured value or leave it empty"
                        if not below.all() else
@@ -163,7 +163,7 @@ def numeric(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> p
         values = values.where(~censored, _censored_values(text, coding.below_lloq))
     bad = values.isna() & ~missing & ~censored
     if bad.any():
-        position = int(np.flatnonzero(bad.to_numpy())[0])
+        position = int(np.flatnonzero(bad.to_numpy(dtype=bool))[0])
         raise InputError(not_a_number(text.iloc[position], _comma(phenotypes)), phenotypes.attrs.get("source"),
                          _row_at(phenotypes, position), name)
     result = values.astype(float)
@@ -333,7 +333,7 @@ def events(phenotypes: pd.DataFrame, name: str) -> pd.Series:
     values = numeric(phenotypes, name)
     bad = values.notna() & ~values.isin([0.0, 1.0])
     if bad.any():
-        position = int(np.flatnonzero(bad.to_numpy())[0])
+        position = int(np.flatnonzero(bad.to_numpy(dtype=bool))[0])
         raise InputError(f"'{phenotypes[name].iloc[position]}' is not 0 or 1 (1 = event, 0 = censored)",
                          phenotypes.attrs.get("source"), _row_at(phenotypes, position), name)
     return values
@@ -344,7 +344,7 @@ def times(phenotypes: pd.DataFrame, name: str) -> pd.Series:
     values = numeric(phenotypes, name)
     negative = values < 0
     if negative.any():
-        position = int(np.flatnonzero(negative.to_numpy())[0])
+        position = int(np.flatnonzero(negative.to_numpy(dtype=bool))[0])
         raise InputError(f"'{phenotypes[name].iloc[position]}' is a negative time", phenotypes.attrs.get("source"),
                          _row_at(phenotypes, position), name)
     return values

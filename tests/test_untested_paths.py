@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -157,9 +156,7 @@ def test_the_output_vcf_is_what_bcftools_and_plink_read(tmp_path):
 
 
 def test_a_csi_index_gives_the_calls_a_tbi_gives(tmp_path):
-    if shutil.which("bgzip") is None:
-        pytest.fail("bgzip (tabix) is needed: .ci/run installs it")
-    pysam = pytest.importorskip("pysam")
+    import pysam
     vcf = tmp_path / "t.vcf"
     vcf.write_text("##fileformat=VCFv4.2\n##contig=<ID=chr7,length=159345973>\n"
                    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'

@@ -334,7 +334,8 @@ def parse_numbers(text: pd.Series, decimal_comma: bool = False) -> pd.Series:
     values = pc.cast(pc.if_else(number, cells, pa.scalar(None, pa.string())), pa.float64())
     # 1e309 overflows to infinity: not a number a measurement can have (as 'inf' is refused)
     values = pc.if_else(pc.is_finite(values), values, pa.scalar(None, pa.float64()))
-    return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype=float)
+    # a writable copy: pandas < 2.3 computes a median in place
+    return pd.Series(np.array(values.to_numpy(zero_copy_only=False), dtype=float), index=text.index)
 
 
 def not_a_number(value: str, decimal_comma: bool = False) -> str:

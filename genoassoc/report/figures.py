@@ -324,8 +324,9 @@ def cutpoint_plot(cuts: pd.DataFrame, *, marker: str, chosen: float | None = Non
         chosen = float(cuts.loc[cuts["statistic"].idxmax(), "cut"])
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(5, 5), sharex=True)
     if cuts["hazard_ratio"].notna().any():
-        top.plot(cuts["cut"], cuts["hazard_ratio"], color=OKABE_ITO[0])
-        top.fill_between(cuts["cut"], cuts["ci_lo"], cuts["ci_hi"], color=OKABE_ITO[0], alpha=0.15, linewidth=0)
+        cut, low, high = (np.asarray(cuts[name], dtype=float) for name in ("cut", "ci_lo", "ci_hi"))
+        top.plot(cut, np.asarray(cuts["hazard_ratio"], dtype=float), color=OKABE_ITO[0])
+        top.fill_between(cut, low, high, color=OKABE_ITO[0], alpha=0.15, linewidth=0)
         top.axhline(1, color="grey", linewidth=0.8)
         log_axis(top, "y")
     top.set_ylabel("Hazard ratio, high vs low")
