@@ -146,9 +146,10 @@ def numeric(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> p
     missing = is_missing(text)
     values = parse_numbers(text.where(~missing, ""), _comma(phenotypes))
     unread = values.isna() & ~missing
-    censored = pd.Series(False, index=text.index)
+    flags = np.zeros(len(text), dtype=bool)
     if unread.any():
-        censored[unread] = matches(text[unread], _CENSORED.pattern)
+        flags[unread.to_numpy(dtype=bool)] = matches(text[unread], _CENSORED.pattern).to_numpy(dtype=bool)
+    censored = pd.Series(flags, index=text.index)
     if censored.any():
         below = text[censored].str.lstrip().str[0].isin(["<", "≤"])
         if not below.all() or coding.below_lloq is None:
@@ -258,9 +259,9 @@ def looks_numeric(phenotypes: pd.DataFrame, name: str) -> bool:
     present = text[~is_missing(text)]
     if present.empty:
         return False
-    readable = parse_numbers(present, _comma(phenotypes)).notna()
+    readable = np.array(parse_numbers(present, _comma(phenotypes)).notna(), dtype=bool)  # writable
     if not readable.all():
-        readable[~readable] = matches(present[~readable], _CENSORED.pattern)
+        readable[~readable] = matches(present[~readable], _CENSORED.pattern).to_numpy(dtype=bool)
     return bool(readable.mean() > 0.5)
 
 

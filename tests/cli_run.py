@@ -10,8 +10,9 @@ import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 
 @dataclass
@@ -22,11 +23,36 @@ class Completed:
     stderr: str
 
 
-def _runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # click < 8.2
-    except TypeError:
-        return CliRunner()  # click >= 8.2 keeps stderr apart
+class _Runner:
+    """click's CliRunner with one meaning of ``output`` across click versions: stdout and stderr
+    together, as a terminal shows them (click >= 8.2 keeps them apart and interleaves them in
+    ``output``; before 8.2 ``output`` is stdout alone when stderr is kept apart)."""
+
+    def __init__(self) -> None:
+        try:
+            self._runner = CliRunner(mix_stderr=False)  # click < 8.2
+            self._joins = True
+        except TypeError:
+            self._runner = CliRunner()
+            self._joins = False
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Any:
+        result = self._runner.invoke(*args, **kwargs)
+        if self._joins:
+            result.output_bytes = result.stdout_bytes + (result.stderr_bytes or b"")
+            result.__class__ = _JoinedResult
+        return result
+
+
+class _JoinedResult(Result):
+    @property
+    def output(self) -> str:
+        return self.output_bytes.decode(self.runner.charset, "replace").replace("\r\n", "\n")
+
+
+def runner() -> _Runner:
+    """A runner keeping stderr apart from stdout with every supported click."""
+    return _Runner()
 
 
 def run_cli(*args: object, cwd: str | os.PathLike | None = None, umask: int | None = None) -> Completed:
@@ -36,7 +62,7 @@ def run_cli(*args: object, cwd: str | os.PathLike | None = None, umask: int | No
     previous_mask = os.umask(umask) if umask is not None else None
     try:
         with contextlib.chdir(Path(cwd)) if cwd is not None else contextlib.nullcontext():
-            result = _runner().invoke(main, words, prog_name="genoassoc")
+            result = runner().invoke(main, words, prog_name="genoassoc")
     finally:
         if previous_mask is not None:
             os.umask(previous_mask)

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_run import runner
 
 from genoassoc.cli import main
 
@@ -67,17 +67,17 @@ def test_call_on_the_example_gel_with_the_built_in_assays(tmp_path):
 
 
 def test_json_output():
-    result = CliRunner().invoke(main, ["call", "--rflp", str(EXAMPLE_GEL), "--format", "json"])
+    result = runner().invoke(main, ["call", "--rflp", str(EXAMPLE_GEL), "--format", "json"])
     assert result.exit_code == 0
     assert '"genotype": "G/C"' in result.stdout
 
 
 def test_assays_list_and_show():
-    runner = CliRunner()
-    listing = runner.invoke(main, ["assays", "list"])
+    cli = runner()
+    listing = cli.invoke(main, ["assays", "list"])
     assert listing.exit_code == 0
     assert "IL6-572-BsrBI\trs1800796\tBsrBI\tG,C\tlearned from the gel (site on G)" in listing.stdout
-    shown = runner.invoke(main, ["assays", "show", "IL6-174-NlaIII"])
+    shown = cli.invoke(main, ["assays", "show", "IL6-174-NlaIII"])
     assert shown.exit_code == 0
     assert "site on    C (the G allele is not cut at the SNP)" in shown.stdout
     assert "Olomolaiye" in shown.stdout

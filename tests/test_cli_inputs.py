@@ -229,7 +229,10 @@ def test_old_spellings_still_work_with_a_note(tmp_path, lung):
     # --reference names a FASTA (call, assays design): it is no longer a second spelling of --ref-level
     refused = run("cox", "--pheno", pheno, "--time", "time", "--event", "status", "--vars", "sex", "--reference",
                   "sex=male")
-    assert refused.returncode == 2 and "No such option '--reference'. Did you mean '--ref-level'?" in refused.stderr
+    # click words the message differently across versions; each names both options
+    message = refused.stderr.splitlines()[-1]
+    assert refused.returncode == 2 and "No such option" in message
+    assert "--reference" in message and "Did you mean" in message and "--ref-level" in message
 
 
 def test_km_plot_and_table1_group_by_genotype(tmp_path):

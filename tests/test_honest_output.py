@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from cli_run import runner
 
 from genoassoc.cli import main
 
@@ -24,7 +24,7 @@ CALLS = ROOT / "tests" / "golden" / "publication" / "calls.tsv"
 
 
 def invoke(*args: object):
-    return CliRunner().invoke(main, [str(arg) for arg in args])
+    return runner().invoke(main, [str(arg) for arg in args])
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from cli_run import runner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +30,7 @@ FUZZ = settings(max_examples=30, deadline=None, derandomize=True, database=None,
 
 
 def invoke(*args: object):
-    return CliRunner().invoke(main, [str(arg) for arg in args])
+    return runner().invoke(main, [str(arg) for arg in args])
 
 
 def one_line_error(result, text: str) -> None:

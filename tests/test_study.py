@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from cli_run import runner
 
 from genoassoc.cli import main
 from genoassoc.errors import InputError
@@ -30,7 +30,7 @@ R_PUBLICATION = {name: float(value) for name, value in pd.read_csv(
 
 
 def invoke(*args: object) -> click.testing.Result:
-    return CliRunner().invoke(main, [str(arg) for arg in args])
+    return runner().invoke(main, [str(arg) for arg in args])
 
 
 def _commands(group: click.Group, prefix: str = ""):
@@ -232,8 +232,8 @@ def test_the_report_gives_the_command_lines_numbers(missing_ages, tmp_path):
         pd.testing.assert_frame_equal(attached[name], table, check_dtype=False, obj=name)
     survival = expected["survival_os_months"]
     logrank = survival[survival["test"] == "log-rank"].iloc[0]
-    crude = survival[survival["test"].str.startswith("Cox (crude)")]
-    adjusted = survival[survival["test"].str.startswith("Cox (adjusted)")]
+    crude = survival[survival["test"].str.startswith("Cox (crude)", na=False)]
+    adjusted = survival[survival["test"].str.startswith("Cox (adjusted)", na=False)]
     # the Kaplan-Meier figure tests what the table tests: the complete cases of the adjusted analysis (called at
     # the locus, age and sex present)
     pheno_table = pd.read_csv(pheno, sep="\t", dtype=str, keep_default_na=False)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from genoassoc import phenotypes as coding
 from genoassoc.analysis import Result, table_frame
@@ -92,7 +93,7 @@ def _row(encoding: Encoding, locus: str, **fields: Any) -> dict[str, Any]:
             "groups": encoding.definition, **fields}
 
 
-def _present_groups(encoding: Encoding, values: np.ndarray) -> list[np.ndarray]:
+def _present_groups(encoding: Encoding, values: NDArray[Any]) -> list[NDArray[Any]]:
     return [values[encoding.group == k] for k in range(len(encoding.groups)) if (encoding.group == k).any()]
 
 
@@ -207,7 +208,7 @@ def _binary_rows(encoding: Encoding, locus: str, outcome: pd.Series, design: pd.
     return rows
 
 
-def _rmst_rows(encoding: Encoding, locus: str, time: np.ndarray, event: np.ndarray, tau: float | None
+def _rmst_rows(encoding: Encoding, locus: str, time: NDArray[Any], event: NDArray[Any], tau: float | None
                ) -> list[dict[str, Any]]:
     from genoassoc.analysis.restricted_mean import rmst_rows
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from scipy import special
 
 from genoassoc import phenotypes as coding
@@ -137,7 +138,7 @@ def competing_risks(
                            curves=curves, failcode=str(failcode), cause=cause)
 
 
-def _fine_gray_rows(common: dict[str, Any], time: np.ndarray, cause: np.ndarray, design: pd.DataFrame,
+def _fine_gray_rows(common: dict[str, Any], time: NDArray[Any], cause: NDArray[Any], design: pd.DataFrame,
                     genotype: set[str], adjustment: str) -> list[dict[str, Any]]:
     try:
         fit = competing.fine_gray(time, cause, design)

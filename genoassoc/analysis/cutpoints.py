@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from genoassoc import phenotypes as coding
 from genoassoc.analysis import Result, table_frame
@@ -42,7 +43,7 @@ class CutpointResult(Result):
     data: dict[str, pd.DataFrame] | None = None
 
 
-def _hazard_ratio(time: np.ndarray, event: np.ndarray, high: np.ndarray, ties: str) -> tuple[dict[str, Any], str]:
+def _hazard_ratio(time: NDArray[Any], event: NDArray[Any], high: NDArray[Any], ties: str) -> tuple[dict[str, Any], str]:
     try:
         fit = survival.cox(time, event, pd.DataFrame({"high": high.astype(float)}), ties=ties)
     except survival.CoxNotEstimable as err:
@@ -52,7 +53,7 @@ def _hazard_ratio(time: np.ndarray, event: np.ndarray, high: np.ndarray, ties: s
             "ci_hi": term.ci_hi}, ""
 
 
-def _split_row(cohort: str, analysis: str, marker: np.ndarray, time: np.ndarray, event: np.ndarray, cut: float,
+def _split_row(cohort: str, analysis: str, marker: NDArray[Any], time: NDArray[Any], event: NDArray[Any], cut: float,
                ties: str) -> dict[str, Any]:
     high = (marker > cut).astype(int)
     row: dict[str, Any] = {"cohort": cohort, "analysis": analysis, "cut": cut, "n": len(marker),
@@ -68,7 +69,7 @@ def _split_row(cohort: str, analysis: str, marker: np.ndarray, time: np.ndarray,
     return row
 
 
-def _continuous_marker_rows(cohort: str, marker: str, values: np.ndarray, times: np.ndarray, events: np.ndarray,
+def _continuous_marker_rows(cohort: str, marker: str, values: NDArray[Any], times: NDArray[Any], events: NDArray[Any],
                             ties: str) -> list[dict[str, Any]]:
     """Hazard ratio per unit of the marker and Harrell's C of the marker itself."""
     base = {"cohort": cohort, "n": len(values), "events": int(events.sum())}
@@ -84,7 +85,7 @@ def _continuous_marker_rows(cohort: str, marker: str, values: np.ndarray, times:
 
 
 def _survival_data(phenotypes: pd.DataFrame, marker: str, time: str, event: str, options: Coding
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, coding.Dropped, pd.Series]:
+                   ) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], coding.Dropped, pd.Series]:
     """The complete cases' marker, times and events, who was left out, and the marker as coded (its
     ``attrs`` say what was put in place of ``<x`` values)."""
     values = coding.numeric(phenotypes, marker, options)
@@ -176,14 +177,14 @@ def survival_cutpoint(
 
 
 def _response_data(phenotypes: pd.DataFrame, marker: str, response: str, options: Coding,
-                   case_level: Sequence[str] | str | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+                   case_level: Sequence[str] | str | None = None) -> tuple[NDArray[Any], NDArray[Any], str]:
     values = coding.numeric(phenotypes, marker, options)
     outcome, case = coding.binary(coding.column(phenotypes, response).rename(response), case_level, options)
     keep, _ = coding.complete_cases({marker: values, response: outcome})
     return values[keep].to_numpy(float), outcome[keep].to_numpy(int), case
 
 
-def _response_split(cohort: str, analysis: str, values: np.ndarray, outcome: np.ndarray, cut: float
+def _response_split(cohort: str, analysis: str, values: NDArray[Any], outcome: NDArray[Any], cut: float
                     ) -> dict[str, Any]:
     high = (values > cut).astype(int)
     table = np.array([[((high == g) & (outcome == y)).sum() for g in (0, 1)] for y in (0, 1)])

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from genoassoc import phenotypes as coding
 from genoassoc.analysis import Result, table_frame
@@ -43,7 +44,7 @@ class LongitudinalResult(Result):
     log: bool
     covariate_means: dict[str, float]
 
-    def fitted(self, group: str, times: np.ndarray) -> np.ndarray:
+    def fitted(self, group: str, times: NDArray[Any]) -> NDArray[Any]:
         """The fixed-effect mean of `group` at `times` (covariates at their mean), on the outcome's scale."""
         first = self.table.iloc[0]
         fixed = {name: effect.estimate for name, effect in self.fit.fixed.items()}

@@ -10,9 +10,11 @@ Handbook 6.3.2 rounds it to 3.92).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from scipy import special
 
 from genoassoc.analysis import Result, table_frame
@@ -32,7 +34,7 @@ class MetaResult(Result):
     measure: str
 
 
-def _estimates(table: pd.DataFrame) -> tuple[str, np.ndarray, np.ndarray]:
+def _estimates(table: pd.DataFrame) -> tuple[str, NDArray[Any], NDArray[Any]]:
     from genoassoc.io.tables import numeric_column
 
     source = table.attrs.get("source")

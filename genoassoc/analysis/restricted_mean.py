@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from genoassoc import phenotypes as coding
 from genoassoc.analysis import Result, table_frame
@@ -41,7 +42,7 @@ class RmstResult(Result):
     report: JoinReport
 
 
-def horizon(time: np.ndarray, group: np.ndarray, labels: tuple[str, ...], tau: float | None) -> float:
+def horizon(time: NDArray[Any], group: NDArray[Any], labels: tuple[str, ...], tau: float | None) -> float:
     """`tau`, or the smallest group's largest follow-up; a tau past any group's follow-up is refused."""
     present = [k for k in range(len(labels)) if (group == k).any()]
     if not present:
@@ -62,7 +63,7 @@ def horizon(time: np.ndarray, group: np.ndarray, labels: tuple[str, ...], tau: f
     return float(tau)
 
 
-def rmst_rows(encoding: Encoding, locus: str, time: np.ndarray, event: np.ndarray, tau: float | None
+def rmst_rows(encoding: Encoding, locus: str, time: NDArray[Any], event: NDArray[Any], tau: float | None
               ) -> list[dict[str, Any]]:
     """RMST per group and difference from the reference group, as rows of a result table."""
     tau = horizon(time, encoding.group, encoding.groups, tau)

@@ -11,8 +11,10 @@ additive trend statistics with its multiplicity-adjusted p (Gonzalez et al. 2008
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import integrate, special, stats
 
 from genoassoc.models import exposure
@@ -67,7 +69,7 @@ class FisherResult:
         return text
 
 
-def fisher_exact(table: np.ndarray) -> FisherResult:
+def fisher_exact(table: NDArray[Any]) -> FisherResult:
     """Two-sided Fisher's test of an r×c table as R's ``fisher.test``: 2×2 with the conditional MLE
     odds ratio and exact CI; 2×k tables (genotype groups) by exact enumeration of every table with
     the same margins while there are at most `MAX_EXACT_TABLES`; larger and r×c tables by a labelled
@@ -87,11 +89,11 @@ def fisher_exact(table: np.ndarray) -> FisherResult:
     return FisherResult(_fisher_monte_carlo(table), method="Monte Carlo", replicates=REPLICATES, seed=SEED)
 
 
-def _count_2xk(table: np.ndarray) -> float:
+def _count_2xk(table: NDArray[Any]) -> float:
     """How many 2×k tables share these margins (first rows x with 0 <= x_j <= column total and the
     row total as their sum): the coefficient of a product of polynomials."""
     target = int(table[0].sum())
-    counts = np.zeros(target + 1)
+    counts: NDArray[np.floating[Any]] = np.zeros(target + 1)
     counts[0] = 1.0
     for column in table.sum(axis=0):
         window = np.ones(int(min(column, target)) + 1)
@@ -99,14 +101,14 @@ def _count_2xk(table: np.ndarray) -> float:
     return float(counts[target])
 
 
-def _log_table_probability(tables: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+def _log_table_probability(tables: NDArray[Any], rows: NDArray[Any], columns: NDArray[Any]) -> NDArray[Any]:
     """Log probability of r×c tables given their margins (multivariate hypergeometric)."""
     n = rows.sum()
     constant = special.gammaln(rows + 1).sum() + special.gammaln(columns + 1).sum() - special.gammaln(n + 1)
     return np.asarray(constant - special.gammaln(tables + 1).sum(axis=(-2, -1)), dtype=float)
 
 
-def _fisher_monte_carlo(table: np.ndarray) -> float:
+def _fisher_monte_carlo(table: NDArray[Any]) -> float:
     """p = (1 + #simulated tables no more probable than the observed) / (B + 1), as R."""
     rows, columns = table.sum(axis=1), table.sum(axis=0)
     observed = _log_table_probability(table[None], rows, columns)[0]
@@ -120,7 +122,7 @@ def _fisher_monte_carlo(table: np.ndarray) -> float:
     return float((1 + as_extreme) / (REPLICATES + 1))
 
 
-def _fisher_2xk(table: np.ndarray) -> float:
+def _fisher_2xk(table: NDArray[Any]) -> float:
     """Exact p of a 2×k table: every first row with the margins, enumerated column by column (the
     last two columns vectorised), summing the probabilities no larger than the observed one (with R's
     relative tolerance for ties)."""
@@ -161,7 +163,7 @@ def _fisher_2xk(table: np.ndarray) -> float:
     return float(min(1.0, total_mass * np.exp(constant - observed)))
 
 
-def chi_square(table: np.ndarray, yates: bool) -> HypothesisTest:
+def chi_square(table: NDArray[Any], yates: bool) -> HypothesisTest:
     """Pearson chi-square of a contingency table; `yates` applies the 2×2 continuity correction as
     R's ``chisq.test`` does."""
     table = np.asarray(table, dtype=float)
@@ -171,7 +173,7 @@ def chi_square(table: np.ndarray, yates: bool) -> HypothesisTest:
     return HypothesisTest(float(result.statistic), int(result.dof), float(result.pvalue))
 
 
-def trend_statistic(table: np.ndarray, scores: tuple[int, int, int] = (0, 1, 2)) -> float:
+def trend_statistic(table: NDArray[Any], scores: tuple[int, int, int] = (0, 1, 2)) -> float:
     """Cochran–Armitage trend chi-square (1 df) of a 2×3 table with the given genotype scores; with
     0/1 scores it equals the uncorrected chi-square of the collapsed 2×2 table (PLINK DOM/REC)."""
     table = np.asarray(table, dtype=float)
@@ -185,7 +187,7 @@ def trend_statistic(table: np.ndarray, scores: tuple[int, int, int] = (0, 1, 2))
     return float(numerator / variance) if variance > 0 else float("nan")
 
 
-def max_statistic(table: np.ndarray) -> tuple[float, float, dict[str, float]]:
+def max_statistic(table: NDArray[Any]) -> tuple[float, float, dict[str, float]]:
     """Maximum of the dominant, recessive and additive trend statistics of a 2×3 table and its
     asymptotic p adjusted for having looked at all three (Gonzalez et al. 2008, as SNPassoc's
     ``maxstat``).

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from genoassoc.errors import InputError
@@ -29,7 +30,7 @@ from genoassoc.stats import HypothesisTest
 from genoassoc.stats.coxph import CoxTerm
 
 
-def _coded(cause: ArrayLike, failcode: object, cencode: object) -> np.ndarray:
+def _coded(cause: ArrayLike, failcode: object, cencode: object) -> NDArray[Any]:
     """0 censored, 1 the cause of interest, 2 a competing event."""
     values = np.asarray(cause)
     return np.where(values == cencode, 0, np.where(values == failcode, 1, 2))
@@ -39,11 +40,11 @@ def _coded(cause: ArrayLike, failcode: object, cencode: object) -> np.ndarray:
 class CumulativeIncidence:
     """A step function: `est` from each `time` on, with its variance."""
 
-    time: np.ndarray
-    est: np.ndarray
-    var: np.ndarray
+    time: NDArray[Any]
+    est: NDArray[Any]
+    var: NDArray[Any]
 
-    def at(self, times: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    def at(self, times: ArrayLike) -> tuple[NDArray[Any], NDArray[Any]]:
         """(estimate, variance) at `times`; NaN beyond the last follow-up (as ``timepoints``)."""
         points = np.asarray(times, float)
         index = np.searchsorted(self.time, points, side="right") - 1
@@ -99,8 +100,8 @@ def cumulative_incidence(time: ArrayLike, cause: ArrayLike, failcode: object = 1
     return CumulativeIncidence(np.array(points), np.array(estimates), np.array(variances))
 
 
-def _gray_stratum(times: np.ndarray, coded: np.ndarray, groups: np.ndarray, k: int
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def _gray_stratum(times: NDArray[Any], coded: NDArray[Any], groups: NDArray[Any], k: int
+                  ) -> tuple[NDArray[Any], NDArray[Any]]:
     """Gray's score for groups 1..k-1 and its variance within one stratum (rho = 0)."""
     at_risk = np.bincount(groups, minlength=k).astype(float)
     cif_before, survival_before = np.zeros(k), np.ones(k)
@@ -124,7 +125,7 @@ def _gray_stratum(times: np.ndarray, coded: np.ndarray, groups: np.ndarray, k: i
             safe_survival = np.where(present, survival_before, 1)
             risk_total = (np.where(present, at_risk * (1 - cif_before), 0.0) / safe_survival).sum()
             pooled = pooled_before + cause_total / hazard_total
-            a = np.zeros((k, k))
+            a: NDArray[Any] = np.zeros((k, k))
             for i in range(k):
                 if not present[i]:
                     continue
@@ -203,7 +204,7 @@ class _Weights:
     """The Fine–Gray risk-set weights: 1 while still followed, Ĝ(s−)/Ĝ(tᵢ−) after a competing event
     (Ĝ the Kaplan–Meier estimate of the censoring distribution, read just before each time)."""
 
-    def __init__(self, times: np.ndarray, coded: np.ndarray) -> None:
+    def __init__(self, times: NDArray[Any], coded: NDArray[Any]) -> None:
         from genoassoc.stats.survival import kaplan_meier
 
         censoring = kaplan_meier(times, (coded == 0).astype(int))
@@ -212,7 +213,7 @@ class _Weights:
         self.before = np.where(index >= 0, censoring.surv[np.clip(index, 0, None)], 1.0)
         self.times, self.coded = times, coded
 
-    def at(self, row: int) -> np.ndarray:
+    def at(self, row: int) -> NDArray[Any]:
         """Every subject's weight in the risk set of the failure in `row` (sorted data)."""
         moment = self.times[row]
         first = int(np.searchsorted(self.times, moment, side="left"))
@@ -222,8 +223,8 @@ class _Weights:
         return np.asarray(weights)
 
 
-def _objective(beta: np.ndarray, X: np.ndarray, failures: np.ndarray, weights: list[np.ndarray]
-               ) -> tuple[float, np.ndarray, np.ndarray]:
+def _objective(beta: NDArray[Any], X: NDArray[Any], failures: NDArray[Any], weights: list[NDArray[Any]]
+               ) -> tuple[float, NDArray[Any], NDArray[Any]]:
     """Negative log pseudo-likelihood, its gradient and Hessian (as ``crrfsv``)."""
     risk = np.exp(X @ beta)
     value, gradient, hessian = 0.0, np.zeros(len(beta)), np.zeros((len(beta), len(beta)))
@@ -281,8 +282,8 @@ def fine_gray(time: ArrayLike, cause: ArrayLike, design: pd.DataFrame, failcode:
     return FineGrayFit(terms, len(times), int((coded == 1).sum()), int((coded == 2).sum()), converged, -value)
 
 
-def _sandwich(beta: np.ndarray, X: np.ndarray, times: np.ndarray, coded: np.ndarray, failures: np.ndarray,
-              weights: list[np.ndarray], model: _Weights) -> np.ndarray:
+def _sandwich(beta: NDArray[Any], X: NDArray[Any], times: NDArray[Any], coded: NDArray[Any], failures: NDArray[Any],
+              weights: list[NDArray[Any]], model: _Weights) -> NDArray[Any]:
     """H⁻¹ (Σ (ηᵢ + ψᵢ)(ηᵢ + ψᵢ)ᵀ) H⁻¹ as ``crrvv``: η the score residuals, ψ the part that comes from
     estimating the censoring distribution."""
     n, p = X.shape

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 
@@ -29,7 +29,7 @@ class TestResult:
     note: str = ""
 
 
-def describe(values: np.ndarray) -> dict[str, float]:
+def describe(values: NDArray[Any]) -> dict[str, float]:
     """n, median with quartiles (R's default type-7 quantiles), mean and SD."""
     values = np.asarray(values, dtype=float)
     if len(values) == 0:
@@ -41,7 +41,7 @@ def describe(values: np.ndarray) -> dict[str, float]:
     }
 
 
-def _has_ties(*samples: np.ndarray) -> bool:
+def _has_ties(*samples: NDArray[Any]) -> bool:
     pooled = np.concatenate(samples)
     return len(np.unique(pooled)) < len(pooled)
 
@@ -49,7 +49,7 @@ def _has_ties(*samples: np.ndarray) -> bool:
 EXACT_BELOW = 50  # R wilcox.test: exact p by default below 50 values per group
 
 
-def mann_whitney(reference: np.ndarray, other: np.ndarray, exact: bool | None = None) -> TestResult:
+def mann_whitney(reference: NDArray[Any], other: NDArray[Any], exact: bool | None = None) -> TestResult:
     """Two-sided Mann–Whitney U; W is the statistic of the reference group, as R reports it for
     ``wilcox.test(y ~ group)`` with the reference level first. `exact` None is R's default (see the
     module docstring); an exact p is never computed with ties (as R)."""
@@ -67,14 +67,14 @@ def mann_whitney(reference: np.ndarray, other: np.ndarray, exact: bool | None = 
     return TestResult(name, "W", float(result.statistic), float(result.pvalue), note=note)
 
 
-def kruskal_wallis(groups: list[np.ndarray]) -> TestResult:
+def kruskal_wallis(groups: list[NDArray[Any]]) -> TestResult:
     """Kruskal–Wallis rank-sum test with tie correction (R ``kruskal.test``)."""
     result = stats.kruskal(*[np.asarray(group, float) for group in groups])
     return TestResult("Kruskal-Wallis", "chi-squared", float(result.statistic), float(result.pvalue),
                       df=len(groups) - 1)
 
 
-def paired_wilcoxon(before: np.ndarray, after: np.ndarray, exact: bool | None = None) -> TestResult:
+def paired_wilcoxon(before: NDArray[Any], after: NDArray[Any], exact: bool | None = None) -> TestResult:
     """Wilcoxon signed-rank test of after − before (R ``wilcox.test(after, before, paired = TRUE)``):
     zero differences dropped, V the rank sum of positive differences; the exact p by R's default rule
     (fewer than 50 pairs, no ties, no zero differences) or as `exact` asks, else the normal

@@ -11,9 +11,10 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from genoassoc.errors import InputError
@@ -36,7 +37,7 @@ class Correlation:
     exact: bool
 
 
-def _tied(x: np.ndarray, y: np.ndarray) -> bool:
+def _tied(x: NDArray[Any], y: NDArray[Any]) -> bool:
     """Whether either variable has tied values (R then drops the exact p)."""
     return len(np.unique(x)) < len(x) or len(np.unique(y)) < len(y)
 
@@ -71,7 +72,7 @@ def _prho(n: int, statistic: float, lower_tail: bool) -> float:
     return min(max(p, 0.0), 1.0)
 
 
-def _spearman(x: np.ndarray, y: np.ndarray) -> Correlation:
+def _spearman(x: NDArray[Any], y: NDArray[Any]) -> Correlation:
     n = len(x)
     rho = float(stats.spearmanr(x, y).statistic)
     ties = _tied(x, y)
@@ -116,14 +117,15 @@ def correlate(first: ArrayLike, second: ArrayLike, method: str = "spearman") -> 
     return Correlation("kendall", n, tau, math.nan, math.nan, statistic_name, statistic, float(result.pvalue), exact)
 
 
-def _kendall_z(x: np.ndarray, y: np.ndarray, tau: float) -> float:
+def _kendall_z(x: NDArray[Any], y: NDArray[Any], tau: float) -> float:
     """Kendall's z as R's ``cor.test(method = "kendall", exact = FALSE)`` computes it: S recovered from
     tau-b, over the square root of its variance with the tie terms."""
     n = len(x)
 
-    def tie_sizes(values: np.ndarray) -> np.ndarray:
-        counts = np.unique(values, return_counts=True)[1]
-        return counts[counts > 1].astype(float)
+    def tie_sizes(values: NDArray[Any]) -> NDArray[Any]:
+        counts: NDArray[Any] = np.unique(values, return_counts=True)[1]
+        tied: NDArray[Any] = counts[counts > 1].astype(float)
+        return tied
 
     tx, ty = tie_sizes(x), tie_sizes(y)
     pairs = n * (n - 1) / 2

@@ -28,10 +28,11 @@ import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from genoassoc.errors import InputError
@@ -74,21 +75,21 @@ class CoxFit:
     wald: HypothesisTest
     likelihood_ratio: HypothesisTest
     score: HypothesisTest
-    coefficients: np.ndarray
-    covariance: np.ndarray
+    coefficients: NDArray[Any]
+    covariance: NDArray[Any]
     loglik: tuple[float, float]
     iterations: int
-    time: np.ndarray
-    event: np.ndarray
-    design: np.ndarray
-    strata: np.ndarray | None = None
-    start: np.ndarray | None = None
-    weights: np.ndarray | None = None
+    time: NDArray[Any]
+    event: NDArray[Any]
+    design: NDArray[Any]
+    strata: NDArray[Any] | None = None
+    start: NDArray[Any] | None = None
+    weights: NDArray[Any] | None = None
     names: tuple[str, ...] = field(default=())
     aliased: tuple[str, ...] = ()  # terms left out as R's coxph leaves them (coefficient NA)
 
     @property
-    def linear_predictor(self) -> np.ndarray:
+    def linear_predictor(self) -> NDArray[Any]:
         """x·β per row, summed column by column so that equal rows give equal values (a BLAS product
         may round equal rows differently, and the C-index counts ties)."""
         predictor = np.zeros(len(self.design))
@@ -97,7 +98,7 @@ class CoxFit:
         return predictor
 
 
-def fix_times(*columns: np.ndarray) -> list[np.ndarray]:
+def fix_times(*columns: NDArray[Any]) -> list[NDArray[Any]]:
     """Times that differ by less than √machine-epsilon (absolutely, or relative to the mean time)
     made equal, as R's ``aeqSurv`` (``timefix = TRUE``) does before every fit."""
     arrays = [np.asarray(values, dtype=float) for values in columns]
@@ -120,19 +121,19 @@ class _Stratum:
     """What does not change between iterations: the stratum's block of rows (sorted by stop time),
     entry order, death groups and Efron slots."""
 
-    rows: slice                    # the stratum's rows, sorted by stop time
-    stop_position: np.ndarray      # per death time: first row of the block with stop >= t
-    start_order: np.ndarray | None # block rows sorted by start time
-    start_position: np.ndarray | None
-    death_rows: np.ndarray         # rows of the deaths, in time order
-    group_starts: np.ndarray       # first death of each death time within death_rows
-    slot_group: np.ndarray         # death time index of each Efron slot
-    slot_fraction: np.ndarray      # k / d of each slot (0 for Breslow)
-    slot_weight: np.ndarray        # mean case weight of the deaths at the slot's time (their sum for Breslow)
+    rows: slice                         # the stratum's rows, sorted by stop time
+    stop_position: NDArray[Any]         # per death time: first row of the block with stop >= t
+    start_order: NDArray[Any] | None    # block rows sorted by start time
+    start_position: NDArray[Any] | None
+    death_rows: NDArray[Any]            # rows of the deaths, in time order
+    group_starts: NDArray[Any]          # first death of each death time within death_rows
+    slot_group: NDArray[Any]            # death time index of each Efron slot
+    slot_fraction: NDArray[Any]         # k / d of each slot (0 for Breslow)
+    slot_weight: NDArray[Any]           # mean case weight of the deaths at the slot's time (their sum for Breslow)
 
 
-def _prepare(stop: np.ndarray, event: np.ndarray, weights: np.ndarray, strata: np.ndarray,
-             start: np.ndarray | None, efron: bool) -> list[_Stratum]:
+def _prepare(stop: NDArray[Any], event: NDArray[Any], weights: NDArray[Any], strata: NDArray[Any],
+             start: NDArray[Any] | None, efron: bool) -> list[_Stratum]:
     """Strata as blocks of rows already sorted by (stratum, stop)."""
     prepared = []
     bounds = np.flatnonzero(np.diff(strata)) + 1
@@ -142,11 +143,13 @@ def _prepare(stop: np.ndarray, event: np.ndarray, weights: np.ndarray, strata: n
         if len(deaths) == 0:
             continue
         death_times, group_starts, counts = np.unique(stop[deaths], return_index=True, return_counts=True)
-        stop_position = np.searchsorted(block_stop, death_times, side="left")
-        start_order = start_position = None
+        # np.asarray: numpy 2.0's stubs type an array search as a scalar
+        stop_position = np.asarray(np.searchsorted(block_stop, death_times, side="left"))
+        start_order: NDArray[Any] | None = None
+        start_position: NDArray[Any] | None = None
         if start is not None:
             start_order = np.argsort(start[lo:hi], kind="stable")
-            start_position = np.searchsorted(start[lo:hi][start_order], death_times, side="left")
+            start_position = np.asarray(np.searchsorted(start[lo:hi][start_order], death_times, side="left"))
         dead_weight = np.add.reduceat(weights[deaths], group_starts)
         if efron:
             slot_group = np.repeat(np.arange(len(death_times)), counts)
@@ -161,7 +164,7 @@ def _prepare(stop: np.ndarray, event: np.ndarray, weights: np.ndarray, strata: n
     return prepared
 
 
-def _tail_sums(block: np.ndarray, positions: np.ndarray) -> np.ndarray:
+def _tail_sums(block: NDArray[Any], positions: NDArray[Any]) -> NDArray[Any]:
     """Sums of the block's rows from each position to the end (a position past the end sums to 0)."""
     running = np.cumsum(block[::-1], axis=0)
     # the tail from position k is the running sum at reversed position n - 1 - k
@@ -175,17 +178,17 @@ def _tail_sums(block: np.ndarray, positions: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class _Evaluation:
     loglik: float
-    score: np.ndarray
-    information: np.ndarray
-    penalty_score: np.ndarray | None = None
+    score: NDArray[Any]
+    information: NDArray[Any]
+    penalty_score: NDArray[Any] | None = None
 
 
 class _Model:
     """The data of one fit, sorted by (stratum, stop time) once, and the log partial likelihood with
     its derivatives at any β."""
 
-    def __init__(self, stop: np.ndarray, event: np.ndarray, design: np.ndarray, *, start: np.ndarray | None,
-                 strata: np.ndarray | None, weights: np.ndarray | None, offset: np.ndarray | None,
+    def __init__(self, stop: NDArray[Any], event: NDArray[Any], design: NDArray[Any], *, start: NDArray[Any] | None,
+                 strata: NDArray[Any] | None, weights: NDArray[Any] | None, offset: NDArray[Any] | None,
                  ties: str) -> None:
         n = len(stop)
         codes = np.zeros(n, dtype=int) if strata is None else pd.factorize(strata)[0]
@@ -201,14 +204,14 @@ class _Model:
         self.products = self.design[:, self.pairs[0]] * self.design[:, self.pairs[1]]
         self.cubes = None
 
-    def _symmetric(self, packed: np.ndarray) -> np.ndarray:
+    def _symmetric(self, packed: NDArray[Any]) -> NDArray[Any]:
         p = self.design.shape[1]
         full = np.zeros(packed.shape[:-1] + (p, p))
         full[..., self.pairs[0], self.pairs[1]] = packed
         full[..., self.pairs[1], self.pairs[0]] = packed
         return full
 
-    def evaluate(self, beta: np.ndarray, penalty: bool = False) -> _Evaluation:
+    def evaluate(self, beta: NDArray[Any], penalty: bool = False) -> _Evaluation:
         X, p = self.design, self.design.shape[1]
         eta = X @ beta + self.offset
         finite = np.isfinite(eta)
@@ -248,7 +251,7 @@ class _Model:
             penalty_score = self._penalty_score(information, third_terms)
         return _Evaluation(loglik, score, information, penalty_score)
 
-    def _symmetric_third(self, packed: np.ndarray) -> np.ndarray:
+    def _symmetric_third(self, packed: NDArray[Any]) -> NDArray[Any]:
         """E[x_i x_j x_k] per slot from the packed (pair, k) products."""
         p = self.design.shape[1]
         pairs = len(self.pairs[0])
@@ -259,7 +262,7 @@ class _Model:
         return full
 
     @staticmethod
-    def _penalty_score(information: np.ndarray, terms: Sequence[tuple[np.ndarray, ...]]) -> np.ndarray:
+    def _penalty_score(information: NDArray[Any], terms: Sequence[tuple[NDArray[Any], ...]]) -> NDArray[Any]:
         """½ tr(I⁻¹ ∂I/∂β_r) for each r: the score of Firth's penalty ½ log|I|."""
         p = information.shape[0]
         inverse = np.linalg.pinv(information)
@@ -273,7 +276,7 @@ class _Model:
         return np.asarray(0.5 * np.einsum("ij,jir->r", inverse, derivative))
 
 
-def _estimable(information: np.ndarray) -> np.ndarray:
+def _estimable(information: NDArray[Any]) -> NDArray[Any]:
     """Columns kept by a Cholesky decomposition with R's ``cholesky2`` pivot tolerance."""
     matrix = np.array(information, dtype=float)
     p = len(matrix)
@@ -292,14 +295,14 @@ def _estimable(information: np.ndarray) -> np.ndarray:
     return keep
 
 
-def _solve(information: np.ndarray, vector: np.ndarray, keep: np.ndarray) -> np.ndarray:
+def _solve(information: NDArray[Any], vector: NDArray[Any], keep: NDArray[Any]) -> NDArray[Any]:
     step = np.zeros_like(vector)
     if keep.any():
         step[keep] = np.linalg.solve(information[np.ix_(keep, keep)], vector[keep])
     return step
 
 
-def _inverse(information: np.ndarray, keep: np.ndarray) -> np.ndarray:
+def _inverse(information: NDArray[Any], keep: NDArray[Any]) -> NDArray[Any]:
     inverse = np.zeros_like(information)
     if keep.any():
         inverse[np.ix_(keep, keep)] = np.linalg.inv(information[np.ix_(keep, keep)])
@@ -308,16 +311,16 @@ def _inverse(information: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _Newton:
-    beta: np.ndarray
+    beta: NDArray[Any]
     loglik: float
     evaluation: _Evaluation
-    keep: np.ndarray
+    keep: NDArray[Any]
     iterations: int
     converged: bool
     initial: _Evaluation
 
 
-def _newton(model: _Model, init: np.ndarray, max_iter: int = MAX_ITER, eps: float = EPS) -> _Newton:
+def _newton(model: _Model, init: NDArray[Any], max_iter: int = MAX_ITER, eps: float = EPS) -> _Newton:
     """Newton–Raphson with R coxfit6's step-halving and convergence rule."""
     beta = init.copy()
     initial = model.evaluate(beta)
@@ -345,7 +348,7 @@ def _newton(model: _Model, init: np.ndarray, max_iter: int = MAX_ITER, eps: floa
 
 
 def _prepared(time: ArrayLike, event: ArrayLike, design: pd.DataFrame, start: ArrayLike | None
-              ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+              ) -> tuple[NDArray[Any], NDArray[Any] | None, NDArray[Any], NDArray[Any]]:
     """(design matrix, start or None, stop, events) checked, with times made exact as R does
     (`fix_times`)."""
     X = design.to_numpy(float)
@@ -360,7 +363,7 @@ def _prepared(time: ArrayLike, event: ArrayLike, design: pd.DataFrame, start: Ar
     return X, start_fixed, stop, event_values
 
 
-def _check_inputs(time: np.ndarray, event: np.ndarray, design: np.ndarray, start: np.ndarray | None) -> None:
+def _check_inputs(time: NDArray[Any], event: NDArray[Any], design: NDArray[Any], start: NDArray[Any] | None) -> None:
     if len(time) != len(event) or len(time) != len(design):
         raise InputError("time, event and covariates differ in length")
     if not np.isfinite(design).all():
@@ -369,7 +372,7 @@ def _check_inputs(time: np.ndarray, event: np.ndarray, design: np.ndarray, start
         raise InputError("a (start, stop] interval has start >= stop")
 
 
-def _infinite_reason(name: str, column: np.ndarray, event: np.ndarray) -> str:
+def _infinite_reason(name: str, column: NDArray[Any], event: NDArray[Any]) -> str:
     values = np.unique(column)
     if len(values) == 2:
         high = column == values[1]
@@ -446,8 +449,8 @@ def cox(time: ArrayLike, event: ArrayLike, design: pd.DataFrame, ties: str = "ef
                   None if strata is None else np.asarray(strata), start_fixed, case_weights, names)
 
 
-def _firth_maximise(model: _Model, start: np.ndarray, fixed: dict[int, float], max_iter: int = 100
-                    ) -> tuple[np.ndarray, float]:
+def _firth_maximise(model: _Model, start: NDArray[Any], fixed: dict[int, float], max_iter: int = 100
+                    ) -> tuple[NDArray[Any], float]:
     """Maximise the penalised log partial likelihood over the coefficients not in `fixed`: Newton
     steps on the Firth-modified score with the information as curvature, at most 0.5 per step (as
     R ``coxphf``'s ``maxstep``), halved while the penalised likelihood falls."""

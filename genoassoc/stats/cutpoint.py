@@ -14,13 +14,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 
-def logrank_scores(time: ArrayLike, event: ArrayLike) -> np.ndarray:
+def logrank_scores(time: ArrayLike, event: ArrayLike) -> NDArray[Any]:
     """Log-rank scores with tied times sharing the largest rank, as ``exactRankTests::cscores``."""
     times, events = np.asarray(time, float), np.asarray(event, float)
     n = len(times)
@@ -37,14 +38,14 @@ class MaxStat:
     statistic: float
     p_lau92: float
     p_lau94: float
-    cuts: np.ndarray
-    statistics: np.ndarray
-    n_low: np.ndarray
+    cuts: NDArray[Any]
+    statistics: NDArray[Any]
+    n_low: NDArray[Any]
     p_permutation: float = math.nan
     permutations: int = 0
 
 
-def _split_points(marker_sorted: np.ndarray, minprop: float, maxprop: float) -> np.ndarray:
+def _split_points(marker_sorted: NDArray[Any], minprop: float, maxprop: float) -> NDArray[Any]:
     n = len(marker_sorted)
     first_of_value = np.flatnonzero(np.r_[True, marker_sorted[1:] != marker_sorted[:-1]])
     m = first_of_value  # observations strictly below each distinct value
@@ -53,7 +54,7 @@ def _split_points(marker_sorted: np.ndarray, minprop: float, maxprop: float) -> 
     return m[(m >= max(1, math.floor(n * minprop))) & (m <= math.floor(n * maxprop))]
 
 
-def _standardised(scores_sorted: np.ndarray, m: np.ndarray) -> np.ndarray:
+def _standardised(scores_sorted: NDArray[Any], m: NDArray[Any]) -> NDArray[Any]:
     """|S - E| / sqrt(V) at every split; `scores_sorted` may hold one permutation per row."""
     n = scores_sorted.shape[-1]
     total = scores_sorted.sum(axis=-1, keepdims=True)
@@ -71,7 +72,7 @@ def p_lausen92(b: float, minprop: float = 0.1, maxprop: float = 0.9) -> float:
     return max(p, 0.0)
 
 
-def p_lausen94(b: float, n: int, m: np.ndarray) -> float:
+def p_lausen94(b: float, n: int, m: NDArray[Any]) -> float:
     """Lausen, Sauerbrei & Schumacher (1994) improved Bonferroni bound, as maxstat's ``pLausen94``."""
     if len(m) <= 1:
         correction = 0.0

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -117,23 +118,23 @@ class CurveFit:
         `level` interval by the delta method on log concentration (see the module docstring)."""
         from scipy.stats import t as student_t
 
-        y = np.atleast_1d(np.asarray(y, dtype=float))
-        m = np.broadcast_to(np.asarray(replicates, dtype=float), y.shape)
-        x = self.log_concentration(y)
+        response = np.atleast_1d(np.asarray(y, dtype=np.float64))
+        m = np.broadcast_to(np.asarray(replicates, dtype=float), response.shape)
+        x = self.log_concentration(response)
         theta = np.array(self.estimates)
         at = np.where(np.isnan(x), 0.0, x)
         jac = _jacobian(theta, at)
         slope = -jac[:, 2]  # d curve / dx = -d curve / d xmid
         with np.errstate(divide="ignore", invalid="ignore"):
             gradient = -jac / slope[:, None]
-            weight = _weights(self.weights, y)
+            weight = _weights(self.weights, response)
             variance = (np.einsum("ij,jk,ik->i", gradient, self.covariance, gradient)
                         + self.sigma ** 2 / (weight * m) / slope ** 2)
         half = float(student_t.ppf(0.5 + level / 2, self.df)) * np.sqrt(variance)
         return np.exp(x), np.exp(x - half), np.exp(x + half)
 
 
-def _weights(rule: str, y: NDArray[np.float64]) -> NDArray[np.float64]:
+def _weights(rule: str, y: NDArray[np.float64]) -> NDArray[np.floating[Any]]:
     if rule == "none":
         return np.ones_like(y)
     with np.errstate(divide="ignore"):
@@ -235,5 +236,5 @@ def fit_curve(conc: ArrayLike, y: ArrayLike, *, model: str = "4pl", weights: str
 
 
 def _rss(theta: NDArray[np.float64], x: NDArray[np.float64], y: NDArray[np.float64],
-         w: NDArray[np.float64]) -> float:
+         w: NDArray[np.floating[Any]]) -> float:
     return float(np.sum(w * (_curve(theta, x) - y) ** 2))

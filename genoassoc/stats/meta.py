@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from genoassoc.errors import InputError
@@ -42,11 +43,11 @@ class MetaAnalysis:
     q_p: float
     i2: float  # percent
     h2: float
-    weights: np.ndarray  # percent, summing to 100
+    weights: NDArray[Any]  # percent, summing to 100
     converged: bool = True
 
 
-def _reml(y: np.ndarray, v: np.ndarray, start: float, max_iter: int = 1000, tolerance: float = 1e-10
+def _reml(y: NDArray[Any], v: NDArray[Any], start: float, max_iter: int = 1000, tolerance: float = 1e-10
           ) -> tuple[float, bool]:
     tau2 = start
     for _ in range(max_iter):

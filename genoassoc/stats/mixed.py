@@ -22,10 +22,11 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import optimize, special
 
 from genoassoc.errors import InputError
@@ -58,7 +59,7 @@ class MixedFit:
     singular: bool
 
 
-def _singular(theta_factor: np.ndarray) -> bool:
+def _singular(theta_factor: NDArray[Any]) -> bool:
     """lme4's ``isSingular``: a diagonal element of the relative Cholesky factor below 1e-4."""
     return bool((np.abs(np.diag(theta_factor)) < SINGULAR).any())
 
@@ -67,7 +68,7 @@ class _Criterion:
     """lme4's profiled REML deviance as a function of theta, from per-group cross-products (so one
     evaluation costs O(groups · q³), vectorised)."""
 
-    def __init__(self, y: np.ndarray, X: np.ndarray, Z: np.ndarray, labels: np.ndarray) -> None:
+    def __init__(self, y: NDArray[Any], X: NDArray[Any], Z: NDArray[Any], labels: NDArray[Any]) -> None:
         codes, _ = pd.factorize(labels)
         groups = codes.max() + 1
         q, p = Z.shape[1], X.shape[1]
@@ -80,12 +81,12 @@ class _Criterion:
         self.XtX, self.Xty, self.yty = X.T @ X, X.T @ y, float(y @ y)
         self.n, self.p, self.q = len(y), p, q
 
-    def factor(self, theta: np.ndarray) -> np.ndarray:
+    def factor(self, theta: NDArray[Any]) -> NDArray[Any]:
         factor = np.zeros((self.q, self.q))
         factor[np.tril_indices(self.q)] = theta
         return factor
 
-    def solve(self, theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
+    def solve(self, theta: NDArray[Any]) -> tuple[float, NDArray[Any], NDArray[Any], float]:
         """(deviance, beta, A = X'V⁻¹X relative to sigma², sigma²)."""
         factor = self.factor(theta)
         # M = I + Λ'Z'ZΛ per group; V⁻¹ = I − ZΛ M⁻¹ Λ'Z' (Woodbury)
@@ -102,11 +103,12 @@ class _Criterion:
         deviance = log_det_v + float(np.linalg.slogdet(A)[1]) + dof * (1 + math.log(2 * math.pi * residual / dof))
         return deviance, beta, A, residual / dof
 
-    def __call__(self, theta: np.ndarray) -> float:
+    def __call__(self, theta: NDArray[Any]) -> float:
         return self.solve(theta)[0]
 
 
-def _statsmodels_start(y: np.ndarray, X: np.ndarray, random: np.ndarray, labels: np.ndarray) -> np.ndarray | None:
+def _statsmodels_start(y: NDArray[Any], X: NDArray[Any], random: NDArray[Any],
+                       labels: NDArray[Any]) -> NDArray[Any] | None:
     """theta from statsmodels' REML fit (columns scaled to unit SD for its optimiser), or None."""
     from statsmodels.regression.mixed_linear_model import MixedLM
 

@@ -4,15 +4,17 @@ number of tests (R's default ``n = length(p[!is.na(p)])``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from genoassoc.errors import InputError
 
 METHODS = {"BH": "Benjamini-Hochberg", "holm": "Holm", "bonferroni": "Bonferroni"}
 
 
-def p_adjust(p: ArrayLike, method: str = "BH") -> np.ndarray:
+def p_adjust(p: ArrayLike, method: str = "BH") -> NDArray[Any]:
     """Adjusted p-values, in the order given."""
     if method not in METHODS:
         raise InputError(f"unknown --p-adjust method '{method}' (use {', '.join(METHODS)})")

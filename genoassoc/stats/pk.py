@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 BLQ_RULES = ("zero", "missing")
@@ -26,7 +26,7 @@ COLUMNS = ["sample", "n_points", "c0", "cmax", "tmax", "tlast", "clast", "auc_0_
 _ADJ_R2_TOLERANCE = 1e-4
 
 
-def trapezoid_segments(times: np.ndarray, conc: np.ndarray, method: str = "linear") -> np.ndarray:
+def trapezoid_segments(times: NDArray[Any], conc: NDArray[Any], method: str = "linear") -> NDArray[Any]:
     """AUC of each interval between consecutive samples."""
     dt = np.diff(times)
     linear = dt * (conc[:-1] + conc[1:]) / 2
@@ -44,7 +44,7 @@ def _interpolate(t0: float, c0: float, t1: float, c1: float, at: float, method: 
     return c0 + (c1 - c0) * (at - t0) / (t1 - t0)
 
 
-def auc_to(times: np.ndarray, conc: np.ndarray, end: float, method: str = "linear") -> float:
+def auc_to(times: NDArray[Any], conc: NDArray[Any], end: float, method: str = "linear") -> float:
     """AUC from the first sample to `end` (interpolating inside the last interval); NaN when the
     profile stops before `end`."""
     if times[-1] < end:
@@ -58,7 +58,7 @@ def auc_to(times: np.ndarray, conc: np.ndarray, end: float, method: str = "linea
     return float(area)
 
 
-def lambda_z(times: np.ndarray, conc: np.ndarray, tmax: float) -> tuple[float, int, float]:
+def lambda_z(times: NDArray[Any], conc: NDArray[Any], tmax: float) -> tuple[float, int, float]:
     """Terminal rate constant: of the log-linear fits to the last 3..n positive points after Tmax,
     the one with most points among those within 1e-4 of the best adjusted R²."""
     candidates = (times > tmax) & (conc > 0)

@@ -19,9 +19,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from scipy import optimize, special
 
 from genoassoc.errors import InputError
@@ -75,9 +77,9 @@ def schoenfeld(hr: float, maf: float, model: str, event_rate: float, alpha: floa
 class Cohorts:
     """`replicates` simulated cohorts of `n` patients: arrays of shape (replicates, n)."""
 
-    time: np.ndarray
-    event: np.ndarray
-    dosage: np.ndarray  # effect-allele copies
+    time: NDArray[Any]
+    event: NDArray[Any]
+    dosage: NDArray[Any]  # effect-allele copies
     follow_up: float
 
 

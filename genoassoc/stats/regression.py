@@ -12,9 +12,11 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from scipy.special import expit
 
 from genoassoc.errors import InputError
@@ -119,9 +121,9 @@ class SeparationError(ValueError):
     """Maximum-likelihood logistic regression does not exist for these data."""
 
 
-def _firth_fit(X: np.ndarray, y: np.ndarray, fixed: dict[int, float] | None = None,
-               start: np.ndarray | None = None, tolerance: float = 1e-10, max_iterations: int = 200
-               ) -> tuple[np.ndarray, float]:
+def _firth_fit(X: NDArray[Any], y: NDArray[Any], fixed: dict[int, float] | None = None,
+               start: NDArray[Any] | None = None, tolerance: float = 1e-10, max_iterations: int = 200
+               ) -> tuple[NDArray[Any], float]:
     """Maximise the Firth-penalised log-likelihood, some coefficients held at `fixed` values."""
     fixed = fixed or {}
     free = [j for j in range(X.shape[1]) if j not in fixed]
@@ -129,7 +131,7 @@ def _firth_fit(X: np.ndarray, y: np.ndarray, fixed: dict[int, float] | None = No
     for j, value in fixed.items():
         beta[j] = value
 
-    def penalised(beta: np.ndarray) -> float:
+    def penalised(beta: NDArray[Any]) -> float:
         eta = X @ beta
         probability = expit(eta)
         weights = probability * (1 - probability)
@@ -162,10 +164,10 @@ def _firth_fit(X: np.ndarray, y: np.ndarray, fixed: dict[int, float] | None = No
     return beta, current
 
 
-def _warm_profile(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> Callable[[dict[int, float]], float]:
+def _warm_profile(X: NDArray[Any], y: NDArray[Any], beta: NDArray[Any]) -> Callable[[dict[int, float]], float]:
     """The profile's maximised penalised log-likelihood, each fit started from the nearest earlier
     one (a profile steps through nearby values: a few Newton steps instead of twenty)."""
-    fitted: list[tuple[float, np.ndarray]] = []
+    fitted: list[tuple[float, NDArray[Any]]] = []
 
     def maximised(fixed: dict[int, float]) -> float:
         (index, value), = fixed.items()

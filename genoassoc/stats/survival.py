@@ -23,10 +23,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from genoassoc.errors import InputError
@@ -41,7 +42,7 @@ _TOLERANCE = math.sqrt(np.finfo(float).eps)
 
 
 def validate(time: pd.Series, event: pd.Series, rows: pd.Series | None = None, source: str | None = None,
-             time_col: str = "time", event_col: str = "event") -> tuple[np.ndarray, np.ndarray]:
+             time_col: str = "time", event_col: str = "event") -> tuple[NDArray[Any], NDArray[Any]]:
     """Times and 0/1 events as arrays; negative or missing times and events other than 0/1 are one
     error listing the rows."""
     label = rows if rows is not None else pd.Series(time.index, index=time.index)
@@ -65,14 +66,14 @@ def validate(time: pd.Series, event: pd.Series, rows: pd.Series | None = None, s
 class KaplanMeier:
     """A Kaplan–Meier curve at its distinct times (events or censorings)."""
 
-    time: np.ndarray
-    n_risk: np.ndarray
-    n_event: np.ndarray
-    n_censor: np.ndarray
-    surv: np.ndarray
-    std_err: np.ndarray  # of log S (R's survfit std.err with the default error="greenwood")
-    lower: np.ndarray
-    upper: np.ndarray
+    time: NDArray[Any]
+    n_risk: NDArray[Any]
+    n_event: NDArray[Any]
+    n_censor: NDArray[Any]
+    surv: NDArray[Any]
+    std_err: NDArray[Any]  # of log S (R's survfit std.err with the default error="greenwood")
+    lower: NDArray[Any]
+    upper: NDArray[Any]
     conf_type: str
 
     @property
@@ -105,7 +106,7 @@ class KaplanMeier:
         return pd.DataFrame(rows, columns=["time", "n_risk", "surv", "lower", "upper"])
 
 
-def _quantile_time(time: np.ndarray, curve: np.ndarray, p: float) -> float:
+def _quantile_time(time: NDArray[Any], curve: NDArray[Any], p: float) -> float:
     """First time a step curve reaches p; where it sits exactly at p and falls later, the midpoint
     of the flat interval; where it stays at p to the end of follow-up, the time it got there (the
     ``minmin`` rule of R ``survmean``, which fills ``summary(survfit)$table``)."""
@@ -248,8 +249,9 @@ def logrank(time: ArrayLike, event: ArrayLike, group: ArrayLike, strata: ArrayLi
     return HypothesisTest(statistic, df, float(special.chdtrc(df, statistic)))
 
 
-def _risk_moments(time: np.ndarray, event: np.ndarray, X: np.ndarray, weights: np.ndarray,
-                  strata: np.ndarray | None, efron: bool) -> Iterator[tuple[float, np.ndarray, np.ndarray, np.ndarray]]:
+def _risk_moments(time: NDArray[Any], event: NDArray[Any], X: NDArray[Any], weights: NDArray[Any],
+                  strata: NDArray[Any] | None,
+                  efron: bool) -> Iterator[tuple[float, NDArray[Any], NDArray[Any], NDArray[Any]]]:
     """Per event time and Efron sub-step: weighted mean and covariance of X over the risk set."""
     codes = np.zeros(len(time), int) if strata is None else pd.factorize(strata)[0]
     for stratum in np.unique(codes):

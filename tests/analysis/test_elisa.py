@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from cli_run import runner
 from tolerance import ESTIMATE_SE_FRACTION, SE_RTOL
 
 from genoassoc.analysis.elisa import elisa, parse_standards
@@ -121,7 +121,7 @@ def test_dilution_multiplies_the_result_and_the_limit(example):
 
 def test_the_output_is_a_phenotype_table_the_analyses_read(tmp_path):
     output = tmp_path / "il6.tsv"
-    result = CliRunner().invoke(main, ["elisa", str(PLATE), "--layout", str(LAYOUT), "-o", str(output)])
+    result = runner().invoke(main, ["elisa", str(PLATE), "--layout", str(LAYOUT), "-o", str(output)])
     assert result.exit_code == 0, result.output
     phenotypes = read_phenotypes(output)
     values = numeric(phenotypes, "il6", Coding(below_lloq="half"))
@@ -211,9 +211,9 @@ def test_standards_from_the_command_line(tmp_path):
 
 
 def test_cli_writes_every_output_and_refuses_bad_plates_in_one_line(tmp_path):
-    runner = CliRunner()
+    cli = runner()
     outputs = {name: tmp_path / f"{name}.tsv" for name in ("il6", "wells", "qc", "curves")}
-    result = runner.invoke(main, ["elisa", str(PLATE), "--layout", str(LAYOUT), "-o", str(outputs["il6"]),
+    result = cli.invoke(main, ["elisa", str(PLATE), "--layout", str(LAYOUT), "-o", str(outputs["il6"]),
                                   "--wells-output", str(outputs["wells"]), "--qc-output", str(outputs["qc"]),
                                   "--curves-output", str(outputs["curves"]), "--plot", str(tmp_path / "c.svg")])
     assert result.exit_code == 0, result.output
@@ -223,13 +223,13 @@ def test_cli_writes_every_output_and_refuses_bad_plates_in_one_line(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(PLATE.read_text().replace("2.394", "2.39x", 1))
     out = tmp_path / "never.tsv"
-    result = runner.invoke(main, ["elisa", str(bad), "--layout", str(LAYOUT), "-o", str(out)])
+    result = cli.invoke(main, ["elisa", str(bad), "--layout", str(LAYOUT), "-o", str(out)])
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
         f"genoassoc: error: {bad}, row 10, column 'B': '2.39x' is not a number (an optical density, or OVRFLW for a "
         "saturated well)"]
     assert not out.exists()
-    result = runner.invoke(main, ["elisa", str(PLATE), "--layout", str(LAYOUT), "-o", str(tmp_path / "no" / "x.tsv")])
+    result = cli.invoke(main, ["elisa", str(PLATE), "--layout", str(LAYOUT), "-o", str(tmp_path / "no" / "x.tsv")])
     assert result.exit_code == 2 and "the output folder does not exist" in result.output
 
 
@@ -244,7 +244,7 @@ def test_the_report_shows_the_numbers_the_command_line_writes(tmp_path):
                           f'elisa_plates = ["{PLATE}"]\nelisa_layout = "{LAYOUT}"\nelisa_analyte = "il6_plate"\n'
                           'correlations = [["il6_plate", "il6_baseline"]]\n', encoding="utf-8")
     output = tmp_path / "cli.tsv"
-    assert CliRunner().invoke(main, ["elisa", str(PLATE), "--layout", str(LAYOUT), "--analyte", "il6_plate", "-o",
+    assert runner().invoke(main, ["elisa", str(PLATE), "--layout", str(LAYOUT), "--analyte", "il6_plate", "-o",
                                      str(output)]).exit_code == 0
     with pytest.raises(InputError, match="'<3.13' is below the limit of quantification"):
         build_report(load_study(study_file))  # the plate's '<3.13' values reach the correlation as they are
