@@ -9,7 +9,8 @@ to a fixed number of digits fails when genoassoc converges further. So:
 - each estimate: its difference from the peer's, divided by the peer's standard error, below 1e-3 (a
   thousandth of the estimate's own uncertainty, far below what any reader of the table can see);
 - each standard error: relative 1e-3 (a standard error is evaluated where the peer stopped, and a nearly
-  unidentified parameter's moves fastest there).
+  unidentified parameter's moves fastest there); a mixed model's standard deviations of random effects
+  and residual are scales of the same kind and follow the same rule, their correlation absolute 1e-3.
 """
 
 from __future__ import annotations

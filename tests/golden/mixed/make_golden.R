@@ -5,7 +5,7 @@
 # + (Days | Subject); and a simulated cohort (simulated.tsv, calls in simulated_calls.tsv: 60 patients,
 # 3-6 visits over 12 weeks, three genotype groups, random slopes, one missing value) for
 # y ~ week * genotype (codominant) + (week | sample) and y ~ week * genotype + age + (1 | sample).
-# Run from this folder: Rscript make_golden.R
+# Run from this folder: Rscript make_golden.R (versions in sessionInfo.txt)
 suppressMessages(library(lme4))
 options(digits = 17)
 out <- list()
@@ -23,6 +23,7 @@ put <- function(key, fit) {
   if (length(corr)) out[[paste(key, "correlation", sep = "|")]] <<- corr[1]
   out[[paste(key, "sd_residual", sep = "|")]] <<- sigma(fit)
   out[[paste(key, "n", sep = "|")]] <<- nobs(fit)
+  out[[paste(key, "reml_criterion", sep = "|")]] <<- REMLcrit(fit)  # -2 REML log-likelihood, the objective
 }
 visits <- read.delim("../../../examples/il6_visits.tsv")
 calls <- read.delim("../publication/calls.tsv", colClasses = "character")
@@ -56,3 +57,4 @@ put("sim_slope", lmer(y ~ week * genotype + (week | sample), sim, REML = TRUE))
 put("sim_age", lmer(y ~ week * genotype + age + (1 | sample), sim, REML = TRUE))
 write.table(data.frame(name = names(out), value = unlist(out)), "r_golden.tsv", sep = "\t", row.names = FALSE,
             quote = FALSE)
+writeLines(capture.output(sessionInfo()), "sessionInfo.txt")
