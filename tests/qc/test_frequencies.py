@@ -59,9 +59,17 @@ def test_call_rates_and_monomorphic():
     assert samples.set_index("sample").loc["S018", "call_rate"] == 0.5
 
 
-def test_shipped_reference_file_reads():
+def test_shipped_reference_holds_no_unsourced_rows_and_says_so():
+    # reference/README.md: a row enters only with its published source; none has been entered yet
     table = read_population_frequencies()
-    assert list(table.columns)[:4] == ["locus", "population", "allele", "frequency"]
+    assert list(table.columns) == ["locus", "population", "allele", "frequency", "allele_number", "source"]
+    assert len(table) == 0
+    from genoassoc.analysis.genotype_qc import genotype_qc
+
+    result = genotype_qc(calls_for({"rs1800796": (2, 13, 15, 0)}), load_catalog(), "EAS")
+    assert result.table["ref_freq_allele2"].isna().all()
+    assert result.notes == ("rs1800796: not compared with EAS: no EAS frequency of its alleles in the shipped "
+                            "reference, which holds no sourced frequencies yet: give --population-file",)
 
 
 POPULATION = Path(__file__).resolve().parent.parent / "golden" / "population"
