@@ -133,7 +133,7 @@ def _fit_plate(plate: str, wells: pd.DataFrame, *, model: str, weights: str, llo
     if standards.empty:
         raise InputError(f"plate {plate}: no standard wells with a reading (the layout's standards need a "
                          "concentration: a conc column or --standards)")
-    levels = (standards.groupby("conc", sort=True).agg(od=("od", "mean"), id=("id", "first"))
+    levels = (standards.groupby("conc", sort=True, observed=True).agg(od=("od", "mean"), id=("id", "first"))
               .reset_index())
     _check_monotone(plate, levels)
     try:
@@ -196,7 +196,7 @@ def elisa(plates: Sequence[Any], layout: pd.DataFrame, *, standards: Mapping[str
                          "plate column): rename one")
     for read in reads:
         ods, described = optical_density(read, wavelength, correction)
-        for plate, plate_ods in ods.groupby("plate", sort=False):
+        for plate, plate_ods in ods.groupby("plate", sort=False, observed=True):
             plate = str(plate)
             plate_layout = _plate_layout(layout, plate, names).copy()
             missing = plate_layout["role"].eq("standard") & plate_layout["conc"].isna()
@@ -280,7 +280,7 @@ def _qc_rows(plate: str, levels: pd.DataFrame, blanks: pd.DataFrame, wells: pd.D
         rows.append({"plate": plate, "kind": "blank", "id": "blank", "nominal": 0.0, "expected": "",
                      "mean_od": curve.blank_od, "measured": math.nan, "recovery_pct": math.nan,
                      "cv_pct": _cv(blanks["od"]), "pass": ""})
-    for identifier, control in wells[wells["role"] == "control"].groupby("id", sort=True):
+    for identifier, control in wells[wells["role"] == "control"].groupby("id", sort=True, observed=True):
         ok = control[control["state"] == "ok"]
         mean_od = float(ok["od"].mean()) if len(ok) else math.nan
         value = float(curve.fit.concentration([mean_od], len(ok))[0][0]) if len(ok) else math.nan
@@ -295,7 +295,8 @@ def _qc_rows(plate: str, levels: pd.DataFrame, blanks: pd.DataFrame, wells: pd.D
 
 def _samples(plate: str, wells: pd.DataFrame, curve: PlateCurve, max_cv: float) -> list[dict[str, Any]]:
     rows = []
-    for (identifier, dilution), group in wells[wells["role"] == "sample"].groupby(["id", "dilution"], sort=False):
+    sample_wells = wells[wells["role"] == "sample"]
+    for (identifier, dilution), group in sample_wells.groupby(["id", "dilution"], sort=False, observed=True):
         flags = [f"{row['note']} well {row['well']}" for _, row in group.iterrows()
                  if row["note"] in ("saturated", "no reading")]
         ok = group[group["state"] == "ok"]

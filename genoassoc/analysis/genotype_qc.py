@@ -46,7 +46,7 @@ def adjust_column(table: pd.DataFrame, column: str, method: str, what: str, by: 
     adjusted = pd.Series(float("nan"), index=table.index)
     method_text = pd.Series("", index=table.index, dtype=object)
     families = [table.index[chosen]] if by is None else [
-        index for _, index in table[chosen].groupby(by, sort=False).groups.items()]
+        index for _, index in table[chosen].groupby(by, sort=False, observed=True).groups.items()]
     for family in families:
         values = pd.to_numeric(table.loc[family, column], errors="coerce")
         adjusted[family] = adjust(values.to_numpy(float), method)

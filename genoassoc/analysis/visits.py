@@ -73,7 +73,8 @@ def split_visits(visits: pd.DataFrame, phenotypes: pd.DataFrame, *, visit_time: 
         notes.append(f"{len(unknown)} samples with visits but not in the survival table: "
                      + ", ".join(map(str, unknown[:10])))
     stops, events = coding.times(phenotypes, time), coding.events(phenotypes, event)
-    visits_by_sample = {sample: group.sort_values("when") for sample, group in table.groupby("sample", sort=False)}
+    visits_by_sample = {sample: group.sort_values("when")
+                        for sample, group in table.groupby("sample", sort=False, observed=True)}
     rows = []
     base = phenotypes.drop(columns=[c for c in (time, event, value, "_row") if c in phenotypes.columns])
     for sample in phenotypes.index:

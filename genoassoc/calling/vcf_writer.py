@@ -83,7 +83,7 @@ def format_vcf(calls: pd.DataFrame, catalog: Catalog, build: str, reference: str
     lines = []
     contigs = set()
     used_keys: set[str] = set()
-    for locus_id, rows in calls.groupby("locus", sort=False):
+    for locus_id, rows in calls.groupby("locus", sort=False, observed=True):
         if locus_id not in catalog:
             raise InputError(f"locus {locus_id} is not in the catalog or panel: its position is unknown")
         locus = catalog.resolve(locus_id)

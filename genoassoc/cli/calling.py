@@ -143,7 +143,7 @@ def call_command(rflp, gel_image, layout, ladder_spec, overlay, vcf_file, bam_fi
         from genoassoc.calling.vcf_writer import write_vcf_text
 
         write_vcf_text(vcf_text, output_vcf)
-    called = calls["status"].eq("called").groupby(calls["locus"], sort=False).agg(["sum", "size"])
+    called = calls["status"].eq("called").groupby(calls["locus"], sort=False, observed=True).agg(["sum", "size"])
     _summarise_calls({locus: (int(done), int(total)) for locus, done, total in called.itertuples()})
 
 
@@ -207,7 +207,7 @@ def gel_bands(photo, layout, ladder_spec, overlay, output, fmt) -> None:
                   row["sample"] for _, row in table.iterrows()}
         save_figure(gel_overlay(reading, labels), overlay)
     write_tables(outputs, fmt)
-    counts = reading.bands.groupby("used").size().to_dict() if len(reading.bands) else {}
+    counts = reading.bands.groupby("used", observed=True).size().to_dict() if len(reading.bands) else {}
     click.echo(f"{len(reading.lanes)} lanes, {counts.get(True, 0)} bands sized, {counts.get(False, 0)} outside "
                "the ladder", err=True)
 

@@ -409,7 +409,7 @@ def _coded_run(frame: pd.DataFrame) -> list[str]:
         codes = frame[name].cat.codes.to_numpy().astype(np.int64) + 1
         key = key * (len(frame[name].cat.categories) + 1) + codes
     combination, uniques = pd.factorize(key)
-    first_rows = pd.Series(np.arange(len(frame))).groupby(combination).first().to_numpy()
+    first_rows = pd.Series(np.arange(len(frame))).groupby(combination, observed=True).first().to_numpy()
     texts = ["\t".join(cells) for cells in zip(*[_text_column(frame[name].iloc[first_rows]) for name in frame.columns],
                                                  strict=True)]
     return np.asarray(texts, dtype=object)[combination].tolist()

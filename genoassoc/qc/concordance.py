@@ -51,7 +51,7 @@ def concordance(first: pd.DataFrame, second: pd.DataFrame) -> tuple[pd.DataFrame
             "n_only_in_b": int((rows["_merge"] == "right_only").sum()),
         }
 
-    summary = [summarise(rows, locus) for locus, rows in merged.groupby("locus", sort=False)]
+    summary = [summarise(rows, locus) for locus, rows in merged.groupby("locus", sort=False, observed=True)]
     summary.append(summarise(merged, "ALL"))
     discordant = merged[both_called & ~merged["agree"]][keys + ["genotype_a", "genotype_b"]]
     return pd.DataFrame(summary), discordant.reset_index(drop=True)

@@ -206,7 +206,7 @@ def spaghetti_plot(result: Any, *, xlabel: str = "", ylabel: str = "") -> Any:
     for index, group in enumerate(groups):
         colour = OKABE_ITO[index % len(OKABE_ITO)]
         members = data[data["group"] == group]
-        for _, trajectory in members.groupby("sample", sort=False):
+        for _, trajectory in members.groupby("sample", sort=False, observed=True):
             ordered = trajectory.sort_values("time")
             axis.plot(ordered["time"], ordered["outcome"], color=colour, alpha=0.35, linewidth=0.8, marker="o",
                       markersize=2)
@@ -519,7 +519,7 @@ def standard_curve_plot(result: Any, plate: str | None = None) -> Any:
     axis.scatter(curve.standards["conc"], curve.standards["od"], s=14, color=OKABE_ITO[0], zorder=3,
                  label="standards")
     wells = result.wells[(result.wells["plate"] == curve.plate) & (result.wells["role"] == "sample")]
-    samples = wells.groupby(["sample", "dilution"], sort=False).agg(od=("od", "mean"))
+    samples = wells.groupby(["sample", "dilution"], sort=False, observed=True).agg(od=("od", "mean"))
     conc = fit.concentration(samples["od"].to_numpy())[0]
     inside = ~np.isnan(conc)
     clipped = np.clip(np.where(inside, conc, np.where(samples["od"] < fit.response(curve.lloq), curve.lloq,

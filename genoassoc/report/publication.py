@@ -211,7 +211,7 @@ def _genotype_title(table: pd.DataFrame) -> str:
 
 
 def _model_blocks(table: pd.DataFrame) -> list[pd.DataFrame]:
-    return [block for _, block in table.groupby("model", sort=False)]
+    return [block for _, block in table.groupby("model", sort=False, observed=True)]
 
 
 def association_table(result: Any, outcome: str) -> PublicationTable:
@@ -575,7 +575,7 @@ def cox_publication(result: Any, time: str) -> PublicationTable:
     multivariable = "; ".join(note for note in result.notes if note.startswith("multivariable"))
     multi_note = notes.mark(multivariable) if multivariable else cox_note
     rows = []
-    for variable, block in result.table.groupby("variable", sort=False):
+    for variable, block in result.table.groupby("variable", sort=False, observed=True):
         first = block.iloc[0]
         reference = str(first["reference"] or "")
         single = len(block) == 1 and not reference.startswith(f"{variable}=")
@@ -623,7 +623,7 @@ def table1_publication(result: Any) -> PublicationTable:
     columns = ("Characteristic", f"Overall (N = {count(sizes['overall'])})",
                *[f"{group} (N = {count(sizes[group])})" for group in result.groups], "p")
     rows = []
-    for variable, block in table[table["variable"] != "N"].groupby("variable", sort=False):
+    for variable, block in table[table["variable"] != "N"].groupby("variable", sort=False, observed=True):
         first = block.iloc[0]
         test = text(first["test"])
         mark = notes.mark(_TABLE1_TESTS.get(test.split(" (")[0], test)
@@ -635,7 +635,7 @@ def table1_publication(result: Any) -> PublicationTable:
         p = Cell(p_value(first["p"]), mark)
         if first["summary"] == "n (%)":
             rows.append(_row(label, *[""] * len(groups), p))
-            for level, cells in block.groupby("level", sort=False):
+            for level, cells in block.groupby("level", sort=False, observed=True):
                 by_group = cells.set_index("group")
                 rows.append(_row(str(level), *[n_percent(by_group.at[group, "count"], by_group.at[group, "n"])
                                                for group in groups], "", kind="level"))

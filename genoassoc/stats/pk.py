@@ -130,7 +130,7 @@ def nca(samples: pd.DataFrame, *, method: str = "linear", blq_before: str = "zer
     boolean ``blq``: ready to join as phenotypes. The partial AUC's column is named by its end
     (``auc_0_24``; ``auc_0_12`` with `auc_end` 12)."""
     rows = []
-    for sample, profile in samples.groupby("sample", sort=False):
+    for sample, profile in samples.groupby("sample", sort=False, observed=True):
         blq = profile["blq"] if "blq" in profile.columns else None
         rows.append({"sample": sample, **nca_profile(profile["time_h"], profile["conc"], blq, method=method,
                                                      blq_before=blq_before, blq_after=blq_after, auc_end=auc_end)})
