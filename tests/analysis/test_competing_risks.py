@@ -3,6 +3,7 @@ the simulated cohort's genotypes enter as a calls table."""
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from cli_run import run_cli
@@ -112,7 +113,16 @@ def test_cif_plot(study):
                   "rs1800796", "--time", "time", "--cause", "cause", "--failcode", "progression", "--cencode",
                   "censored", "-o", folder / "cif.png")
     assert run.returncode == 0, run.stderr
-    assert matplotlib.image.imread(folder / "cif.png").shape[1] > 1500
+    # the command draws the competing-risks result of its options: the same pixels as the figure of that
+    # result (whose content test_incidence_figure_draws_each_group_and_cause checks)
+    from genoassoc.report.figures import incidence_plot, save
+
+    result = competing_risks(*study[:2], "rs1800796", "codominant", time="time", cause="cause",
+                             failcode="progression", cencode="censored")
+    save(incidence_plot(result, unit=""), folder / "expected.png")
+    drawn, expected = (matplotlib.image.imread(folder / name) for name in ("cif.png", "expected.png"))
+    assert drawn.shape == expected.shape and drawn.shape[1] > 1500
+    np.testing.assert_array_equal(drawn, expected)
 
 
 def test_incidence_figure_draws_each_group_and_cause(study):

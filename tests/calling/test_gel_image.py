@@ -252,3 +252,30 @@ def test_ladder_bands_that_run_together_at_the_top_are_left_out_and_named(tmp_pa
     assert any("1000, 900 bp not resolved" in note for note in reading.notes)
     assert assert_sizes_within(reading, photo, layout) == 20
     assert_calls(table, layout)
+
+
+def test_the_overlay_draws_what_was_read(tmp_path):
+    """The overlay shows each lane's number and label, every ladder size used, and every band with its size
+    in bp (bands not sized: '?'), at the positions read."""
+    import matplotlib.pyplot as plt
+
+    from genoassoc.report.figures import gel_overlay
+
+    lanes = [LADDER_LANE, *sample_lanes(GENOTYPES), LADDER_LANE]
+    path, layout_path, _, _ = write_case(tmp_path, [lanes], [GENOTYPES], seed=3, smile=4)
+    reading, _ = read(path, layout_path)
+    labels = {(1, lane): f"T1S{lane:02d}\n{genotype}" for lane, genotype in enumerate(GENOTYPES, start=2)}
+    figure = gel_overlay(reading, labels)
+    axis = figure.axes[0]
+    texts = [(text.get_text(), text.get_position()) for text in axis.texts]
+    shown = [text for text, _ in texts]
+    assert [str(lane.lane) for lane in reading.lanes] == shown[:len(reading.lanes)]
+    assert sorted(text for text in shown if "\n" in text) == sorted(labels.values())
+    ladder_sizes = [f"{size:g}" for fit in reading.ladders for size in fit.sizes]
+    band_labels = [f"{band['size_bp']:.0f}" if band["used"] else "?" for _, band in reading.bands.iterrows()]
+    assert len(reading.ladders) == 2 and len(band_labels) == 30
+    numbers = shown[len(reading.lanes):len(reading.lanes) + len(ladder_sizes) + len(band_labels)]
+    assert numbers == ladder_sizes + band_labels
+    band_positions = [position for _, position in texts[len(reading.lanes) + len(ladder_sizes):][:len(band_labels)]]
+    np.testing.assert_allclose(band_positions, [(band["x"] + 10, band["y"]) for _, band in reading.bands.iterrows()])
+    plt.close(figure)
