@@ -11,6 +11,16 @@ to a fixed number of digits fails when genoassoc converges further. So:
 - each standard error: relative 1e-3 (a standard error is evaluated where the peer stopped, and a nearly
   unidentified parameter's moves fastest there); a mixed model's standard deviations of random effects
   and residual are scales of the same kind and follow the same rule, their correlation absolute 1e-3.
+
+Two cases the rule does not need:
+
+- where genoassoc runs the peer's own algorithm to the peer's own stopping rule (Cox: coxph's Newton–Raphson
+  from zero with its step-halving and convergence test, the same number of iterations; glm's IRLS; logistf's
+  Firth iterations), both stop at the same iterate, and the goldens ask for agreement to relative 1e-6–1e-8,
+  tighter than the rule;
+- statistics without an optimiser (Kaplan–Meier, log-rank, Fisher, HWE, Wilcoxon, Gray's test) are compared
+  at relative 1e-6 or tighter (R computes them in closed form or by exact enumeration), a p of 0 in R as
+  below 1e-300 here.
 """
 
 from __future__ import annotations
