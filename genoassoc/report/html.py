@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
-import html
 import io
 import os
 import platform
@@ -34,6 +33,7 @@ import pandas as pd
 
 from genoassoc import __version__
 from genoassoc.errors import InputError
+from genoassoc.report.markup import Markup, element, join
 from genoassoc.study import Study, coding_of, load_study, paths_of, read_options_of, settings_help  # noqa: F401
 
 # --------------------------------------------------------------------------------------------- rendering
@@ -43,14 +43,14 @@ class Section:
     """A report section: a title and its HTML parts (tables, figures, text)."""
 
     title: str
-    parts: tuple[str, ...]
+    parts: tuple[Markup, ...]
 
     @property
     def anchor(self) -> str:
         return re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-")
 
 
-def _figure_html(figure: Any, caption: str, wide: bool = False) -> str:
+def _figure_html(figure: Any, caption: str, wide: bool = False) -> Markup:
     from genoassoc.report.figures import STYLE, plt
 
     # SVG: sharp at any zoom, smaller than a PNG of these plots, and half the rendering time
@@ -59,49 +59,46 @@ def _figure_html(figure: Any, caption: str, wide: bool = False) -> str:
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(figure)
     encoded = base64.b64encode(buffer.getvalue()).decode()
-    kind = ' class="wide"' if wide else ""
-    return (f'<figure{kind}><img alt="{html.escape(caption)}" src="data:image/svg+xml;base64,{encoded}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    return element("figure", element("img", alt=caption, src=f"data:image/svg+xml;base64,{encoded}"),
+                   element("figcaption", caption), class_="wide" if wide else None)
 
 
-def _attachment(machine: pd.DataFrame, name: str) -> str:
+def _attachment(machine: pd.DataFrame, name: str) -> Markup:
     """A machine table as a TSV attachment inside the page."""
     from genoassoc.io.tables import format_table
 
     data = base64.b64encode(format_table(machine).encode()).decode()
-    shown = html.escape(name)
-    return (f'<p class="download"><a download="{shown}.tsv" '
-            f'href="data:text/tab-separated-values;base64,{data}">machine table ({shown}.tsv, full precision)</a></p>')
+    return element("p", element("a", f"machine table ({name}.tsv, full precision)", download=f"{name}.tsv",
+                                href=f"data:text/tab-separated-values;base64,{data}"), class_="download")
 
 
-def _table(publication: Any, result: Any, name: str) -> str:
+def _table(publication: Any, result: Any, name: str) -> Markup:
     """The publication table with the result's notes as footnotes, and its machine table as a TSV
     attachment inside the page."""
     from genoassoc.report.publication import to_html, with_notes
 
-    return to_html(with_notes(publication, result.notes)) + _attachment(result.table, name)
+    return join([to_html(with_notes(publication, result.notes)), _attachment(result.table, name)])
 
 
-def _plain_table(table: pd.DataFrame, caption: str, columns: list[str]) -> str:
+def _plain_table(table: pd.DataFrame, caption: str, columns: list[str]) -> Markup:
     from genoassoc.report.publication import number
 
     table = table[[column for column in columns if column in table.columns]]
-    head = "".join(f"<th>{html.escape(str(column))}</th>" for column in table.columns)
-    body = "".join("<tr>" + "".join(
-        f"<td>{html.escape(number(value) if isinstance(value, float) else '' if value is None else str(value))}</td>"
-        for value in row) + "</tr>" for row in table.itertuples(index=False))
-    return (f'<table class="publication plain"><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr>'
-            f"</thead><tbody>{body}</tbody></table>")
+    head = element("tr", *(element("th", str(column)) for column in table.columns))
+    body = (element("tr", *(element("td", number(value) if isinstance(value, float) else value)
+                            for value in row)) for row in table.itertuples(index=False))
+    return element("table", element("caption", caption), element("thead", head), element("tbody", *body),
+                   class_="publication plain")
 
 
-def _file_record(path: str | None) -> str:
+def _file_record(path: str | None) -> Markup:
     if not path:
-        return ""
+        return Markup("")
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return f"<tr><td>{html.escape(Path(path).name)}</td><td><code>{digest.hexdigest()}</code></td></tr>"
+    return element("tr", element("td", Path(path).name), element("td", element("code", digest.hexdigest())))
 
 
 def _versions() -> list[tuple[str, str]]:
@@ -223,14 +220,16 @@ def _elisa_section(inputs: _Inputs) -> Section:
     parts = [_figure_html(figures.standard_curve_plot(result, curve.plate),
                           f"Plate {curve.plate}: standard curve ({curve.fit.model.upper()}), standards and samples; "
                           f"LLOQ {curve.lloq:g}, ULOQ {curve.uloq:g}") for curve in result.curves]
-    parts += [f"<p>{html.escape(note)}</p>" for note in result.notes]
-    parts.append(_plain_table(result.qc, "Per plate: standards' recovery (80-120%), blanks and controls",
-                              list(result.qc.columns)) + _attachment(result.qc, "elisa_qc"))
-    parts.append(_plain_table(result.parameters, "Standard curves: parameters (log concentration), residual SE, R²",
-                              list(result.parameters.columns)) + _attachment(result.parameters, "elisa_curves"))
+    parts += [element("p", note) for note in result.notes]
+    parts.append(join([_plain_table(result.qc, "Per plate: standards' recovery (80-120%), blanks and controls",
+                                    list(result.qc.columns)), _attachment(result.qc, "elisa_qc")]))
+    parts.append(join([_plain_table(result.parameters,
+                                    "Standard curves: parameters (log concentration), residual SE, R²",
+                                    list(result.parameters.columns)), _attachment(result.parameters, "elisa_curves")]))
     flagged = result.table[result.table[f"{result.analyte}_flag"] != ""]
-    parts.append(_plain_table(flagged, "Flagged samples", ["sample", result.analyte, f"{result.analyte}_flag", "plate"])
-                 + _attachment(result.table, result.analyte))
+    parts.append(join([_plain_table(flagged, "Flagged samples",
+                                    ["sample", result.analyte, f"{result.analyte}_flag", "plate"]),
+                       _attachment(result.table, result.analyte)]))
     return Section("ELISA: " + result.analyte, tuple(parts))
 
 
@@ -259,10 +258,9 @@ def _calls_section(inputs: _Inputs) -> Section:
         parts.insert(0, _figure_html(figures.gel_overlay(inputs.gel_reading, labels),
                                      "The gel photo as read: lanes, bands with their sizes (bp) and the calls",
                                      wide=True))
-        parts += [f"<p>{html.escape(note)}</p>" for note in inputs.gel_reading.notes]
+        parts += [element("p", note) for note in inputs.gel_reading.notes]
     if learned:
-        parts.append("<ul class=\"learned\">" + "".join(f"<li>{html.escape(item.summary())}</li>" for item in learned)
-                     + "</ul>")
+        parts.append(element("ul", *(element("li", item.summary()) for item in learned), class_="learned"))
     parts.append(_plain_table(calls[calls["status"] == "no_call"], "No-calls and their reasons",
                               ["sample", "locus", "reason", "observed_bp"]))
     return Section("Genotype calls from the gels", tuple(parts))
@@ -495,14 +493,13 @@ def _plan(inputs: _Inputs) -> list[_Planned]:
 def _reproducibility(study: Any) -> Section:
     settings = {name: value for name, value in dataclasses.asdict(study).items()
                 if name != "notes" and value not in (None, [], "", ())}
-    parameters = "".join(f"<tr><td>{html.escape(name)}</td><td>{html.escape(str(value))}</td></tr>"
-                         for name, value in settings.items())
-    inputs = "".join(_file_record(path) for path in used_paths(study))
-    versions = "".join(f"<tr><td>{name}</td><td>{version}</td></tr>" for name, version in _versions())
+    parameters = (element("tr", element("td", name), element("td", str(value))) for name, value in settings.items())
+    inputs = (_file_record(path) for path in used_paths(study))
+    versions = (element("tr", element("td", name), element("td", version)) for name, version in _versions())
     return Section("Reproducibility", (
-        f"<table><caption>Parameters</caption><tbody>{parameters}</tbody></table>",
-        f"<table><caption>Inputs (SHA-256)</caption><tbody>{inputs}</tbody></table>",
-        f"<table><caption>Software</caption><tbody>{versions}</tbody></table>"))
+        element("table", element("caption", "Parameters"), element("tbody", *parameters)),
+        element("table", element("caption", "Inputs (SHA-256)"), element("tbody", *inputs)),
+        element("table", element("caption", "Software"), element("tbody", *versions))))
 
 
 _STYLE = """
@@ -586,19 +583,20 @@ def build_report(study: Any) -> Report:
                          "cut-point cohort (see genoassoc report --help-settings)")
     left_out = tuple(item.title for item in plan if not item.wanted)
     sections.append(_reproducibility(study))
-    contents = "".join(f'<li><a href="#{section.anchor}">{html.escape(section.title)}</a></li>' for section in sections)
-    body = "".join(f'<h2 id="{section.anchor}">{html.escape(section.title)}</h2>{"".join(section.parts)}'
-                   for section in sections)
-    missing = (f'<p class="left-out">Not in this report (not asked for by the settings): '
-               f'{html.escape(", ".join(left_out))}.</p>' if left_out else "")
+    contents = element("ol", *(element("li", element("a", section.title, href=f"#{section.anchor}"))
+                               for section in sections))
+    body = join(join([element("h2", section.title, id=section.anchor), *section.parts]) for section in sections)
+    missing = (element("p", f"Not in this report (not asked for by the settings): {', '.join(left_out)}.",
+                       class_="left-out") if left_out else Markup(""))
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text = f"""<!DOCTYPE html>
+    # the page's fixed frame; every piece from the study or the data comes in as markup.element built it
+    text = (f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>{html.escape(study.title)}</title><style>{_STYLE}</style></head>
-<body><h1>{html.escape(study.title)}</h1>
-<p>Generated {generated} by genoassoc {__version__}.</p>
-<nav><ol>{contents}</ol></nav>{missing}
+{element("title", study.title)}<style>{_STYLE}</style></head>
+<body>{element("h1", study.title)}
+{element("p", f"Generated {generated} by genoassoc {__version__}.")}
+{element("nav", contents)}{missing}
 {body}
 </body></html>
-"""
+""")
     return Report(text, tuple(section.title for section in sections), left_out)

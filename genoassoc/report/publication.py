@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from genoassoc.report.markup import Markup, element, join
+
 _SUPERSCRIPT = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖqʳˢᵗᵘᵛʷˣʸᶻ")
 
 
@@ -759,32 +761,31 @@ def to_markdown(table: PublicationTable) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_html(table: PublicationTable) -> str:
+def to_html(table: PublicationTable) -> Markup:
     """An HTML table (class ``publication``) with caption, header, body and footnotes."""
-    import html
 
-    def text(cell: Cell) -> str:
-        return html.escape(cell.text) + (f"<sup>{cell.mark}</sup>" if cell.mark else "")
+    def text(cell: Cell) -> Markup:
+        return join([cell.text, element("sup", cell.mark) if cell.mark else None])
 
-    head = "".join(f"<th>{text(column)}</th>" for column in table.headers)
+    head = element("tr", *(element("th", text(column)) for column in table.headers))
     body = []
     for row in table.rows:
         if row.kind == "section":
-            cells = [f'<th scope="row" class="section">{text(row.cells[0])}</th>'] + [
-                f"<td>{text(cell)}</td>" for cell in row.cells[1:]]
-            cells += ["<td></td>"] * (len(table.columns) - len(row.cells))
+            cells = [element("th", text(row.cells[0]), scope="row", class_="section")]
+            cells += [element("td", text(cell)) for cell in row.cells[1:]]
+            cells += [element("td")] * (len(table.columns) - len(row.cells))
         else:
-            cells = [f'<td class="{"level" if row.kind == "level" else "label"}">{text(row.cells[0])}</td>'] + [
-                f'<td class="text">{text(cell)}</td>' if cell.text[:1].isalpha() and " " in cell.text
-                else f"<td>{text(cell)}</td>" for cell in row.cells[1:]]
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    foot = ""
+            cells = [element("td", text(row.cells[0]), class_="level" if row.kind == "level" else "label")]
+            cells += [element("td", text(cell), class_="text" if cell.text[:1].isalpha() and " " in cell.text else None)
+                      for cell in row.cells[1:]]
+        body.append(element("tr", *cells))
+    foot = None
     if table.footnotes:
-        notes = "<br>".join((f"<sup>{letter}</sup> " if letter else "") + html.escape(note)
-                            for letter, note in table.footnotes)
-        foot = f'<tfoot><tr><td colspan="{len(table.columns)}">{notes}</td></tr></tfoot>'
-    return (f'<table class="publication"><caption>{html.escape(table.title)}</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody>{foot}</table>")
+        notes = join((join([element("sup", letter), " ", note]) if letter else join([note])
+                      for letter, note in table.footnotes), separator=element("br"))
+        foot = element("tfoot", element("tr", element("td", notes, colspan=len(table.columns))))
+    return element("table", element("caption", table.title), element("thead", head), element("tbody", *body), foot,
+                   class_="publication")
 
 
 def captions(tables: list[PublicationTable]) -> list[str]:
