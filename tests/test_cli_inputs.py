@@ -6,6 +6,7 @@ import json
 import stat
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from cli_run import run_cli
@@ -242,7 +243,19 @@ def test_km_plot_and_table1_group_by_genotype(tmp_path):
     result = run("plot", "km", "--calls", calls, "--locus", "rs1800796", "--model", "dominant", "--pheno",
                  EXAMPLES / "phenotypes.tsv", "--time", "os_months", "--event", "os_event", "-o", figure)
     assert result.returncode == 0, result.stderr
-    assert figure.read_bytes()[:4] == b"\x89PNG"
+    # the figure of the association result of the same settings, pixel for pixel (what it draws is checked
+    # in tests/report/test_figures.py)
+    import matplotlib.image
+
+    from genoassoc import associate, read_phenotypes
+    from genoassoc.calls import read_calls
+    from genoassoc.report.figures import association_plot, save
+
+    survival = associate(read_calls(calls), read_phenotypes(EXAMPLES / "phenotypes.tsv"), "rs1800796",
+                         model="dominant", time="os_months", event="os_event")
+    save(association_plot(survival, unit="months"), tmp_path / "expected_km.png")
+    expected = matplotlib.image.imread(tmp_path / "expected_km.png")
+    np.testing.assert_array_equal(matplotlib.image.imread(figure), expected)
     result = run("table1", "--calls", calls, "--locus", "rs1800796", "--model", "dominant", "--pheno",
                  EXAMPLES / "phenotypes.tsv", "--vars", "age,sex,il6_day15", "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -252,3 +265,8 @@ def test_km_plot_and_table1_group_by_genotype(tmp_path):
     result = run("plot", "box", "--calls", calls, "--locus", "-572G>C", "--pheno", EXAMPLES / "phenotypes.tsv",
                  "--outcome", "il6_day15", "-o", box)
     assert result.returncode == 0, result.stderr
+    # -572G>C is rs1800796; the default model is codominant
+    il6 = associate(read_calls(calls), read_phenotypes(EXAMPLES / "phenotypes.tsv"), "rs1800796", "il6_day15")
+    assert list(il6.groups) == ["C/C", "G/C", "G/G"]
+    save(association_plot(il6), tmp_path / "expected_box.png")
+    np.testing.assert_array_equal(matplotlib.image.imread(box), matplotlib.image.imread(tmp_path / "expected_box.png"))
