@@ -64,9 +64,6 @@ class BamOptions:
     reference: str | None = None
 
 
-DEFAULT_OPTIONS = BamOptions()
-
-
 def genotype_likelihoods(bases: Iterable[str], qualities: Iterable[int], alleles: tuple[str, str]) -> Any:
     """PL of the genotypes allele1/allele1, allele1/allele2, allele2/allele2 (minimum 0), from
     base calls and their phred qualities, as a numpy array."""
@@ -112,7 +109,7 @@ def _no_call(sample, locus, reason, base):
     return {"sample": sample, "locus": locus.id, "genotype": "", "status": "no_call", "reason": reason, **base}
 
 
-def genotype_bam(path: str | os.PathLike, loci: list[Locus], options: BamOptions = DEFAULT_OPTIONS) -> list[dict]:
+def genotype_bam(path: str | os.PathLike, loci: list[Locus], options: BamOptions = BamOptions()) -> list[dict]:
     """Rows of the calls table for one BAM/CRAM file's sample at every locus (an unreadable file
     gives no-calls). Loci close together are piled up in one pass."""
     return genotype_bams([path], loci, options)[0]
@@ -131,7 +128,7 @@ class _Alignment:
     targets: dict[tuple[str, int], list[Locus]]
 
 
-def genotype_bams(paths: list[str | os.PathLike], loci: list[Locus], options: BamOptions = DEFAULT_OPTIONS
+def genotype_bams(paths: list[str | os.PathLike], loci: list[Locus], options: BamOptions = BamOptions()
                   ) -> list[list[dict]]:
     """`genotype_bam` for several files: files with the same contigs and targets are piled up
     together, one samtools pass per group and region, as ``bcftools mpileup`` reads a batch."""
@@ -323,7 +320,7 @@ def read_bam_list(path: str | os.PathLike) -> list[str]:
 def call_bam_rows(
     paths: list[str],
     loci: list[Locus],
-    options: BamOptions = DEFAULT_OPTIONS,
+    options: BamOptions = BamOptions(),
     workers: int | None = 1,
     scheduler: str | None = None,
     client: Any = None,
@@ -382,7 +379,7 @@ def call_bam_rows(
 def call_bams(
     paths: list[str],
     loci: list[Locus],
-    options: BamOptions = DEFAULT_OPTIONS,
+    options: BamOptions = BamOptions(),
     workers: int | None = 1,
     scheduler: str | None = None,
     client: Any = None,
