@@ -56,13 +56,10 @@ def time_unit(column: str) -> str:
 
 
 def format_p(p: float) -> str:
-    """p on a figure, printed as the publication tables print it (`genoassoc.report.publication.p_value`)."""
-    from genoassoc.report.publication import p_value
+    """p on a figure, as the tables print it in running text (`genoassoc.report.publication.p_label`)."""
+    from genoassoc.report.publication import p_label
 
-    if p != p:
-        return "p = n/a"
-    text = p_value(p)
-    return f"p {text}" if text.startswith("<") else f"p = {text}"
+    return "p = n/a" if p != p else p_label(p)
 
 
 def save(figure: Any, path: str | os.PathLike) -> Path:

@@ -422,7 +422,7 @@ def _survival_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str | Cell
     for _, difference in rmst[rmst["term"].notna()].iterrows():
         shown = "" if _missing(difference["estimate"]) else (
             interval(difference["estimate"], difference["ci_lo"], difference["ci_hi"]) + ", "
-            + _p_text(difference["p"]))
+            + p_label(difference["p"]))
         rows.append(_row(f"RMST difference, {difference['term']}", "", "", "", Cell(shown, rmst_mark),
                          *([""] * (len(columns) - 5))))
     hr_p = columns.index("p")
@@ -439,7 +439,8 @@ def _survival_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str | Cell
     return tuple(columns), rows
 
 
-def _p_text(value: Any) -> str:
+def p_label(value: Any) -> str:
+    """``p = 0.0179`` or ``p < 0.001``: a p in running text, as the tables print it."""
     shown = p_value(value)
     return f"p {shown}" if shown.startswith("<") else f"p = {shown}"
 
@@ -530,7 +531,7 @@ def meta_publication(result: Any) -> PublicationTable:
     method = {"FE": "fixed-effect", "DL": "random-effects, DerSimonian–Laird tau²",
               "REML": "random-effects, REML tau²"}[pooled["method"]]
     mark = notes.mark(f"inverse-variance {method} meta-analysis (R metafor rma); heterogeneity: Cochran's "
-                      f"Q = {number(pooled['q'])} on {count(pooled['q_df'])} df, {_p_text(pooled['q_p'])}; "
+                      f"Q = {number(pooled['q'])} on {count(pooled['q_df'])} df, {p_label(pooled['q_p'])}; "
                       f"I² = {pooled['i2']:.1f}%; tau² = {number(pooled['tau2'])}")
     measure = str(pooled["estimate_name"]).removeprefix("pooled ").split(",")[0]
     rows = [_row(text(row["cohort"]), interval(row["estimate"], row["ci_lo"], row["ci_hi"]),
