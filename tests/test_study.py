@@ -91,23 +91,22 @@ def test_every_keyword_of_an_analysis_that_is_a_setting_has_its_default():
     assert checked >= 25
 
 
-def test_the_study_file_is_validated_against_the_settings(tmp_path):
+@pytest.mark.parametrize(("text", "message"), [
+    ('log = "false"\n', r"study.toml: setting 'log' is \"false\": expected true or false"),
+    ('modle = "dominant"\n', "unknown study setting modle"),
+    ('model = "dominat"\n', r"setting 'model' is \"dominat\": expected one of codominant, dominant"),
+    ("permutations = 10.5\n", "setting 'permutations' is 10.5: expected a whole number"),
+    ('survival = ["os_months"]\n', "expected a list of column pairs"),
+])
+def test_a_study_file_against_the_settings_is_refused_with_the_key(tmp_path, text, message):
     study = tmp_path / "study.toml"
-    study.write_text('log = "false"\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"study.toml: setting 'log' is \"false\": expected true or false"):
+    study.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
         load_study(study)
-    study.write_text("modle = \"dominant\"\n", encoding="utf-8")
-    with pytest.raises(InputError, match="unknown study setting modle"):
-        load_study(study)
-    study.write_text("model = \"dominat\"\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"setting 'model' is \"dominat\": expected one of codominant, dominant"):
-        load_study(study)
-    study.write_text("permutations = 10.5\n", encoding="utf-8")
-    with pytest.raises(InputError, match="setting 'permutations' is 10.5: expected a whole number"):
-        load_study(study)
-    study.write_text('survival = ["os_months"]\n', encoding="utf-8")
-    with pytest.raises(InputError, match="expected a list of column pairs"):
-        load_study(study)
+
+
+def test_the_study_file_is_read_with_the_settings_defaults_and_renamed_keys(tmp_path):
+    study = tmp_path / "study.toml"
     study.write_text('log_outcomes = true\npheno = "p.tsv"\noutcomes = ["il6", {column = "response", '
                      'case_level = ["CR", "PR"]}]\n', encoding="utf-8")
     loaded = load_study(study)

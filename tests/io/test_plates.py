@@ -121,11 +121,16 @@ def test_layout_roles_from_ids_and_types(tmp_path):
         ("A1", "standard"), ("A2", "blank"), ("A3", "blank"), ("A4", "control"), ("A5", "sample")]
     assert layout.set_index("well").at["A4", "expected_high"] == 150
     assert layout.set_index("well").at["A5", "dilution"] == 2
-    path.write_text("well\tsample\ttype\nA1\tP1\tsampel\n", encoding="utf-8")
-    with pytest.raises(InputError, match="row 2, column 'type': unknown well type 'sampel'"):
-        read_layout(path)
-    path.write_text("well\tsample\nA1\tP1\nA01\tP2\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"well A1 is named twice \(rows 2 and 3\)"):
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("well\tsample\ttype\nA1\tP1\tsampel\n", "row 2, column 'type': unknown well type 'sampel'"),
+    ("well\tsample\nA1\tP1\nA01\tP2\n", r"well A1 is named twice \(rows 2 and 3\)"),
+])
+def test_bad_layouts_are_refused_with_row_and_problem(tmp_path, text, message):
+    path = tmp_path / "layout.tsv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
         read_layout(path)
 
 
