@@ -55,6 +55,13 @@ def runner() -> _Runner:
     return _Runner()
 
 
+def invoke(*args: object) -> Any:
+    """click's Result of the command line with these arguments (exit_code, output, stdout, stderr, exception)."""
+    from genoassoc.cli import main
+
+    return runner().invoke(main, [str(arg) for arg in args])
+
+
 def run_cli(*args: object, cwd: str | os.PathLike | None = None, umask: int | None = None) -> Completed:
     from genoassoc.cli import main
 

@@ -14,17 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from cli_run import runner
-
-from genoassoc.cli import main
+from cli_run import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 CALLS = ROOT / "tests" / "golden" / "publication" / "calls.tsv"
 
-
-def invoke(*args: object):
-    return runner().invoke(main, [str(arg) for arg in args])
 
 
 @pytest.fixture(scope="module")

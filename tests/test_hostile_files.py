@@ -16,11 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from cli_run import runner
+from cli_run import invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from genoassoc.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -28,9 +26,6 @@ CALLS = ROOT / "tests" / "golden" / "publication" / "calls.tsv"
 FUZZ = settings(max_examples=30, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
-
-def invoke(*args: object):
-    return runner().invoke(main, [str(arg) for arg in args])
 
 
 def one_line_error(result, text: str) -> None:

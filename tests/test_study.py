@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 import pandas as pd
 import pytest
-from cli_run import runner
+from cli_run import invoke
 
 from genoassoc.cli import main
 from genoassoc.errors import InputError
@@ -28,9 +28,6 @@ R_PUBLICATION = {name: float(value) for name, value in pd.read_csv(
     ROOT / "tests" / "golden" / "publication" / "r_golden.tsv", sep="\t", dtype=str).itertuples(index=False)
     if value not in ("NA", None) and value == value}
 
-
-def invoke(*args: object) -> click.testing.Result:
-    return runner().invoke(main, [str(arg) for arg in args])
 
 
 def _commands(group: click.Group, prefix: str = ""):
