@@ -256,7 +256,7 @@ def read_calls(path: str | os.PathLike, catalog: Catalog | None = None,
     from genoassoc.io.tables import read_table
     from genoassoc.loci import load_catalog
 
-    table = read_table(path, REQUIRED, only=only, options=options)
+    table = read_table(path, REQUIRED, optional=("status", "reason", "source"), only=only, options=options)
     return validate_calls(table, catalog or load_catalog())
 
 

@@ -14,6 +14,7 @@ is a number, what is a category and its reference level, what is an event, and w
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 import re
@@ -67,14 +68,19 @@ def parse_ref_levels(items: Iterable[str] | Mapping[str, str] | None) -> dict[st
     return pairs
 
 
-def read_phenotypes(path: str | os.PathLike, sample_col: str = "sample", *, repeated: bool = False,
+def read_phenotypes(path: str | os.PathLike, sample_col: str | None = None, *, repeated: bool = False,
                     options: ReadOptions = DEFAULT_READ) -> pd.DataFrame:
     """A phenotype table indexed by sample id, values as text (columns are coded by the functions
     below when an analysis uses them); ``_row`` holds each sample's file row. An empty sample id is
     an error naming its row, and so is a duplicated one unless `repeated` (several (start, stop]
-    rows per patient). `options`: encoding, sheet, decimal comma."""
+    rows per patient). `options`: encoding, sheet, decimal comma, and the column names: the sample
+    id column is `sample_col` (default: ``options.sample_col``), found as every table's sample
+    column is (``Sample``, ``Patient ID``...: `genoassoc.io.columns`); ``--columns`` renames others."""
     from genoassoc.io.tables import read_table
 
+    if sample_col is not None:
+        options = dataclasses.replace(options, sample_col=sample_col)
+    sample_col = "sample"
     table = read_table(path, [sample_col], options=options)
     source = table.attrs["source"]
     ids = table[sample_col]

@@ -62,7 +62,10 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
     _s("assays", "path", None, "TOML file of your own RFLP assays, added to the built-ins", "inputs"),
     _s("panel", "path", None, "panel of extra loci (locus, chrom, pos, alleles[, build])", "inputs"),
     _s("pheno", "path", None, "phenotype table, one row per sample", "inputs"),
-    _s("sample_col", "str", "sample", "sample id column of the phenotype tables", "inputs"),
+    _s("sample_col", "str", "sample", "sample id column of every input table (default: found as 'sample', "
+                                      "'Sample ID', 'Patient ID'... see Input files)", "reading"),
+    _s("columns", "list", [], "your own column names, EXPECTED=NAME (e.g. conc=Plasma level, time_h=TAD (h))",
+       "reading"),
     _s("pk", "path", None, "PK samples (`sample, time_h, conc`): C0, AUC0-24 per patient, joined to the phenotypes",
        "inputs", cli=False),
     # how tables are read
@@ -352,6 +355,8 @@ def coding_of(study: Any) -> Any:
 
 def read_options_of(study: Any) -> Any:
     """The table-reading options of a study."""
+    from genoassoc.io.columns import parse_columns
     from genoassoc.io.records import ReadOptions
 
-    return ReadOptions(study.encoding, study.sheet, study.decimal_comma)
+    return ReadOptions(study.encoding, study.sheet, study.decimal_comma, study.sample_col,
+                       parse_columns(study.columns))

@@ -99,7 +99,7 @@ def read_layout(path: str | os.PathLike, options: ReadOptions = DEFAULT_READ) ->
     lanes), ``assay`` or ``locus`` for sample lanes, optional ``tier`` (1 = the top row of wells)."""
     from genoassoc.io.tables import numeric_column, read_table
 
-    table = read_table(path, ["lane", "sample"], options=options)
+    table = read_table(path, ["lane", "sample"], optional=["assay", "locus", "tier"], options=options)
     source = table.attrs.get("source")
     key = "assay" if "assay" in table.columns else "locus" if "locus" in table.columns else None
     if key is None:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from genoassoc.assays import Assay, AssaySet, load_assays
 from genoassoc.errors import InputError
+from genoassoc.io.columns import accepted
 from genoassoc.io.records import DEFAULT_READ, ReadOptions
 from genoassoc.loci import Catalog
 
@@ -210,6 +211,8 @@ def match_lane(
 
 
 _BAND_SPLIT = re.compile(r"[,;\s]+")
+# the columns a gel table may have besides `sample` (found under lab spellings: genoassoc.io.columns)
+GEL_COLUMNS = ("assay", "locus", "bands", "size_bp", "gel", "lane", "intensity", "reason")
 
 
 def parse_sizes(text: str) -> tuple[float, ...]:
@@ -261,12 +264,18 @@ def gel_lanes(table: pd.DataFrame, assays: AssaySet, catalog: Catalog | None = N
     if "assay" not in table.columns and "locus" in table.columns:
         table = table.rename(columns={"locus": "assay"})
     header_row = int(table.index[0]) - 1 if len(table) else 1
-    for column in ("sample", "assay"):
-        if column not in table.columns:
-            raise InputError(f"missing column '{column}'", source, header_row)
+    found = ", ".join(table.columns)
+    if "sample" not in table.columns:
+        raise InputError(f"missing column 'sample' (accepted: {accepted('sample')}); columns found: {found}",
+                         source, header_row)
+    if "assay" not in table.columns:
+        raise InputError(f"missing column 'assay' or 'locus' (accepted: {accepted('assay')}, {accepted('locus')}); "
+                         f"columns found: {found}", source, header_row)
     wide, long = "bands" in table.columns, "size_bp" in table.columns
     if wide == long:
-        problem = "has both 'bands' and 'size_bp'" if wide else "needs a 'bands' (wide) or 'size_bp' (long) column"
+        problem = ("has both 'bands' and 'size_bp'" if wide else
+                   f"needs a 'bands' (wide) or 'size_bp' (long) column (accepted: {accepted('bands')}; "
+                   f"{accepted('size_bp')}); columns found: {found}")
         raise InputError(f"the gel table {problem}", source, header_row)
     has_intensity = "intensity" in table.columns
     resolved: dict[str, str] = {}
@@ -429,7 +438,7 @@ def call_rflp(
     catalog = catalog or load_catalog()
     assay_set = assays if isinstance(assays, AssaySet) else load_assays(assays, catalog)
     tolerance = Tolerance.parse(tolerance) if isinstance(tolerance, str) else tolerance
-    table = gel if isinstance(gel, pd.DataFrame) else read_table(gel, ["sample"], options=options)
+    table = gel if isinstance(gel, pd.DataFrame) else read_table(gel, ["sample"], optional=GEL_COLUMNS, options=options)
     lanes = gel_lanes(table, assay_set, catalog)
     wanted = None
     if loci:

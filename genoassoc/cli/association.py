@@ -46,7 +46,7 @@ _ASSOCIATION_MODULES = {"outcome": ("genoassoc.analysis.association", "genoassoc
 @O.tau
 @O.p_adjust
 @O.output_options(TABLE_FORMATS)
-def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, effect_allele, panel, outcome, time_col,
+def assoc_command(calls_file, pheno, calls_option, locus, model, effect_allele, panel, outcome, time_col,
                   event_col, covariates, ties, outcome_type, case_level, log, exact,
                   by_column, firth, tau, p_adjust, output, fmt) -> None:
     """Association of a locus with a continuous, binary or time-to-event outcome under a genetic
@@ -65,7 +65,7 @@ def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, eff
     options = read_options()
     # the phenotype table is parsed (by pyarrow, outside the interpreter lock) beside the calls table
     with ThreadPoolExecutor(1) as reader:
-        reading = reader.submit(read_pheno, pheno, sample_col, options=options)
+        reading = reader.submit(read_pheno, pheno, options=options)
         calls, catalog = load_calls(choose_calls(calls_file, calls_option), panel,
                                     _ASSOCIATION_MODULES["survival" if time_col else "outcome"], True, options)
         phenotypes = reading.result()
@@ -88,7 +88,7 @@ def assoc_command(calls_file, pheno, sample_col, calls_option, locus, model, eff
 @O.survival()
 @O.tau
 @O.output_options(TABLE_FORMATS)
-def rmst_command(calls_file, pheno, sample_col, calls_option, locus, model, effect_allele, panel, time_col, event_col,
+def rmst_command(calls_file, pheno, calls_option, locus, model, effect_allele, panel, time_col, event_col,
                  tau, output, fmt) -> None:
     """Restricted mean survival time to --tau per genotype group (R survival rmean) and each group's
     difference from the reference group with 95% CI and p."""
@@ -96,7 +96,7 @@ def rmst_command(calls_file, pheno, sample_col, calls_option, locus, model, effe
     from genoassoc.report.publication import rmst_publication
 
     calls, catalog = load_calls(choose_calls(calls_file, calls_option), panel)
-    result = rmst(calls, read_pheno(pheno, sample_col), locus, model, time=time_col, event=event_col, tau=tau,
+    result = rmst(calls, read_pheno(pheno), locus, model, time=time_col, event=event_col, tau=tau,
                   effect_allele=effect_allele, catalog=catalog)
     write_result(result, output, fmt, lambda: rmst_publication(result, time_col))
     notes(result.notes)
@@ -122,7 +122,7 @@ def parse_times(value: str | None) -> list[float]:
 @O.covariates
 @O.coding
 @O.output_options(TABLE_FORMATS)
-def competing_command(calls_file, pheno, sample_col, calls_option, locus, model, effect_allele, panel, time_col,
+def competing_command(calls_file, pheno, calls_option, locus, model, effect_allele, panel, time_col,
                       cause_col, failcode, cencode, at_times, covariates, output, fmt) -> None:
     """Competing risks by genotype (R cmprsk): cumulative incidence of each cause per group at --at
     times, Gray's test, and Fine-Gray subdistribution hazard ratios with 95% CI and p."""
@@ -130,7 +130,7 @@ def competing_command(calls_file, pheno, sample_col, calls_option, locus, model,
     from genoassoc.report.publication import competing_publication
 
     calls, catalog = load_calls(choose_calls(calls_file, calls_option), panel)
-    phenotypes = read_pheno(pheno, sample_col)
+    phenotypes = read_pheno(pheno)
     times = parse_times(at_times) or default_times(phenotypes, time_col)
     result = competing_risks(calls, phenotypes, locus, model, time=time_col, cause=cause_col, failcode=failcode,
                              cencode=cencode, at=times, covariates=split(covariates), effect_allele=effect_allele,
@@ -150,15 +150,15 @@ def competing_command(calls_file, pheno, sample_col, calls_option, locus, model,
 @O.setting("time_unit", type=click.Choice(["days", "weeks", "months", "years"]))
 @O.coding
 @O.output_options()
-def split_visits_command(visits_file, pheno, sample_col, time_col, event_col, visit_time, value_col, visit_unit,
+def split_visits_command(visits_file, pheno, time_col, event_col, visit_time, value_col, visit_unit,
                          time_unit, output, fmt) -> None:
     """(start, stop] rows per patient with the last measured value carried forward (R survival tmerge),
     for a Cox model with a time-varying covariate:
     genoassoc cox --pheno ROWS --start start --time stop --event EVENT --vars VALUE."""
     from genoassoc.analysis.visits import split_visits
 
-    visits = read_pheno(visits_file, sample_col, repeated=True)
-    result = split_visits(visits, read_pheno(pheno, sample_col), visit_time=visit_time, value=value_col,
+    visits = read_pheno(visits_file, repeated=True)
+    result = split_visits(visits, read_pheno(pheno), visit_time=visit_time, value=value_col,
                           time=time_col, event=event_col, visit_unit=visit_unit, time_unit=time_unit,
                           coding_options=make_coding())
     write_tables([(result.table, output)], fmt)
@@ -199,25 +199,25 @@ longitudinal_options = O.options(
 @O.genotypes(locus_required=True)
 @longitudinal_options
 @O.output_options(TABLE_FORMATS)
-def longitudinal_command(calls_file, pheno, sample_col, calls_option, locus, model, effect_allele, panel, outcome,
+def longitudinal_command(calls_file, pheno, calls_option, locus, model, effect_allele, panel, outcome,
                          time_col, log, random_slope, covariates, output, fmt) -> None:
     """Repeated measurements by genotype: linear mixed model outcome ~ time x genotype + (1 | sample)
     by REML (as R lme4::lmer); --pheno is a visits table with several rows per sample. Fixed effects
     with SE, 95% CI and p; random-intercept (and slope) SD and residual SD."""
     from genoassoc.report.publication import longitudinal_publication
 
-    result = run_longitudinal(choose_calls(calls_file, calls_option), pheno, sample_col, locus, model, effect_allele,
+    result = run_longitudinal(choose_calls(calls_file, calls_option), pheno, locus, model, effect_allele,
                               panel, outcome, time_col, log, random_slope, covariates)
     write_result(result, output, fmt, lambda: longitudinal_publication(result))
     notes(result.notes)
 
 
-def run_longitudinal(calls_path, pheno, sample_col, locus, model, effect_allele, panel, outcome, time_col, log,
+def run_longitudinal(calls_path, pheno, locus, model, effect_allele, panel, outcome, time_col, log,
                      random_slope, covariates):
     from genoassoc.analysis.longitudinal import longitudinal
 
     calls, catalog = load_calls(calls_path, panel)
-    return longitudinal(calls, read_pheno(pheno, sample_col, repeated=True), locus, model, outcome=outcome,
+    return longitudinal(calls, read_pheno(pheno, repeated=True), locus, model, outcome=outcome,
                         time=time_col, log=log, random_slope=random_slope, covariates=split(covariates),
                         effect_allele=effect_allele, catalog=catalog,
                         coding_options=make_coding())
@@ -270,14 +270,14 @@ def power_command(hr, maf, event_rate, model, sizes, target, alpha, replicates, 
 @O.setting("effect_allele")
 @O.panel
 @O.output_options(TABLE_FORMATS)
-def cox_command(pheno, sample_col, time_col, event_col, start_col, variables, covariates, dichotomize, ties,
+def cox_command(pheno, time_col, event_col, start_col, variables, covariates, dichotomize, ties,
                 calls_option, model, effect_allele, panel, output, fmt) -> None:
     """Table 2: each variable alone in a Cox model, then all together (hazard ratios, 95% CI, p). A locus
     in --vars with --calls enters under --model (additive: per allele copy)."""
     from genoassoc.analysis.cox_regression import cox_table
     from genoassoc.loci import load_catalog
 
-    phenotypes = read_pheno(pheno, sample_col, repeated=start_col is not None)
+    phenotypes = read_pheno(pheno, repeated=start_col is not None)
     calls, catalog = load_calls(calls_option, panel) if calls_option else (None, load_catalog(panel))
     cut: str | float | None = None
     if dichotomize:
@@ -309,7 +309,7 @@ def cox_command(pheno, sample_col, time_col, event_col, start_col, variables, co
 @click.option("--cuts-output", type=click.Path(dir_okay=False),
               help="Every candidate cut with its statistic and hazard ratio, for the HR-by-cut plot.")
 @O.output_options(TABLE_FORMATS)
-def cutpoint_command(pheno, sample_col, marker, time_col, event_col, response, case_level, min_prop, permutations,
+def cutpoint_command(pheno, marker, time_col, event_col, response, case_level, min_prop, permutations,
                      validation_file, ties, cuts_output, output, fmt) -> None:
     """Median split and optimal cut-point of a biomarker (maximally selected log-rank statistic as R
     maxstat, or ROC/Youden for a response), applied unchanged to a validation cohort."""
@@ -320,8 +320,8 @@ def cutpoint_command(pheno, sample_col, marker, time_col, event_col, response, c
     if not 0 < min_prop < 0.5:
         raise click.UsageError("--min-prop must be between 0 and 0.5")
     options = make_coding()
-    discovery = read_pheno(pheno, sample_col)
-    validation = read_pheno(validation_file, sample_col) if validation_file else None
+    discovery = read_pheno(pheno)
+    validation = read_pheno(validation_file) if validation_file else None
     if response is not None:
         result = response_cutpoint(discovery, marker, response, validation=validation, coding_options=options,
                                    case_level=split(case_level) or None)
@@ -344,11 +344,11 @@ def cutpoint_command(pheno, sample_col, marker, time_col, event_col, response, c
 @click.option("--method", type=click.Choice(["spearman", "pearson", "kendall"]), default="spearman", show_default=True)
 @O.coding
 @O.output_options(TABLE_FORMATS)
-def corr_command(pheno, sample_col, x_column, y_column, method, output, fmt) -> None:
+def corr_command(pheno, x_column, y_column, method, output, fmt) -> None:
     """Correlation with its p (and CI for Pearson) as R's cor.test."""
     from genoassoc.analysis.continuous import correlation
 
-    result = correlation(read_pheno(pheno, sample_col), x_column, y_column, method,
+    result = correlation(read_pheno(pheno), x_column, y_column, method,
                          make_coding())
     from genoassoc.report.publication import correlation_publication
 
@@ -363,11 +363,11 @@ def corr_command(pheno, sample_col, x_column, y_column, method, output, fmt) -> 
 @O.setting("exact")
 @O.coding
 @O.output_options(TABLE_FORMATS)
-def paired_command(pheno, sample_col, before, after, exact, output, fmt) -> None:
+def paired_command(pheno, before, after, exact, output, fmt) -> None:
     """Paired change of a biomarker: Wilcoxon signed-rank test as R's wilcox.test(paired = TRUE)."""
     from genoassoc.analysis.continuous import paired
 
-    result = paired(read_pheno(pheno, sample_col), before, after, exact, make_coding())
+    result = paired(read_pheno(pheno), before, after, exact, make_coding())
     from genoassoc.report.publication import paired_publication
 
     write_result(result, output, fmt, lambda: paired_publication(result))
@@ -383,7 +383,7 @@ def paired_command(pheno, sample_col, before, after, exact, output, fmt) -> None
               help="Summaries of numeric variables: by Shapiro-Wilk per group, or forced.")
 @O.coding
 @O.output_options(TABLE_FORMATS)
-def table1_command(pheno, sample_col, by_column, calls_option, locus, model, effect_allele, panel, variables, normal,
+def table1_command(pheno, by_column, calls_option, locus, model, effect_allele, panel, variables, normal,
                    output, fmt) -> None:
     """Table 1: n (%), median (IQR) or mean +/- SD per group, the fitting test and missing counts."""
     from genoassoc.analysis.baseline import table1
@@ -392,7 +392,7 @@ def table1_command(pheno, sample_col, by_column, calls_option, locus, model, eff
     if (by_column is None) == (calls_option is None):
         raise click.UsageError("group by a column (--by) or by genotype (--calls with --locus and --model)")
     calls, catalog = load_calls(calls_option, panel) if calls_option else (None, None)
-    result = table1(read_pheno(pheno, sample_col), by_column, split(variables) or None, normal,
+    result = table1(read_pheno(pheno), by_column, split(variables) or None, normal,
                     make_coding(), calls=calls, locus=locus, model=model,
                     effect_allele=effect_allele, catalog=catalog)
     write_result(result, output, fmt, lambda: table1_publication(result))

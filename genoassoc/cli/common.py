@@ -64,11 +64,13 @@ class Command(click.Command):
                 raise click.UsageError(f"{param.opts[-1]} is given {len(given)} times; give it once")
 
     def invoke(self, ctx: click.Context) -> Any:
+        from genoassoc.io.columns import parse_columns
         from genoassoc.io.records import ReadOptions
 
-        ctx.meta[READ_KEY] = ReadOptions(ctx.params.pop("encoding"), ctx.params.pop("sheet"),
-                                         ctx.params.pop("decimal_comma"))
         try:
+            ctx.meta[READ_KEY] = ReadOptions(ctx.params.pop("encoding"), ctx.params.pop("sheet"),
+                                             ctx.params.pop("decimal_comma"), ctx.params.pop("sample_col"),
+                                             parse_columns(ctx.params.pop("columns")))
             refuse_overwriting_inputs(ctx)
             _check_inputs(ctx)
             return super().invoke(ctx)
@@ -257,10 +259,11 @@ def load_calls(path: str, panel: str | None, preload: tuple[str, ...] = (), stat
     return calls, catalog
 
 
-def read_pheno(path: str, sample_col: str, *, repeated: bool = False, options: Any = None) -> Any:
+def read_pheno(path: str, *, repeated: bool = False, options: Any = None) -> Any:
+    """A phenotype table read with the command's read options (sample column included)."""
     from genoassoc.phenotypes import read_phenotypes
 
-    return read_phenotypes(path, sample_col, repeated=repeated, options=options or read_options())
+    return read_phenotypes(path, repeated=repeated, options=options or read_options())
 
 
 PUBLICATION_FORMATS = ("markdown", "html", "docx")

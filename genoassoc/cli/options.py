@@ -52,10 +52,14 @@ def setting(name: str, *flags: str, choices: Sequence[str] | None = None, **over
     return click.option(*flags, name, **params)
 
 
+READING = ("encoding", "sheet", "decimal_comma", "sample_col", "columns")
+
+
 def read_option_params() -> list[click.Option]:
-    """The table-reading options every command takes."""
+    """The table-reading options every command takes (`genoassoc.io.records.ReadOptions`)."""
     return [click.Option([SETTINGS[name].option], help=_help(name), is_flag=SETTINGS[name].kind == "bool",
-                         default=SETTINGS[name].default) for name in ("encoding", "sheet", "decimal_comma")]
+                         multiple=SETTINGS[name].kind == "list", default=SETTINGS[name].default,
+                         show_default=name == "sample_col") for name in READING]
 
 
 def output_options(formats: tuple[str, ...] = ("tsv", "json")) -> Callable:
@@ -74,7 +78,6 @@ panel = setting("panel")
 pheno = options(
     click.option("--pheno", required=True, type=click.Path(dir_okay=False),
                  help="Phenotype table, one row per sample."),
-    setting("sample_col"),
 )
 calls = click.option("--calls", "calls_option", type=click.Path(dir_okay=False), help="Calls table.")
 calls_argument = click.argument("calls_file", required=False, type=click.Path(dir_okay=False))

@@ -25,11 +25,10 @@ from genoassoc.cli.common import (
 @click.option("--locus", "loci", multiple=True, help="Locus (rsID or alias); repeat or comma-separate.")
 @click.option("--by", "by_column", help="Phenotype column to stratify by (cases/controls, cohort).")
 @click.option("--pheno", type=click.Path(dir_okay=False), help="Phenotype table holding the --by column.")
-@O.setting("sample_col")
 @O.panel
 @O.p_adjust
 @O.output_options(TABLE_FORMATS)
-def hwe_command(calls_file, calls_option, loci, by_column, pheno, sample_col, panel, p_adjust, output, fmt) -> None:
+def hwe_command(calls_file, calls_option, loci, by_column, pheno, panel, p_adjust, output, fmt) -> None:
     """Hardy-Weinberg per locus: counts, allele frequency (95% CI), exact p and mid-p (as PLINK
     --hardy), chi-square with and without continuity correction."""
     from genoassoc.analysis.genotype_qc import hwe
@@ -37,7 +36,7 @@ def hwe_command(calls_file, calls_option, loci, by_column, pheno, sample_col, pa
     if (by_column is None) != (pheno is None):
         raise click.UsageError("--by and --pheno go together")
     calls, catalog = load_calls(choose_calls(calls_file, calls_option), panel, ("genoassoc.qc.hwe",), True)
-    phenotypes = read_pheno(pheno, sample_col) if pheno else None
+    phenotypes = read_pheno(pheno) if pheno else None
     result = hwe(calls, catalog, split(loci), phenotypes, by_column, p_adjust)
     from genoassoc.report.publication import hwe_publication
 

@@ -21,11 +21,13 @@ from genoassoc.cli.common import (
     save_figure,
     split,
 )
+from genoassoc.cli.options import READING
 from genoassoc.errors import InputError
+from genoassoc.io.columns import parse_columns
 from genoassoc.study import SETTINGS
 
-# read options are the command's own (--encoding, --sheet, --decimal-comma); the rest override the study file
-_REPORT_SETTINGS = [name for name in SETTINGS if name not in ("encoding", "sheet", "decimal_comma")]
+# read options are every command's own (--encoding, --sheet, --sample-col...); the rest override the study file
+_REPORT_SETTINGS = [name for name in SETTINGS if name not in READING]
 
 
 def _print_settings(ctx: click.Context, _: Any, value: bool) -> None:
@@ -115,7 +117,9 @@ def report_command(ctx: click.Context, study_file, time_col, event_col, output, 
         changes["survival"] = [[time_col, event_col]]
     read = ctx.meta[READ_KEY]
     changes.update(encoding=read.encoding or study.encoding, sheet=read.sheet or study.sheet,
-                   decimal_comma=read.decimal_comma or study.decimal_comma)
+                   decimal_comma=read.decimal_comma or study.decimal_comma,
+                   sample_col=read.sample_col if read.sample_col != "sample" else study.sample_col,
+                   columns=[f"{expected}={name}" for expected, name in (*parse_columns(study.columns), *read.columns)])
     study = dataclasses.replace(study, **changes)
     from genoassoc.study import paths_of
 
@@ -176,14 +180,14 @@ def _groups(phenotypes, by_column, calls_option, locus, model, effect_allele, pa
 @O.setting("time_unit")
 @click.option("--xlabel", help="The x-axis label in full (default: Time (unit)).")
 @O.figure_output
-def plot_km(pheno, sample_col, time_col, event_col, by_column, calls_option, locus, model, effect_allele, panel, ci,
+def plot_km(pheno, time_col, event_col, by_column, calls_option, locus, model, effect_allele, panel, ci,
             time_unit, xlabel, output) -> None:
     """Kaplan-Meier curves with censoring marks, numbers at risk under the axis ticks and the log-rank p
     (by genotype: the samples and the log-rank p of genoassoc assoc --time --event)."""
     from genoassoc import phenotypes as coding
     from genoassoc.report import figures
 
-    phenotypes = read_pheno(pheno, sample_col)
+    phenotypes = read_pheno(pheno)
     unit = time_unit or figures.time_unit(time_col)
     if calls_option and not by_column:
         result = _associate(calls_option, phenotypes, locus, model, effect_allele, panel, time=time_col,
@@ -204,7 +208,7 @@ def plot_km(pheno, sample_col, time_col, event_col, by_column, calls_option, loc
 @O.competing
 @O.setting("time_unit")
 @O.figure_output
-def plot_cif(pheno, sample_col, calls_option, locus, model, effect_allele, panel, time_col, cause_col, failcode,
+def plot_cif(pheno, calls_option, locus, model, effect_allele, panel, time_col, cause_col, failcode,
              cencode, time_unit, output) -> None:
     """Cumulative incidence curves by genotype group: the cause of interest solid, the competing cause
     dashed, with Gray's test p (R cmprsk)."""
@@ -214,7 +218,7 @@ def plot_cif(pheno, sample_col, calls_option, locus, model, effect_allele, panel
     if not calls_option:
         raise click.UsageError("give the calls table with --calls")
     calls, catalog = load_calls(calls_option, panel)
-    result = competing_risks(calls, read_pheno(pheno, sample_col), locus, model, time=time_col, cause=cause_col,
+    result = competing_risks(calls, read_pheno(pheno), locus, model, time=time_col, cause=cause_col,
                              failcode=failcode, cencode=cencode, effect_allele=effect_allele, catalog=catalog)
     notes(result.notes)
     save_figure(figures.incidence_plot(result, unit=time_unit or figures.time_unit(time_col)), output)
@@ -225,13 +229,13 @@ def plot_cif(pheno, sample_col, calls_option, locus, model, effect_allele, panel
 @O.genotypes(locus_required=True)
 @longitudinal_options
 @O.figure_output
-def plot_spaghetti(pheno, sample_col, calls_option, locus, model, effect_allele, panel, outcome, time_col, log,
+def plot_spaghetti(pheno, calls_option, locus, model, effect_allele, panel, outcome, time_col, log,
                    random_slope, covariates, output) -> None:
     """Each sample's measurements over time coloured by genotype group, with the mixed model's fitted
     mean per group (genoassoc longitudinal)."""
     from genoassoc.report.figures import spaghetti_plot
 
-    result = run_longitudinal(calls_option, pheno, sample_col, locus, model, effect_allele, panel, outcome, time_col,
+    result = run_longitudinal(calls_option, pheno, locus, model, effect_allele, panel, outcome, time_col,
                               log, random_slope, covariates)
     notes(result.notes)
     save_figure(spaghetti_plot(result), output)
@@ -245,7 +249,7 @@ def plot_spaghetti(pheno, sample_col, calls_option, locus, model, effect_allele,
 @O.setting("log_axes", "--log-axes", help="Draw the outcome on a log axis.")
 @O.coding
 @O.figure_output
-def plot_box(pheno, sample_col, outcome, by_column, calls_option, locus, model, effect_allele, panel, log_axes,
+def plot_box(pheno, outcome, by_column, calls_option, locus, model, effect_allele, panel, log_axes,
              output) -> None:
     """Box and strip plot of a continuous outcome by group with the rank-test p (by genotype: the samples
     and the test of genoassoc assoc --outcome)."""
@@ -254,7 +258,7 @@ def plot_box(pheno, sample_col, outcome, by_column, calls_option, locus, model, 
     from genoassoc.stats.continuous import kruskal_wallis, mann_whitney
 
     options = make_coding()
-    phenotypes = read_pheno(pheno, sample_col)
+    phenotypes = read_pheno(pheno)
     if calls_option and not by_column:
         result = _associate(calls_option, phenotypes, locus, model, effect_allele, panel, outcome=outcome,
                             coding_options=options, outcome_type="continuous")
@@ -279,14 +283,14 @@ def plot_box(pheno, sample_col, outcome, by_column, calls_option, locus, model, 
 @click.option("--y", "y_column", required=True)
 @O.coding
 @O.figure_output
-def plot_scatter(pheno, sample_col, x_column, y_column, output) -> None:
+def plot_scatter(pheno, x_column, y_column, output) -> None:
     """Scatter of two variables with Spearman's r and p (as R cor.test)."""
     from genoassoc import phenotypes as coding
     from genoassoc.report.figures import scatter_plot
     from genoassoc.stats.correlation import correlate
 
     options = make_coding()
-    phenotypes = read_pheno(pheno, sample_col)
+    phenotypes = read_pheno(pheno)
     x, y = coding.numeric(phenotypes, x_column, options), coding.numeric(phenotypes, y_column, options)
     keep, _ = coding.complete_cases({x_column: x, y_column: y})
     result = correlate(x[keep], y[keep], "spearman")

@@ -23,7 +23,7 @@ def read_pk_samples(path: str | os.PathLike, lloq: float | None = None,
     """Validated PK samples with float ``time_h``, ``conc`` (NaN where BLQ) and boolean ``blq``."""
     from genoassoc.io.tables import numeric_column, read_table
 
-    table = read_table(path, ["sample", "time_h", "conc"], options=options)
+    table = read_table(path, ["sample", "time_h", "conc"], optional=["dose", "blq"], options=options)
     source = table.attrs["source"]
     if (table["sample"] == "").any():
         raise InputError("the sample id is empty", source, int((table["sample"] == "").idxmax()), "sample")

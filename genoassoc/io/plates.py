@@ -50,10 +50,6 @@ _ROLE_WORDS = {"standard": "standard", "std": "standard", "s": "standard", "cali
                "sample": "sample", "unknown": "sample", "u": "sample", "smp": "sample",
                "empty": "", "unused": "", "": ""}
 # layout columns by their name without case, spaces or punctuation
-_LAYOUT_COLUMNS = {"well": "well", "wellid": "well", "position": "well", "sample": "id", "sampleid": "id", "id": "id",
-                   "name": "id", "content": "id", "type": "type", "role": "type", "kind": "type", "conc": "conc",
-                   "concentration": "conc", "nominal": "conc", "expected": "conc", "dilution": "dilution",
-                   "dilutionfactor": "dilution", "df": "dilution", "plate": "plate"}
 _STANDARD_ID = re.compile(r"^(?:s|std|standard|cal|calibrator)[\s_-]*\d+$", re.IGNORECASE)
 _BLANK_ID = re.compile(r"^(?:blank|blk|zero|b0|s0|std0|0\s*(?:pg/ml|std)?)$", re.IGNORECASE)
 _CONTROL_ID = re.compile(r"^(?:ctrl|control|qc|ctl)\b.*$", re.IGNORECASE)
@@ -290,21 +286,10 @@ def read_layout(path: str | os.PathLike, options: ReadOptions = DEFAULT_READ) ->
     control's range), ``dilution``, ``row`` (its file row). Unused wells are left out."""
     from genoassoc.io.tables import parse_numbers, read_table
 
-    table = read_table(path, options=options)
+    table = read_table(path, ["well", "sample"], optional=["type", "conc", "dilution", "plate"], options=options)
+    table = table.rename(columns={"sample": "id"})
     source = table.attrs["source"]
     comma = options.decimal_comma
-    found = list(table.columns)
-    names = {}
-    for name in found:
-        key = _LAYOUT_COLUMNS.get(re.sub(r"[^a-z0-9]", "", name.lower()))
-        if key and key not in names.values():
-            names[name] = key
-    table = table.rename(columns=names)
-    if "well" not in table.columns:
-        raise InputError(f"the layout needs a well column (columns found: {', '.join(found)})", source, 1)
-    if "id" not in table.columns:
-        raise InputError(f"the layout needs a sample column naming each well's content (columns: "
-                         f"{', '.join(table.columns)})", source)
     records = []
     for row, cells in table.iterrows():
         well = well_name(cells["well"])
@@ -316,7 +301,7 @@ def read_layout(path: str | os.PathLike, options: ReadOptions = DEFAULT_READ) ->
         if not role:
             continue
         if not identifier and role == "sample":
-            raise InputError("a sample well needs its sample id", source, int(row), "id")
+            raise InputError("a sample well needs its sample id", source, int(row), "sample")
         conc_text = str(cells.get("conc", "")).strip()
         conc = low = high = np.nan
         if role == "control" and conc_text:

@@ -14,11 +14,12 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from genoassoc.errors import InputError
+from genoassoc.io.columns import ColumnNames
 
 _DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon"}
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -29,13 +30,24 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x19\x7f]")
 @dataclass(frozen=True)
 class ReadOptions:
     """How input tables are read, given to every reader as a parameter: a forced text `encoding`
-    (default: detected), the `sheet` of a workbook (name, or 1-based number; default the first), and
+    (default: detected), the `sheet` of a workbook (name, or 1-based number; default the first),
     `decimal_comma` (``12,5`` is 12.5; a table read with it carries ``attrs["decimal_comma"]``, so its
-    numbers are parsed that way wherever they are used)."""
+    numbers are parsed that way wherever they are used), and the user's column names: `sample_col`
+    (the sample id column) and `columns` ((expected, name in the file) pairs; see
+    `genoassoc.io.columns`)."""
 
     encoding: str | None = None
     sheet: str | int | None = None
     decimal_comma: bool = False
+    sample_col: str = "sample"
+    columns: tuple[tuple[str, str], ...] = ()
+
+    def names(self, required: Iterable[str] = (), optional: Iterable[str] = ()) -> ColumnNames:
+        """How a table's header is read under these options (see `genoassoc.io.columns`)."""
+        given = dict(self.columns)
+        if self.sample_col != "sample":
+            given.setdefault("sample", self.sample_col)
+        return ColumnNames(tuple(required), tuple(optional), given)
 
 
 DEFAULT_READ = ReadOptions()
@@ -220,7 +232,7 @@ def read_records(
     path: str | os.PathLike,
     required: Iterable[str] = (),
     *,
-    renames: Mapping[str, str] | None = None,
+    optional: Iterable[str] = (),
     allow_no_rows: bool = False,
     options: ReadOptions = DEFAULT_READ,
 ) -> list[tuple[int, dict[str, str]]]:
@@ -233,7 +245,7 @@ def read_records(
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from genoassoc.io.tables import read_table
 
-        table = read_table(path, required, renames=renames, allow_no_rows=allow_no_rows, options=options)
+        table = read_table(path, required, optional=optional, allow_no_rows=allow_no_rows, options=options)
         return [(int(row), dict(zip(table.columns, values, strict=True)))
                 for row, values in zip(table.index, table.itertuples(index=False), strict=True)]
     text, delimiter = delimited_text(path, options.encoding)
@@ -254,16 +266,16 @@ def read_records(
         raise InputError("the file is empty", str(path))
     header_row, names = rows[0]
     header = table_header(names, lambda column: not any(cells[column] for _, cells in rows[1:]), path,
-                          header_row, required, renames)
+                          header_row, options.names(required, optional))
     if len(rows) == 1 and not allow_no_rows:
         raise no_rows(path, header_row)
     return [(number, dict(zip(header, cells, strict=False))) for number, cells in rows[1:]]
 
 
 def table_header(names: list[str], column_is_empty: Callable[[int], bool], path: Path, header_row: int,
-                 required: Iterable[str], renames: Mapping[str, str] | None) -> list[str]:
+                 columns: ColumnNames) -> list[str]:
     """Column names after the header checks: trailing unnamed empty columns dropped, no unnamed or
-    duplicate names, `renames` applied, `required` present."""
+    duplicate names, each expected column found under its own name (`genoassoc.io.columns`)."""
     header = list(names)
     while header and header[-1] == "" and column_is_empty(len(header) - 1):
         header.pop()
@@ -276,15 +288,7 @@ def table_header(names: list[str], column_is_empty: Callable[[int], bool], path:
                 f"duplicate column '{name}' (columns {seen[name]} and {position})", str(path), header_row
             )
         seen[name] = position
-    for alternative, canonical in (renames or {}).items():
-        if canonical not in header and alternative in header:
-            header[header.index(alternative)] = canonical
-    missing = [name for name in required if name not in header]
-    if missing:
-        raise InputError(
-            f"missing column '{missing[0]}' (columns found: {', '.join(names[:len(header)])})", str(path), header_row
-        )
-    return header
+    return columns.rename(header, str(path), header_row)
 
 
 def format_records(columns: list[str], rows: list[dict]) -> str:

@@ -14,7 +14,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from genoassoc.errors import InputError
+from genoassoc.io.columns import ColumnNames
 from genoassoc.io.records import (
     DEFAULT_READ,
     NUMBER,
@@ -37,8 +38,9 @@ from genoassoc.io.records import (
 )
 
 
-def _read_delimited(path: Path, keep: frozenset[str] | None, encoding: str | None) -> pd.DataFrame:
-    fast = None if encoding else _read_columnar(path, keep)
+def _read_delimited(path: Path, keep: frozenset[str] | None, names: ColumnNames,
+                    encoding: str | None) -> pd.DataFrame:
+    fast = None if encoding else _read_columnar(path, keep, names)
     if fast is not None:
         return fast
     text, delimiter = delimited_text(path, encoding)
@@ -62,7 +64,8 @@ def _read_delimited(path: Path, keep: frozenset[str] | None, encoding: str | Non
     return frame
 
 
-def _read_columnar(path: Path, keep: frozenset[str] | None = None) -> pd.DataFrame | None:
+def _read_columnar(path: Path, keep: frozenset[str] | None = None,
+                   names: ColumnNames | None = None) -> pd.DataFrame | None:
     """A large UTF-8 table without quotes or control characters, parsed by pyarrow's
     CSV reader; None for anything else, which the text reader takes with its row-level messages.
 
@@ -85,8 +88,9 @@ def _read_columnar(path: Path, keep: frozenset[str] | None = None) -> pd.DataFra
     delimiter = expected_delimiter(path, first_line)
     every = [f"c{index}" for index in range(first_line.count(delimiter) + 1)]
     # columns the caller does not use are skipped by the parser (a calls table's evidence columns)
-    places = [index for index, word in enumerate(first_line.split(delimiter))
-              if keep is None or word.strip().lstrip("\ufeff") in keep]
+    words = [word.strip().lstrip("\ufeff") for word in first_line.split(delimiter)]
+    kept = [True] * len(words) if keep is None else (names or ColumnNames()).keeps(words, keep)
+    places = [index for index, wanted in enumerate(kept) if wanted]
     names = [every[index] for index in places]
     padded = _plain_text(path, delimiter.encode())
     if padded is None:
@@ -257,7 +261,7 @@ def read_table(
     path: str | os.PathLike,
     required: Iterable[str] = (),
     *,
-    renames: Mapping[str, str] | None = None,
+    optional: Iterable[str] = (),
     allow_no_rows: bool = False,
     only: Iterable[str] | None = None,
     options: ReadOptions = DEFAULT_READ,
@@ -265,10 +269,12 @@ def read_table(
     """Read a TSV (.tsv/.txt/other), CSV (.csv, comma- or semicolon-separated) or Excel (.xlsx)
     table with a header row; text in UTF-8, UTF-16 or Windows-1252 (see `genoassoc.io.records`).
 
-    `renames` maps accepted alternative column names to the canonical one (applied only when the
-    canonical column is absent). Missing `required` columns raise `InputError` naming what was found;
-    so does a table with a header and no rows, unless `allow_no_rows`. `options`: encoding, sheet and
-    decimal comma (kept in ``attrs["decimal_comma"]`` for `parse_numbers`).
+    The `required` and `optional` columns are found as `genoassoc.io.columns` reads a header (case,
+    punctuation, synonyms, units, the user's ``--columns`` and ``--sample-col`` from `options`) and
+    renamed to their own names; a missing required column raises `InputError` naming the accepted
+    names and what was found, and so does a table with a header and no rows, unless `allow_no_rows`.
+    `options` also holds the encoding, sheet and decimal comma (kept in ``attrs["decimal_comma"]``
+    for `parse_numbers`).
     """
     path = Path(path)
     if not path.is_file():
@@ -277,8 +283,9 @@ def read_table(
     if suffix in (".xls", ".ods"):
         raise InputError(f"genoassoc does not read {suffix} workbooks: save it as .xlsx or as CSV", str(path))
     keep = None if only is None else frozenset(only)
+    columns = options.names(required, optional)
     frame = (read_sheet(path, options.sheet) if suffix in (".xlsx", ".xlsm")
-             else _read_delimited(path, keep, options.encoding))
+             else _read_delimited(path, keep, columns, options.encoding))
     if not frame.attrs.pop("stripped", False):
         frame = frame.fillna("").astype(str)
         frame = frame.apply(lambda column: column.str.strip())
@@ -290,7 +297,7 @@ def read_table(
         raise InputError("the file is empty", str(path))
     header_row = frame.index[0]
     header = table_header(list(frame.iloc[0]), lambda column: bool((frame.iloc[1:, column] == "").all()), path,
-                          header_row, required, renames)
+                          header_row, columns)
     words = list(frame.iloc[0])
     frame = frame.iloc[1:, : len(header)]
     for position in np.flatnonzero((frame.dtypes == "category").to_numpy()):

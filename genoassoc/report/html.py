@@ -165,7 +165,7 @@ def _load(study: Any) -> _Inputs:
     if study.elisa_plates:
         inputs.elisa = _elisa(study)
     if study.pheno:
-        inputs.phenotypes = read_phenotypes(study.pheno, study.sample_col, options=options)
+        inputs.phenotypes = read_phenotypes(study.pheno, options=options)
         if inputs.exposure is not None:
             from genoassoc.io.records import float_text
 
@@ -382,8 +382,8 @@ def _cutpoint_section(inputs: _Inputs) -> Section:
 
     study = inputs.study
     options = read_options_of(study)
-    discovery = read_phenotypes(study.cutpoint_pheno, study.sample_col, options=options)
-    validation = (read_phenotypes(study.cutpoint_validate, study.sample_col, options=options)
+    discovery = read_phenotypes(study.cutpoint_pheno, options=options)
+    validation = (read_phenotypes(study.cutpoint_validate, options=options)
                   if study.cutpoint_validate else None)
     marker, time_column = study.cutpoint_marker, study.cutpoint_time
     result = survival_cutpoint(discovery, marker, time_column, study.cutpoint_event, validation=validation,
@@ -424,7 +424,7 @@ def _visits_section(inputs: _Inputs) -> Section:
     from genoassoc.report.publication import longitudinal_publication
 
     study = inputs.study
-    visits = read_phenotypes(study.visits, study.sample_col, repeated=True, options=read_options_of(study))
+    visits = read_phenotypes(study.visits, repeated=True, options=read_options_of(study))
     result = longitudinal(inputs.calls, visits, study.locus, study.model, outcome=study.visits_outcome,
                           time=study.visits_time, log=study.visits_log, random_slope=study.random_slope,
                           effect_allele=study.effect_allele, catalog=inputs.catalog,

@@ -44,7 +44,8 @@ def test_reads_csv_and_xlsx(tmp_path):
         ("t.tsv", "sample,value\nA,1\n", "row 1: the header is comma-separated"),
         ("t.tsv", "sample;value\nA;1\n", "row 1: the header is semicolon-separated"),
         ("t.csv", "sample\tvalue\nA\t1\n", "row 1: the header is tab-separated"),
-        ("t.tsv", "id\tvalue\nA\t1\n", "row 1: missing column 'sample' (columns found: id, value)"),
+        ("t.tsv", "code\tvalue\nA\t1\n", "row 1: missing column 'sample' (columns found: code, value): accepted "
+                                         "names, in any case: sample, sample_id"),
         ("t.tsv", "sample\t\tvalue\nA\t\t1\n", "row 1: column 2 has no name"),
         ("t.tsv", "sample\tvalue\nA\t1\nB\t1\t2\t3\n", "row 3: 4 fields where the header has fewer"),
         ("t.tsv", "sample\tvalue\nA\t1\x00\n", "row 2: NUL bytes in the text"),
@@ -60,12 +61,12 @@ def test_bad_tables_name_file_row_and_problem(tmp_path, name, text, message, rea
 @pytest.mark.parametrize("name, text", [
     ("t.tsv", "sample\tvalue\t\n\nA\t 1.5 \t\nB\n"),
     ("t.csv", 'sample,value\n"A, the first","x\ty"\n'),
-    ("t.tsv", "id\tvalue\nA\t1\n"),
+    ("t.tsv", "Patient ID\tvalue\nA\t1\n"),
 ])
 def test_record_reader_agrees_with_the_table_reader(tmp_path, name, text):
     path = write(tmp_path, name, text)
-    table = read_table(path, ["sample"], renames={"id": "sample"})
-    records = read_records(path, ["sample"], renames={"id": "sample"})
+    table = read_table(path, ["sample"])
+    records = read_records(path, ["sample"])
     assert records == [(row, dict(zip(table.columns, values, strict=True)))
                        for row, values in zip(table.index, table.itertuples(index=False), strict=True)]
 
