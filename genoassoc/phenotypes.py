@@ -144,8 +144,9 @@ def _censored_values(text: pd.Series, rule: str | None) -> pd.Series:
     return limit.where(pd.Series(False, index=text.index))
 
 
-def numeric(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> pd.Series:
-    """A column as floats, NaN where missing (see the module docstring for ``<x`` values)."""
+def numeric(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding(), *, measured: bool = True) -> pd.Series:
+    """A column as floats, NaN where missing (see the module docstring for ``<x`` values; they are
+    refused outright where the column is not a measurement, `measured` False: times, events)."""
     from genoassoc.io.tables import matches, not_a_number, parse_numbers
 
     text = column(phenotypes, name)
@@ -156,6 +157,10 @@ def numeric(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) -> p
     if unread.any():
         flags[unread.to_numpy(dtype=bool)] = matches(text[unread], _CENSORED.pattern).to_numpy(dtype=bool)
     censored = pd.Series(flags, index=text.index)
+    if censored.any() and not measured:
+        position = int(np.flatnonzero(censored.to_numpy(dtype=bool))[0])
+        raise InputError(f"'{text.iloc[position]}' is not a number (a time or an event is written as one)",
+                         phenotypes.attrs.get("source"), _row_at(phenotypes, position), name)
     if censored.any():
         below = text[censored].str.lstrip().str[0].isin(["<", "≤"])
         if not below.all() or coding.below_lloq is None:
@@ -337,7 +342,7 @@ def binary(values: pd.Series, case_level: str | Iterable[str] | None = None, cod
 
 def events(phenotypes: pd.DataFrame, name: str) -> pd.Series:
     """An event indicator column (1 = event, 0 = censored) as floats, NaN where missing."""
-    values = numeric(phenotypes, name)
+    values = numeric(phenotypes, name, measured=False)
     bad = values.notna() & ~values.isin([0.0, 1.0])
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy(dtype=bool))[0])
@@ -348,7 +353,7 @@ def events(phenotypes: pd.DataFrame, name: str) -> pd.Series:
 
 def times(phenotypes: pd.DataFrame, name: str) -> pd.Series:
     """A follow-up time column as floats (NaN where missing); negative times are an error."""
-    values = numeric(phenotypes, name)
+    values = numeric(phenotypes, name, measured=False)
     negative = values < 0
     if negative.any():
         position = int(np.flatnonzero(negative.to_numpy(dtype=bool))[0])

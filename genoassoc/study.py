@@ -79,6 +79,9 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
     _s("min_band", "float", 30.0, "detection floor in bp: smaller bands are ignored and not expected", "calling"),
     _s("het_min_ratio", "float", 0.5, "with band intensities: least molar ratio of the two alleles' bands to call "
                                       "a heterozygote that a partial digest could mimic", "calling"),
+    _s("strict_bands", "bool", False, "a band no allele gives, larger than the full-length product or at primer-dimer "
+                                      "size (<= 60 bp), makes a no-call (default: ignored, named in the note)",
+       "calling"),
     # genotypes
     _s("locus", "str", None, "the locus analysed (rsID or alias such as -572G>C)", "genotypes"),
     _s("model", "str", "codominant", "genetic model", "genotypes", MODELS),

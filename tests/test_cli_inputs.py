@@ -187,6 +187,32 @@ def test_a_value_below_the_limit_is_refused_unless_a_rule_is_given(tmp_path, lun
     assert result.returncode == 0, result.stderr
 
 
+def _commands(group, prefix=()):
+    import click
+
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+def test_every_command_that_suggests_below_lloq_takes_it(tmp_path, lung):
+    """A command reading phenotypes takes --below-lloq, or reads only times, events and groups, where
+    '<x' is not a measurement and is refused as a number (never with advice to use an absent option)."""
+    from genoassoc.cli import main
+
+    takes = {name for name, command in _commands(main)
+             if {"--pheno", "--below-lloq"} <= {opt for param in command.params for opt in param.opts}}
+    reads = {name for name, command in _commands(main) if any("--pheno" in param.opts for param in command.params)}
+    assert reads - takes == {("rmst",), ("hwe",), ("plot", "km"), ("plot", "cif")}
+    lung.loc[7, "time"] = "<1.5"
+    pheno = write(lung, tmp_path / "lung.tsv")
+    one_line_error(run("plot", "km", "--pheno", pheno, "--time", "time", "--event", "status", "--by", "sex", "-o",
+                       str(tmp_path / "km.png")),
+                   "lung.tsv, row 9, column 'time': '<1.5' is not a number (a time or an event is written as one)")
+
+
 def test_a_typo_in_a_numeric_column_is_an_error_not_a_factor(tmp_path, lung):
     lung.loc[3, "age"] = "6O"
     result = run("cox", "--pheno", write(lung, tmp_path / "lung.tsv"), "--time", "time", "--event", "status",

@@ -3,9 +3,13 @@
 Each lane is called on its own: the genotype whose expected band pattern explains every observed
 band, with every expected band seen, within the sizing tolerance. Anything else is a no-call with
 the reason a lab would write in its gel log (no bands, unexplained band, missing band, undigested or
-partial digestion, ambiguous). Replicate lanes of a sample are then merged: concordant calls stand,
-discordant ones become a no-call. An assay that knows only its enzyme and site allele has its
-fragment sizes learned from the gel first (`genoassoc.calling.learning`).
+partial digestion, ambiguous). Bands no allele can give do not block a call that the other bands
+make (unless `strict_bands`): a band larger than the full-length product (heteroduplex, nonspecific
+product) and a primer-dimer band (at most `PRIMER_DIMER_MAX` bp), each more than `STRAY_MARGIN` from
+any fragment an allele gives, are named in the call's note as ignored, as are bands below `min_band`.
+Replicate lanes of a sample are then merged: concordant calls stand, discordant ones become a no-call.
+An assay that knows only its enzyme and site allele has its fragment sizes learned from the gel first
+(`genoassoc.calling.learning`).
 """
 
 from __future__ import annotations
@@ -27,6 +31,12 @@ DEFAULT_MIN_BAND = 30.0
 # A heterozygote gives equal molar amounts of both alleles' bands; an incomplete digest of a
 # homozygote leaves much less of the uncut product. Below this molar ratio the lane is not called.
 DEFAULT_HET_MIN_RATIO = 0.5
+# Primer-dimers run below about 50-60 bp on agarose (two ~20-nt primers and their overlap); a band
+# this small that no allele gives is taken for one.
+PRIMER_DIMER_MAX = 60.0
+# A band is taken for stray only this far (relative) from every fragment an allele gives: a mis-sized
+# allele band (gel bias and noise reach 10%) must never be dropped, or a heterozygote reads homozygous.
+STRAY_MARGIN = 0.2
 CALL_COLUMNS = [
     "sample", "locus", "genotype", "status", "reason", "source",
     "assay", "lanes", "lanes_called", "observed_bp", "matched_bp", "fragments_bp", "note",
@@ -75,6 +85,7 @@ class LaneCall:
     genotype: str | None
     reason: str = ""
     matched: tuple[tuple[float, int], ...] = ()
+    ignored: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,13 +157,43 @@ def match_lane(
     tolerance: Tolerance = Tolerance(),
     min_band: float = DEFAULT_MIN_BAND,
     het_min_ratio: float = DEFAULT_HET_MIN_RATIO,
+    strict_bands: bool = False,
 ) -> LaneCall:
-    """Call one lane. Bands below `min_band` are ignored, and fragments below it are not expected.
+    """Call one lane. Bands below `min_band` are ignored, and fragments below it are not expected;
+    so are bands no allele gives above the full-length product or at primer-dimer size, unless
+    `strict_bands` (then they make the no-call "unexplained band"). Ignored bands are named in
+    ``LaneCall.ignored``.
 
     With `intensities` (one per band, linear scale), a heterozygous pattern that an incomplete digest
     could also give is called only when both alleles' bands have comparable molar amounts.
     """
-    keep = [index for index, size in enumerate(bands) if size >= min_band]
+    expected = [s for sizes in assay.fragments for s in sizes] + list(assay.partial_products)
+    keep, ignored = _stray_bands(bands, assay.amplicon_length, expected, tolerance, min_band, strict_bands)
+    call = _match_kept(assay, bands, keep, intensities, tolerance, min_band, het_min_ratio)
+    return replace(call, ignored=ignored) if ignored else call
+
+
+def _stray_bands(bands: Sequence[float], full_length: float, expected: Sequence[float], tolerance: Tolerance,
+                 min_band: float, strict: bool) -> tuple[list[int], tuple[str, ...]]:
+    """The bands to call from (their indices) and notes on those left out."""
+    keep, notes = [], []
+    sizes = [*expected, full_length]
+    for index, size in enumerate(bands):
+        if size < min_band:
+            notes.append(f"{_bp(size)} bp ignored (below --min-band {min_band:g} bp)")
+        elif strict or any(abs(size - known) <= STRAY_MARGIN * known for known in sizes):
+            keep.append(index)
+        elif size > full_length:
+            notes.append(f"{_bp(size)} bp ignored (larger than the {full_length:g} bp full-length product)")
+        elif size <= PRIMER_DIMER_MAX:
+            notes.append(f"{_bp(size)} bp ignored (primer-dimer size, no allele gives it)")
+        else:
+            keep.append(index)
+    return keep, tuple(notes)
+
+
+def _match_kept(assay: Assay, bands: Sequence[float], keep: list[int], intensities: Sequence[float] | None,
+                tolerance: Tolerance, min_band: float, het_min_ratio: float) -> LaneCall:
     observed = [float(bands[index]) for index in keep]
     if not observed:
         return LaneCall(None, "no bands (PCR failure)")
@@ -400,16 +441,18 @@ def _plans(lanes: list[Lane], assay_set: AssaySet, tolerance: Tolerance, min_ban
     return plans, unique
 
 
-def _one_pattern_call(lane: Lane, learned, tolerance: Tolerance, min_band: float) -> LaneCall:
+def _one_pattern_call(lane: Lane, learned, tolerance: Tolerance, min_band: float,
+                      strict_bands: bool = False) -> LaneCall:
     """A lane of an assay whose gel showed one single-band pattern: that band is the uncut homozygote."""
-    observed = [size for size in lane.bands if size >= min_band]
     ((allele, (size,)),) = learned.fragments.items()
+    keep, ignored = _stray_bands(lane.bands, size, [size], tolerance, min_band, strict_bands)
+    observed = [lane.bands[index] for index in keep]
     if not observed:
-        return LaneCall(None, "no bands (PCR failure)")
+        return LaneCall(None, "no bands (PCR failure)", ignored=ignored)
     if len(observed) == 1 and tolerance.allows(observed[0], size):
-        return LaneCall(f"{allele}/{allele}", "", ((observed[0], size),))
+        return LaneCall(f"{allele}/{allele}", "", ((observed[0], size),), ignored)
     return LaneCall(None, f"unexplained bands {', '.join(map(_bp, observed))} bp: the gel's only pattern is a "
-                          f"single {size} bp band")
+                          f"single {size} bp band", ignored=ignored)
 
 
 def call_rflp(
@@ -421,6 +464,7 @@ def call_rflp(
     catalog: Catalog | None = None,
     loci: list[str] | None = None,
     options: ReadOptions = DEFAULT_READ,
+    strict_bands: bool = False,
 ) -> pd.DataFrame:
     """Genotype calls (the calls table) from a gel band table.
 
@@ -430,7 +474,8 @@ def call_rflp(
     tolerance is max(5 bp, 5%), suited to agarose gels. Assays without sizes have them learned from the
     gel (per gel when there is a ``gel`` column); what was learned is in ``attrs["learned"]``. Every
     sample appears once per locus its table types; a locus typed for some samples only gives the
-    others a no-call "not genotyped".
+    others a no-call "not genotyped". Stray bands (above the full-length product, primer-dimers,
+    below `min_band`) are named in the ``note`` column; with `strict_bands` the first two are no-calls.
     """
     from genoassoc.io.tables import read_table
     from genoassoc.loci import load_catalog
@@ -455,9 +500,10 @@ def call_rflp(
         if lane.reason:
             call = LaneCall(None, lane.reason)
         elif plan.assay is not None:
-            call = match_lane(plan.assay, lane.bands, lane.intensities, tolerance, min_band, het_min_ratio)
+            call = match_lane(plan.assay, lane.bands, lane.intensities, tolerance, min_band, het_min_ratio,
+                              strict_bands)
         elif plan.learned.status == "one pattern":
-            call = _one_pattern_call(lane, plan.learned, tolerance, min_band)
+            call = _one_pattern_call(lane, plan.learned, tolerance, min_band, strict_bands)
         else:
             call = LaneCall(None, plan.learned.reason)
         grouped.setdefault((lane.sample, base.locus), []).append((lane, call, plan))
@@ -483,6 +529,8 @@ def call_rflp(
             used = list(dict.fromkeys(_plan_text(plan) for _, _, plan in entries))
             notes = list(dict.fromkeys(plan.learned.caveat for _, call, plan in entries
                                        if call.genotype and plan.learned is not None and plan.learned.caveat))
+            notes += [note if len(entries) == 1 else f"lane {lane.lane}: {note}"
+                      for lane, call, _ in entries for note in call.ignored]
             rows.append({
                 "sample": sample,
                 "locus": locus,

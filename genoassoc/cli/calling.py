@@ -40,6 +40,7 @@ from genoassoc.errors import InputError
 @O.setting("tolerance")
 @O.setting("min_band")
 @O.setting("het_min_ratio")
+@O.setting("strict_bands")
 @click.option("--locus", "loci_names", multiple=True,
               help="Loci to call (rsIDs or aliases; comma-separate or repeat; default: all).")
 @O.panel
@@ -57,8 +58,8 @@ from genoassoc.errors import InputError
 @click.option("--output-vcf", type=click.Path(dir_okay=False), help="Also write the calls as VCF (.vcf or .vcf.gz).")
 @O.output_options()
 def call_command(rflp, gel_image, layout, ladder_spec, overlay, vcf_file, bam_files, bam_list, assays_file, tolerance,
-                 min_band, het_min_ratio, loci_names, panel, build, sample_names, reference, min_depth, min_gq, min_bq,
-                 min_mq, workers, scheduler, output_vcf, output, fmt) -> None:
+                 min_band, het_min_ratio, strict_bands, loci_names, panel, build, sample_names, reference, min_depth,
+                 min_gq, min_bq, min_mq, workers, scheduler, output_vcf, output, fmt) -> None:
     """Call genotypes from PCR-RFLP gel bands (--rflp), a gel photo (--gel-image), a VCF (--vcf) or
     alignments (--bam, --bam-list): one row per sample x locus, every sample in the output."""
     gel = rflp
@@ -88,7 +89,7 @@ def call_command(rflp, gel_image, layout, ladder_spec, overlay, vcf_file, bam_fi
             raise click.UsageError("--build places loci in a VCF or BAM; a gel table needs none (drop --build)")
         assays = load_assays(assays_file, catalog)
         calls = call_rflp(gel, assays, Tolerance.parse(tolerance), min_band, het_min_ratio, catalog=catalog,
-                          loci=names or None, options=read_options())
+                          loci=names or None, options=read_options(), strict_bands=strict_bands)
         notes(learned.summary() for learned in calls.attrs.get("learned", []))
         if reading is not None and overlay:
             _save_overlay(reading, gel, calls, assays, catalog, overlay)

@@ -135,7 +135,8 @@ def _load(study: Any) -> _Inputs:
 
     options = read_options_of(study)
     inputs = _Inputs(study, load_catalog(study.panel))
-    calling = {"tolerance": study.tolerance, "min_band": study.min_band, "het_min_ratio": study.het_min_ratio}
+    calling = {"tolerance": study.tolerance, "min_band": study.min_band, "het_min_ratio": study.het_min_ratio,
+               "strict_bands": study.strict_bands}
     if study.gel_image:
         from genoassoc.assays import load_assays
         from genoassoc.calling.gel_image import band_table, ladder, read_gel, read_layout

@@ -35,7 +35,7 @@ def test_noisy_bands_are_called_correctly(amplicon_assay, genotype):
         ([12, 20], "no bands (PCR failure)"),
         ([321], "undigested: only the full-length 320 bp product"),
         ([270, 230, 50], "unexplained band 230 bp"),
-        ([270, 50, 600, 230], "unexplained bands 600, 230 bp"),
+        ([270, 50, 340, 230], "unexplained bands 340, 230 bp"),
         ([320, 154, 116, 50], "partial digestion: 320 bp is an incompletely digested product"),
         ([204, 116], "partial digestion: 204 bp is an incompletely digested product"),
         ([270], "partial digestion: digestion-control fragment 50 bp absent"),
@@ -65,6 +65,33 @@ def test_bands_below_the_floor_are_ignored_and_not_expected(amplicon_assay):
     assert match_lane(amplicon_assay, [270, 50, 22]).genotype == "G/G"
     assert match_lane(amplicon_assay, [270], min_band=60).genotype == "G/G"
     assert match_lane(amplicon_assay, [270, 50], min_band=60).genotype == "G/G"
+
+
+@pytest.mark.parametrize("bands, genotype, ignored", [
+    ([270, 50, 512], "G/G", ("512 bp ignored (larger than the 320 bp full-length product)",)),
+    ([154, 116, 50, 36], "C/C", ("36 bp ignored (primer-dimer size, no allele gives it)",)),
+    ([270, 154, 116, 50, 22], "G/C", ("22 bp ignored (below --min-band 30 bp)",)),
+    # the 50 bp fragment is no primer-dimer; a band 15% above the product may be the mis-sized uncut band
+    ([270, 154, 116], None, ()),
+    ([154, 116, 50, 368], None, ()),
+])
+def test_stray_bands_are_named_and_do_not_block_a_call(amplicon_assay, bands, genotype, ignored):
+    call = match_lane(amplicon_assay, bands)
+    assert (call.genotype, call.ignored) == (genotype, ignored)
+    if ignored and "min-band" not in ignored[0]:
+        strict = match_lane(amplicon_assay, bands, strict_bands=True)
+        assert (strict.genotype, strict.reason) == (None, f"unexplained band {bands[-1]} bp")
+
+
+def test_stray_bands_reach_the_calls_table_note(tmp_path, amplicon_assays_toml):
+    gel = _gel(tmp_path, "sample\tassay\tbands\nS1\tlab-174\t270,50,512\nS2\tlab-174\t270,50\n"
+                         "S2\tlab-174\t270,50,36\n")
+    calls = call_rflp(gel, amplicon_assays_toml).set_index("sample")
+    assert calls.loc["S1", "genotype"] == "G/G"
+    assert calls.loc["S1", "note"] == "512 bp ignored (larger than the 320 bp full-length product)"
+    assert calls.loc["S2", "note"] == "lane row 4: 36 bp ignored (primer-dimer size, no allele gives it)"
+    strict = call_rflp(gel, amplicon_assays_toml, strict_bands=True).set_index("sample")
+    assert strict.loc["S1", "reason"] == "unexplained band 512 bp"
 
 
 def test_tolerance_is_the_larger_of_bp_and_percent(amplicon_assay):
@@ -98,7 +125,7 @@ def test_intensity_tells_heterozygote_from_partial_digest(amplicon_assay):
 
 def _away_from(sizes, rng):
     while True:
-        size = rng.uniform(35, 400)
+        size = rng.uniform(62, 360)  # between primer-dimer size and 1.2 x the 320 bp product: not stray
         if all(abs(size - known) > 0.12 * known for known in sizes):
             return size
 
@@ -114,13 +141,15 @@ def test_simulated_gels_never_give_a_wrong_genotype(amplicon_assay):
     for _ in range(3000):
         truth = rng.choice(list(TRUE_BANDS))
         bands = list(TRUE_BANDS[truth])
-        fault = rng.choice(["none", "drop", "extra", "partial", "undigested", "noise"])
+        fault = rng.choice(["none", "drop", "extra", "stray", "partial", "undigested", "noise"])
         intensity = None
         if fault == "drop":
             droppable = [size for size in bands if size != 270 or truth == "G/G"]
             bands.remove(rng.choice(droppable))
         elif fault == "extra":
             bands.append(_away_from(known, rng))
+        elif fault == "stray":  # a primer-dimer, or a band far above the full-length product
+            bands.append(rng.choice([rng.uniform(31, 38), rng.uniform(400, 900)]))
         elif fault == "partial":
             fraction = rng.uniform(0.05, 0.3)
             molar = {size: 1.0 for size in bands}
@@ -136,11 +165,13 @@ def test_simulated_gels_never_give_a_wrong_genotype(amplicon_assay):
         if call.genotype is not None and call.genotype != truth:
             wrong += 1
         called.setdefault(fault, []).append(call.genotype is not None)
+        assert bool(call.ignored) == (fault == "stray"), (fault, call)
     assert wrong == 0
     rates = {fault: sum(made) / len(made) for fault, made in called.items()}
-    # not by refusing to call: every clean lane and every lane with sizing noise (4.5% SD) is called; lanes
-    # with a fault (a dropped or unexplained band, a partial or failed digest) are no-calls with a reason
-    assert rates["none"] == rates["noise"] == 1.0
+    # not by refusing to call: every clean lane, every lane with sizing noise (4.5% SD) and every lane with a
+    # stray band (named in the note) is called; lanes with a fault (a dropped or unexplained band, a partial
+    # or failed digest) are no-calls with a reason
+    assert rates["none"] == rates["noise"] == rates["stray"] == 1.0
     assert rates["drop"] == rates["extra"] == rates["partial"] == rates["undigested"] == 0.0
 
 

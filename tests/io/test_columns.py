@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_run import run_cli
 
 from genoassoc.errors import InputError
 from genoassoc.io.columns import ColumnNames, parse_columns
 from genoassoc.io.records import ReadOptions
 from genoassoc.io.tables import read_table
-from tests.cli_run import run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

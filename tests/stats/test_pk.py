@@ -81,6 +81,30 @@ def test_reader_marks_blq_and_names_bad_rows(tmp_path):
         read_pk_samples(bad)
 
 
+def test_missing_draws_are_left_out_with_a_note_and_kept_apart_from_blq(tmp_path):
+    from genoassoc.analysis.exposure import pk
+
+    path = tmp_path / "pk.tsv"
+    path.write_text("Patient\tTime (h)\tConc (ng/mL)\nP1\t0\t10\nP1\t1\t50\nP1\t2\tmissed\nP1\t4\t30\n"
+                    "P1\t8\tBLQ\nP2\t0\t5\nP2\t2\t40\nP2\t4\tNA\nP2\t6\tNot drawn\nP2\t8\t\n")
+    samples = read_pk_samples(path)
+    assert samples["missing"].tolist() == [False, False, True, False, False, False, False, True, True, True]
+    assert samples["blq"].tolist() == [False] * 4 + [True] + [False] * 5
+    result = pk(samples)
+    # P1: 0-1-4 h without the missed 2 h draw: (10+50)/2*1 + (50+30)/2*3 = 150; P2: (5+40)/2*2 = 45
+    assert result.table["auc_0_t"].tolist() == [150.0, 45.0]
+    assert result.table["note"].str.endswith(("missing draw at 2 h, left out",
+                                              "missing draw at 4, 6, 8 h, left out")).all()
+    assert result.notes[1] == ("4 draws missing (not taken or not measured), left out of the profiles and not "
+                               "counted as BLQ: P1 at 2 h; P2 at 4, 6, 8 h")
+    for cell, problem in (("ND", "'ND' may mean not detected or not done"), ("high", "'high' is not a number")):
+        path.write_text(f"sample\ttime_h\tconc\nS1\t0\t{cell}\n")
+        with pytest.raises(InputError) as error:
+            read_pk_samples(path)
+        assert str(error.value) == (f"{path}, row 2, column 'conc': {problem}: write BLQ (or <LLOQ, <0.5) for a "
+                                    "value below the limit, NA (or missed) for a draw not taken or measured")
+
+
 def test_nca_one_row_per_sample():
     frame = pd.DataFrame({"sample": ["A"] * 8 + ["B"] * 8, "time_h": np.r_[SCHEDULE, SCHEDULE],
                           "conc": np.r_[PROFILE, PROFILE * 2]})
