@@ -302,6 +302,37 @@ def categorical(phenotypes: pd.DataFrame, name: str, coding: Coding = Coding()) 
     return result, found
 
 
+def ordinal(values: pd.Series, order: Iterable[str] | None = None, coding: Coding = Coding()
+            ) -> tuple[pd.Series, list[str]]:
+    """An ordered outcome as category codes 0, 1, ... (lowest first; NaN where missing) and its
+    levels in order. `order` names the levels lowest first (``["PD", "SD", "PR", "CR"]``); without it a
+    numeric column (ECOG 0-4) is ordered by value, and a text column is refused: its sort order is not
+    its clinical order."""
+    from genoassoc.io.tables import parse_numbers
+
+    name = str(values.name)
+    text, _ = merge_variants(values.astype(str).str.strip(), name, coding, None)
+    present = ~is_missing(text)
+    wanted = [str(level).strip() for level in (order or []) if str(level).strip()]
+    if not wanted:
+        numbers = parse_numbers(text.where(present, ""))
+        if present.any() and numbers[present].notna().all():
+            found = sorted(numbers[present].unique())
+            codes = numbers.map({value: float(index) for index, value in enumerate(found)})
+            return codes.where(present), [f"{value:g}" for value in found]
+        raise InputError(f"'{name}' is text ({', '.join(levels(text)[:6])}): give its levels in order, lowest first "
+                         "(--levels PD,SD,PR,CR; study file: levels = [...])")
+    if len(set(wanted)) != len(wanted):
+        raise InputError(f"a level is named twice in the order of '{name}' ({', '.join(wanted)})")
+    unknown = present & ~text.isin(wanted)
+    if unknown.any():
+        shown = levels(text[unknown])
+        raise InputError(f"'{name}' has level{'s' if len(shown) > 1 else ''} {', '.join(shown)} not in the order "
+                         f"given ({', '.join(wanted)}): add {'them' if len(shown) > 1 else 'it'} to --levels")
+    codes = text.map({level: float(index) for index, level in enumerate(wanted)})
+    return codes.where(present), wanted
+
+
 def binary(values: pd.Series, case_level: str | Iterable[str] | None = None, coding: Coding = Coding()
            ) -> tuple[pd.Series, str]:
     """1.0 for the event, 0.0 otherwise, NaN when missing, and the event's description. A 0/1

@@ -22,7 +22,7 @@ from genoassoc.errors import InputError
 
 MODELS = ("codominant", "dominant", "recessive", "overdominant", "additive")
 BELOW_LLOQ = ("half", "lloq", "missing")
-OUTCOME_TYPES = ("continuous", "binary", "time-to-event")
+OUTCOME_TYPES = ("continuous", "binary", "ordinal", "time-to-event")
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,10 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
                                    "{column, outcome_type, case_level}", "association", cli=False),
     _s("outcome_type", "str", None, "force the outcome type (default: inferred)", "association", OUTCOME_TYPES),
     _s("case_level", "list", [], "level(s) of a text outcome counted as the event (default: the level that "
-                                 "sorts last)", "association"),
+                                 "sorts last); several make a binary outcome of a column of more levels "
+                                 "(CR,PR: responders)", "association"),
+    _s("levels", "list", [], "levels of an ordinal outcome (outcome_type ordinal), lowest first, e.g. PD,SD,PR,CR "
+                             "(default for numbers: their order)", "association"),
     _s("log", "bool", False, "analyse continuous outcomes on the log scale (ratios of geometric means)",
        "association"),
     _s("exact", "bool", None, "exact Wilcoxon p: true always (without ties), false never; default as R wilcox.test, "
@@ -247,12 +250,13 @@ def check_value(name: str, value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Outcome:
-    """An outcome of the association section: its column, and per-outcome `outcome_type` and
-    `case_level` (None: the study's)."""
+    """An outcome of the association section: its column, and per-outcome `outcome_type`,
+    `case_level` and `levels` (None: the study's)."""
 
     column: str
     outcome_type: str | None = None
     case_level: tuple[str, ...] | None = None
+    levels: tuple[str, ...] | None = None
 
 
 def _outcome_entry(item: Any) -> Outcome:
@@ -261,20 +265,24 @@ def _outcome_entry(item: Any) -> Outcome:
     if isinstance(item, str):
         return Outcome(item)
     if isinstance(item, Mapping):
-        unknown = set(item) - {"column", "outcome_type", "case_level"}
+        unknown = set(item) - {"column", "outcome_type", "case_level", "levels"}
         if unknown or "column" not in item or not isinstance(item["column"], str):
             raise InputError("an entry of 'outcomes' is a column name or a table {column = \"response\", "
-                             "outcome_type = \"binary\", case_level = [\"CR\", \"PR\"]}"
+                             "outcome_type = \"binary\", case_level = [\"CR\", \"PR\"]} or {column = \"recist\", "
+                             "outcome_type = \"ordinal\", levels = [\"PD\", \"SD\", \"PR\", \"CR\"]}"
                              + (f" (unknown: {', '.join(sorted(unknown))})" if unknown else ""))
         kind = item.get("outcome_type")
         if kind is not None and kind not in OUTCOME_TYPES:
             raise _kind_error("outcome_type", kind, "one of " + ", ".join(OUTCOME_TYPES))
-        levels = item.get("case_level")
-        if isinstance(levels, str):
-            levels = [levels]
-        if levels is not None and not (isinstance(levels, list) and all(isinstance(x, str) for x in levels)):
-            raise _kind_error("case_level", levels, "a level or a list of levels")
-        return Outcome(item["column"], kind, tuple(levels) if levels is not None else None)
+        lists = {}
+        for key in ("case_level", "levels"):
+            levels = item.get(key)
+            if isinstance(levels, str):
+                levels = [levels]
+            if levels is not None and not (isinstance(levels, list) and all(isinstance(x, str) for x in levels)):
+                raise _kind_error(key, levels, "a level or a list of levels")
+            lists[key] = tuple(levels) if levels is not None else None
+        return Outcome(item["column"], kind, lists["case_level"], lists["levels"])
     raise _kind_error("outcomes", item, "column names or tables {column = ...}")
 
 

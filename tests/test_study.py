@@ -274,3 +274,29 @@ def test_renamed_options_print_their_new_name(tmp_path):
     assert json.loads(new.stdout) == json.loads(old.stdout)
     assert "auc_0_12" in json.loads(new.stdout)[0]
     assert "--tau is now --auc-end" in old.stderr
+
+
+def test_an_ordinal_outcome_and_lab_headers_in_the_report_as_on_the_command_line(tmp_path):
+    from genoassoc.report.html import build_report
+
+    golden = Path(__file__).resolve().parent / "golden"
+    cohort = pd.read_csv(golden / "ordinal" / "cohort.tsv", sep="\t", dtype=str, keep_default_na=False)
+    cohort.rename(columns={"sample": "Patient ID", "recist": "Best response"}).to_csv(tmp_path / "chart.csv",
+                                                                                      index=False)
+    calls = golden / "assoc" / "calls.tsv"
+    (tmp_path / "study.toml").write_text(f'''
+calls = "{calls}"
+pheno = "chart.csv"
+columns = ["recist=Best response"]
+locus = "rs1800796"
+outcomes = [{{column = "recist", outcome_type = "ordinal", levels = ["PD", "SD", "PR", "CR"]}}]
+''', encoding="utf-8")
+    report = build_report(load_study(tmp_path / "study.toml"))
+    result = invoke("assoc", calls, "--pheno", tmp_path / "chart.csv", "--columns", "recist=Best response",
+                    "--locus", "rs1800796", "--outcome", "recist", "--outcome-type", "ordinal", "--levels",
+                    "PD,SD,PR,CR", "--format", "tsv")
+    assert result.exit_code == 0, result.output
+    expected = pd.read_csv(io.StringIO(result.stdout), sep="\t")
+    pd.testing.assert_frame_equal(_attachments(report.html)["assoc_recist"], expected, check_dtype=False)
+    assert "Odds ratio of a higher category (95% CI)" in report.html
+    assert "ordered PD &lt; SD &lt; PR &lt; CR" in report.html

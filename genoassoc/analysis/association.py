@@ -27,7 +27,7 @@ from genoassoc.loci import Catalog
 from genoassoc.models import MODELS, Encoding
 from genoassoc.phenotypes import Coding
 
-OUTCOME_TYPES = ("continuous", "binary", "time-to-event")
+OUTCOME_TYPES = ("continuous", "binary", "ordinal", "time-to-event")
 COLUMNS = [
     "locus", "model", "effect_allele", "groups", "row", "group", "n", "median", "q1", "q3", "mean", "sd",
     "events", "percent", "test", "adjustment", "term", "term_kind", "estimate_name", "estimate", "ci_lo", "ci_hi",
@@ -37,7 +37,8 @@ CRUDE = "crude"
 ALIASED = "left out of the model: constant, or a combination of the other terms (R coxph reports NA)"
 # The test of each model adjusted for testing several models (--model all).
 PRIMARY_TESTS = {"continuous": ("Mann-Whitney U", "Mann-Whitney U (exact)", "Kruskal-Wallis"),
-                 "binary": ("Fisher's exact", "Fisher's test, Monte Carlo p"), "time-to-event": ("log-rank",)}
+                 "binary": ("Fisher's exact", "Fisher's test, Monte Carlo p"), "time-to-event": ("log-rank",),
+                 "ordinal": ("proportional-odds likelihood ratio",)}
 # Firth's regression is added when a genotype-group x outcome cell holds fewer than this many samples.
 SPARSE_CELL = 5
 
@@ -226,6 +227,51 @@ def _rmst_rows(encoding: Encoding, locus: str, time: NDArray[Any], event: NDArra
     return rows
 
 
+def _ordinal_rows(encoding: Encoding, locus: str, outcome: pd.Series, design: pd.DataFrame, note: str,
+                  order: list[str]) -> list[dict[str, Any]]:
+    """Per genotype group its n and the n (%) at each level of the outcome (``row`` "level", the level
+    in ``term``); per fit (crude, adjusted) the odds ratio of a higher category per genotype term and
+    the likelihood-ratio test of the genotype terms (R: anova of nested polr fits)."""
+    from genoassoc.stats.ordinal import METHOD, likelihood_ratio, proportional_odds
+
+    codes = outcome.to_numpy(float)
+    rows = []
+    for k, label in enumerate(encoding.groups):
+        members = codes[encoding.group == k]
+        rows.append(_row(encoding, locus, row="group", group=label, n=len(members)))
+        for index, level in enumerate(order):
+            count = int((members == index).sum())
+            rows.append(_row(encoding, locus, row="level", group=label, term=level, n=count,
+                             percent=100 * count / len(members) if len(members) else np.nan))
+    if not encoding.testable:
+        return rows + [_row(encoding, locus, row="test", note=encoding.reason)]
+    genotype = list(encoding.design(outcome.index).columns)
+    name = "odds ratio of a higher category" + (" per allele copy" if encoding.model == "additive" else "")
+    for adjustment, columns in _fits(design, genotype, note):
+        test = f"{METHOD} ({'crude' if adjustment == CRUDE else 'adjusted'})"
+        try:
+            full = proportional_odds(codes.astype(int), columns)
+            reduced = proportional_odds(codes.astype(int), columns.drop(columns=genotype))
+        except InputError as err:
+            rows.append(_row(encoding, locus, row="test", test=test, adjustment=adjustment, n=len(codes),
+                             note=str(err)))
+            continue
+        for term in columns.columns:
+            coefficient = full.coefficients[term]
+            rows.append(_row(encoding, locus, row="test", test=test, adjustment=adjustment, term=term,
+                             term_kind=_kind(term, genotype),
+                             estimate_name=(name if term in genotype else "odds ratio (covariate)") + " (Wald CI)",
+                             estimate=np.exp(coefficient.estimate), ci_lo=np.exp(coefficient.ci_lo),
+                             ci_hi=np.exp(coefficient.ci_hi), p=coefficient.p, n=full.n,
+                             note="" if adjustment == CRUDE else note))
+        statistic, p = likelihood_ratio(full, reduced, len(genotype))
+        rows.append(_row(encoding, locus, row="test", test="proportional-odds likelihood ratio"
+                         + ("" if adjustment == CRUDE else " (adjusted)"),
+                         adjustment=adjustment, n=full.n, statistic_name="LR chisq", statistic=statistic,
+                         df=len(genotype), p=p, note="" if adjustment == CRUDE else note))
+    return rows
+
+
 def _survival_rows(encoding: Encoding, locus: str, time: pd.Series, event: pd.Series, design: pd.DataFrame,
                    covariates: list[str], ties: str, note: str, tau: float | None = None) -> list[dict[str, Any]]:
     from genoassoc.stats import survival
@@ -309,7 +355,8 @@ class _Outcome:
 
 
 def _outcome(frame: pd.DataFrame, outcome: str, event: str | None, kind: str | None,
-             case_level: str | Sequence[str] | None, options: Coding) -> _Outcome:
+             case_level: str | Sequence[str] | None, options: Coding, levels: Sequence[str] | None = None
+             ) -> _Outcome:
     if event is not None:
         kind = kind or "time-to-event"
     if kind is None:
@@ -324,6 +371,11 @@ def _outcome(frame: pd.DataFrame, outcome: str, event: str | None, kind: str | N
     if kind == "binary":
         values, case = coding.binary(coding.column(frame, outcome).rename(outcome), case_level, options)
         return _Outcome(kind, values, None, (*values.attrs.get("notes", []), f"outcome '{outcome}': event = '{case}'"))
+    if kind == "ordinal":
+        codes, order = coding.ordinal(coding.column(frame, outcome).rename(outcome), levels, options)
+        codes.attrs["levels"] = order
+        return _Outcome(kind, codes, None, (f"outcome '{outcome}' ordered {' < '.join(order)}: odds ratios of a higher "
+                                            "category, the same at every cut (proportional odds, as R MASS::polr)",))
     return _Outcome(kind, coding.numeric(frame, outcome, options), None, ())
 
 
@@ -342,6 +394,7 @@ def associate(
     coding_options: Coding = Coding(),
     outcome_type: str | None = None,
     case_level: str | Sequence[str] | None = None,
+    levels: Sequence[str] | None = None,
     log: bool = False,
     exact: bool | None = None,
     firth: bool | None = None,
@@ -376,13 +429,13 @@ def associate(
     if model != "all" and model not in MODELS:
         raise InputError(f"unknown model '{model}' (use {', '.join(MODELS)} or all)")
     options = dict(catalog=catalog, effect_allele=effect_allele, covariates=covariates,
-                   coding_options=coding_options, outcome_type=outcome_type, case_level=case_level, log=log,
-                   exact=exact, firth=firth, event=event, ties=ties, tau=tau)
+                   coding_options=coding_options, outcome_type=outcome_type, case_level=case_level, levels=levels,
+                   log=log, exact=exact, firth=firth, event=event, ties=ties, tau=tau)
     if by is not None:
         return _by_subgroup(by, calls, phenotypes, locus, outcome, model, options)
     genotyped = join_genotypes(calls, phenotypes, locus, catalog)
     frame, locus_id = genotyped.phenotypes, genotyped.locus
-    target = _outcome(frame, outcome, event, outcome_type, case_level, coding_options)
+    target = _outcome(frame, outcome, event, outcome_type, case_level, coding_options, levels)
     covariates = list(covariates or [])
     design_covariates, references = coding.covariate_design(frame, covariates, coding_options)
     checked = {outcome: target.values}
@@ -416,6 +469,8 @@ def associate(
             rows += _continuous_rows(encoding, locus_id, values[keep], design, log, exact, note)
         elif target.kind == "binary":
             rows += _binary_rows(encoding, locus_id, values[keep], design, firth, note)
+        elif target.kind == "ordinal":
+            rows += _ordinal_rows(encoding, locus_id, values[keep], design, note, values.attrs["levels"])
         else:
             rows += _survival_rows(encoding, locus_id, values[keep], target.event[keep],  # type: ignore[index]
                                    design, covariates, ties, note, tau)

@@ -38,6 +38,7 @@ _ASSOCIATION_MODULES = {"outcome": ("genoassoc.analysis.association", "genoassoc
 @O.ties
 @O.setting("outcome_type")
 @O.setting("case_level")
+@O.setting("levels")
 @O.setting("log")
 @O.setting("exact")
 @click.option("--by", "by_column", help="Repeat per level of this column (cohort, arm); survival adds the "
@@ -47,9 +48,9 @@ _ASSOCIATION_MODULES = {"outcome": ("genoassoc.analysis.association", "genoassoc
 @O.p_adjust
 @O.output_options(TABLE_FORMATS)
 def assoc_command(calls_file, pheno, calls_option, locus, model, effect_allele, panel, outcome, time_col,
-                  event_col, covariates, ties, outcome_type, case_level, log, exact,
+                  event_col, covariates, ties, outcome_type, case_level, levels, log, exact,
                   by_column, firth, tau, p_adjust, output, fmt) -> None:
-    """Association of a locus with a continuous, binary or time-to-event outcome under a genetic
+    """Association of a locus with a continuous, binary, ordinal or time-to-event outcome under a genetic
     model; every row states locus, model, effect allele, groups, n, estimate, CI, test and p."""
     from genoassoc.analysis.association import associate
 
@@ -72,7 +73,8 @@ def assoc_command(calls_file, pheno, calls_option, locus, model, effect_allele, 
     result = associate(
         calls, phenotypes, locus, outcome, model, time=time_col, event=event_col, catalog=catalog,
         effect_allele=effect_allele, covariates=split(covariates), coding_options=make_coding(),
-        outcome_type=outcome_type, case_level=split(case_level) or None, log=log, exact=exact, firth=firth,
+        outcome_type=outcome_type, case_level=split(case_level) or None, levels=split(levels) or None, log=log,
+        exact=exact, firth=firth,
         ties=ties, by=by_column, tau=tau, p_adjust=p_adjust,
     )
     from genoassoc.report.publication import association_table

@@ -278,7 +278,7 @@ def association_plot(result: Any, *, unit: str = "", log_axes: bool = False, ci:
     the samples it analysed: Kaplan–Meier curves by genotype group with its log-rank p for survival, a
     box plot with its rank-test p for a continuous outcome; None for a binary outcome."""
     data, test = result.data, result.primary_test()
-    if data is None or result.outcome_type == "binary":
+    if data is None or result.outcome_type in ("binary", "ordinal"):
         return None
     labels = list(result.groups)
     if result.outcome_type == "time-to-event":

@@ -299,12 +299,13 @@ def _associate(inputs: _Inputs, outcome: Any = None, *, time: str | None = None,
     study = inputs.study
     column = outcome.column if outcome is not None else None
     kind = outcome.outcome_type if outcome is not None and outcome.outcome_type else study.outcome_type
-    levels = outcome.case_level if outcome is not None and outcome.case_level is not None else study.case_level
+    cases = outcome.case_level if outcome is not None and outcome.case_level is not None else study.case_level
+    order = outcome.levels if outcome is not None and outcome.levels is not None else study.levels
     return associate(inputs.calls, inputs.phenotypes, study.locus, column, study.model, time=time, event=event,
                      catalog=inputs.catalog, effect_allele=study.effect_allele, covariates=study.covariates,
                      coding_options=coding_of(study), outcome_type=None if time else kind,
-                     case_level=list(levels) or None, log=study.log, exact=study.exact, firth=study.firth,
-                     ties=study.ties, tau=study.tau, p_adjust=study.p_adjust)
+                     case_level=list(cases) or None, levels=list(order) or None, log=study.log, exact=study.exact,
+                     firth=study.firth, ties=study.ties, tau=study.tau, p_adjust=study.p_adjust)
 
 
 def _association_section(inputs: _Inputs) -> Section:

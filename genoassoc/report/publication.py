@@ -202,6 +202,10 @@ def _test_note(test: str, note: str = "") -> str:
         text = "Firth's penalised Cox regression, profile-likelihood 95% CI (Heinze & Schemper 2001, as R coxphf)"
     elif test.startswith("Cox"):
         text = f"Cox proportional hazards, {test.split(', ')[-1]}, Wald 95% CI (R coxph)"
+    elif test.startswith("proportional-odds regression"):
+        text = "proportional-odds (cumulative logit) regression, Wald 95% CI (as R MASS::polr)"
+    elif test.startswith("proportional-odds likelihood ratio"):
+        text = "likelihood-ratio test of the genotype terms in the proportional-odds model (R anova of polr fits)"
     elif test.startswith("max-statistic"):
         text = "maximum of the dominant, recessive and additive trend statistics, p adjusted (Gonzalez et al. 2008)"
     return text + (f"; {note}" if note else "")
@@ -224,7 +228,8 @@ def association_table(result: Any, outcome: str) -> PublicationTable:
             "interaction") else table
     notes = _Notes()
     kind = result.outcome_type
-    builders = {"continuous": _continuous_rows, "binary": _binary_rows, "time-to-event": _survival_rows}
+    builders = {"continuous": _continuous_rows, "binary": _binary_rows, "time-to-event": _survival_rows,
+                "ordinal": _ordinal_rows}
     columns, body = None, []
     blocks = _model_blocks(table)
     for block in blocks:
@@ -233,7 +238,8 @@ def association_table(result: Any, outcome: str) -> PublicationTable:
         if len(blocks) > 1:
             body.append(_row(Cell(f"{block.iloc[0]['model']} model: {block.iloc[0]['groups']}"), kind="section"))
         body += rows
-    what = {"continuous": outcome, "binary": f"{outcome} (events)", "time-to-event": f"survival ({outcome})"}[kind]
+    what = {"continuous": outcome, "binary": f"{outcome} (events)", "time-to-event": f"survival ({outcome})",
+            "ordinal": f"{outcome} (ordered)"}[kind]
     title = f"{what} by genotype: {_genotype_title(table)}"
     return PublicationTable(title, tuple(columns or ()), tuple(body), notes.footnotes())
 
@@ -371,6 +377,42 @@ def _binary_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str | Cell, 
     header: list[str | Cell] = ["Genotype", "n", "Events, n (%)", "Odds ratio (95% CI)", "p"]
     if len(adjusted):
         header += [_adjusted_header(adjusted, "Odds ratio", notes), "p"]
+        rows += _covariate_rows(block, methods, width, notes)
+    return tuple(header), rows
+
+
+def _ordinal_rows(block: pd.DataFrame, notes: _Notes) -> tuple[tuple[str | Cell, ...], list[Row]]:
+    groups = block[block["row"] == "group"]
+    spread = block[block["row"] == "level"]
+    order = list(dict.fromkeys(spread["term"]))
+    methods = ("proportional-odds regression",)
+    crude, adjusted = _genotype_fit(block, methods, False), _genotype_fit(block, methods, True)
+    fits = [crude] + ([adjusted] if len(adjusted) else [])
+    per_group, per_copy = _fit_columns(groups, fits, notes, "1 (reference)")
+    rows = []
+    for (_, group), effects in zip(groups.iterrows(), per_group, strict=True):
+        mine = spread[spread["group"] == group["group"]]
+        cells = [n_percent(mine[mine["term"] == level]["n"].iloc[0], group["n"]) for level in order]
+        rows.append(_row(group["group"], count(group["n"]), *cells, *effects))
+    width = 2 + len(order) + 2 * len(fits)
+    if per_copy:
+        rows.append(_row(per_copy[0], *([""] * (1 + len(order))), *per_copy[1:]))
+    tests = block[(block["row"] == "test") & _strings(block["test"]).str.startswith("proportional-odds likelihood")]
+    for _, test in tests.iterrows():
+        place = 2 + len(order) + (1 if test["adjustment"] == "crude" else 3)
+        cells = [""] * width
+        cells[0] = f"Likelihood-ratio test ({'crude' if test['adjustment'] == 'crude' else 'adjusted'})"
+        cells[place] = Cell(p_value(test["p"]), notes.mark(_test_note(test["test"], text(test["note"]))))
+        rows.append(_row(*cells))
+    for _, test in block[(block["row"] == "test") & block["term"].isna() & block["statistic"].isna()].iterrows():
+        if text(test["note"]):
+            rows.append(_row(text(test["note"]), *([""] * (width - 1))))
+    header: list[str | Cell] = ["Genotype", "n", *[f"{level}, n (%)" for level in order],
+                                Cell("Odds ratio of a higher category (95% CI)",
+                                     notes.mark(f"ordered {' < '.join(order)}; one odds ratio for every cut of the "
+                                                "scale (proportional odds)")), "p"]
+    if len(adjusted):
+        header += [_adjusted_header(adjusted, "Odds ratio of a higher category", notes), "p"]
         rows += _covariate_rows(block, methods, width, notes)
     return tuple(header), rows
 
