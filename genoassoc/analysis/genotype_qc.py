@@ -92,8 +92,8 @@ def genotype_qc(calls: pd.DataFrame, catalog: Catalog | None = None, population:
         if row.get("strand_warning"):
             notes.append(f"{row['locus']}: {row['strand_warning']}")
         if population is not None and pd.isna(row.get("ref_freq_allele2")):
-            where = ("the shipped reference, which holds no sourced frequencies yet: give --population-file"
-                     if reference is None else "the population file")
+            where = ("the shipped reference (--population list shows what it holds; --population-file takes "
+                     "your own)" if reference is None else "the population file")
             notes.append(f"{row['locus']}: not compared with {population}: no {population} frequency of its alleles "
                          f"in {where}")
     low = samples[samples["low_call_rate"]]

@@ -47,10 +47,10 @@ def hwe_command(calls_file, calls_option, loci, by_column, pheno, panel, p_adjus
 @main.command("qc")
 @click.argument("calls_file", required=False, type=click.Path(dir_okay=False))
 @O.calls
-@click.option("--population", type=click.Choice(["EAS", "EUR", "AFR", "AMR", "SAS"]),
-              help="Compare allele frequencies with this reference super-population.")
+@click.option("--population", help="Compare allele frequencies with this reference population (a published "
+                                   "control group, e.g. han-chinese-jiangsu); 'list' shows those available.")
 @click.option("--population-file", type=click.Path(dir_okay=False),
-              help="Reference frequencies (locus, population, allele, frequency[, allele_number, source]).")
+              help="Reference frequencies (locus, population, allele, frequency[, allele_number, studied, source]).")
 @click.option("--min-locus-call-rate", type=float, default=0.95, show_default=True)
 @click.option("--min-sample-call-rate", type=float, default=0.90, show_default=True)
 @click.option("--samples-output", type=click.Path(dir_okay=False), help="Per-sample call rates to this file.")
@@ -68,8 +68,12 @@ def qc_command(calls_file, calls_option, population, population_file, min_locus_
     """Call rates per locus and sample, allele frequencies against a population reference (with a
     strand-flip warning for G/C and A/T loci), monomorphic loci, LD and haplotypes."""
     from genoassoc.analysis.genotype_qc import genotype_qc
-    from genoassoc.qc.frequencies import read_population_frequencies
+    from genoassoc.qc.frequencies import populations, read_population_frequencies
 
+    if population == "list":
+        reference = read_population_frequencies(population_file, read_options())
+        write_tables([(populations(reference), output)], fmt)
+        return
     calls, catalog = load_calls(choose_calls(calls_file, calls_option), panel, ("genoassoc.qc.hwe",), True)
     reference = read_population_frequencies(population_file, read_options()) if population_file else None
     result = genotype_qc(calls, catalog, population, reference, min_locus_call_rate, min_sample_call_rate,

@@ -28,7 +28,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "genotype": ("gt", "call", "genotype_call"),
     "bands": ("band_sizes", "fragments", "fragment_sizes", "bands_bp"),
     "size_bp": ("size", "band_size", "fragment_size"),
-    "intensity": ("intensities", "band_intensity"),
+    "intensity": ("intensities", "band_intensity", "volume", "band_volume"),
     "gel": ("gel_id", "gel_no", "gel_name"),
     "lane": ("lane_no", "lane_number"),
     "time_h": ("time", "hours", "tad", "time_after_dose", "nominal_time", "actual_time", "sampling_time"),
@@ -192,3 +192,16 @@ def parse_columns(items: Iterable[str] | Mapping[str, str] | None) -> tuple[tupl
             raise InputError(f"--columns takes EXPECTED=NAME (e.g. conc=Plasma level), got '{item}'")
         pairs[expected.strip()] = actual.strip()
     return tuple(pairs.items())
+
+
+def columns_help() -> str:
+    """The README's table of expected columns and their accepted names (tested against it)."""
+    lines = ["| column | also found as (any case, spaces or punctuation) |", "|---|---|"]
+    for expected, synonyms in SYNONYMS.items():
+        names = ", ".join(f"`{name}`" for name in synonyms)
+        unit = UNITS.get(expected)
+        if unit is not None:
+            names += (f"; a unit in brackets must be {unit.meaning}" if not unit.required else
+                      f"; the unit in brackets is required: {', '.join(unit.allowed)} (`Time (h)`)")
+        lines.append(f"| `{expected}` | {names} |")
+    return "\n".join(lines) + "\n"

@@ -16,7 +16,6 @@ from genoassoc.genotypes import NO_CALL, GenotypeMatrix
 from genoassoc.io.records import DEFAULT_READ, ReadOptions
 from genoassoc.loci import Catalog
 
-POPULATIONS = ("EAS", "EUR", "AFR", "AMR", "SAS")
 # A reference frequency this close to 0.5 cannot tell a flipped strand from the right one.
 FLIP_MIN_DISTANCE_FROM_HALF = 0.1
 
@@ -24,7 +23,9 @@ FLIP_MIN_DISTANCE_FROM_HALF = 0.1
 def read_population_frequencies(path: str | os.PathLike | None = None,
                                 options: ReadOptions = DEFAULT_READ) -> pd.DataFrame:
     """Reference allele frequencies (``locus, population, allele, frequency`` and optional
-    ``allele_number``, ``source``); the shipped ``reference/population_frequencies.tsv`` by default."""
+    ``allele_number``, ``studied`` (who was genotyped), ``source``); the shipped
+    ``reference/population_frequencies.tsv`` by default: published control groups, each population
+    named by the people studied (``han-chinese-jiangsu``), never a guessed super-population."""
     from genoassoc.io.tables import numeric_column, read_table
     from genoassoc.resources import reference_file
 
@@ -47,8 +48,23 @@ def read_population_frequencies(path: str | os.PathLike | None = None,
         table["allele_number"] = numeric_column(table, "allele_number")
     else:
         table["allele_number"] = np.nan
-    if "source" not in table.columns:
-        table["source"] = ""
+    for column in ("studied", "source"):
+        if column not in table.columns:
+            table[column] = ""
+    return table
+
+
+def populations(reference: pd.DataFrame) -> pd.DataFrame:
+    """The populations of a reference table: name, who was studied, the loci with a frequency, the
+    largest allele number, and the sources."""
+    rows = []
+    for name, group in reference.groupby("population", sort=True, observed=True):
+        rows.append({"population": name, "studied": "; ".join(dict.fromkeys(filter(None, group["studied"]))),
+                     "loci": ",".join(dict.fromkeys(group["locus"])),
+                     "allele_number": group["allele_number"].max(),
+                     "source": " | ".join(dict.fromkeys(filter(None, group["source"])))})
+    table = pd.DataFrame(rows, columns=["population", "studied", "loci", "allele_number", "source"])
+    table["allele_number"] = table["allele_number"].round().astype("Int64")
     return table
 
 
@@ -145,9 +161,11 @@ def qc(
     loci = hwe_table(matrix)
     loci["low_call_rate"] = loci["call_rate"] < min_locus_call_rate
     if population is not None:
-        if population not in POPULATIONS:
-            raise InputError(f"unknown population '{population}' (use {', '.join(POPULATIONS)})")
         reference = read_population_frequencies() if reference is None else reference
+        known = sorted(set(reference["population"]))
+        if population not in known:
+            raise InputError(f"no population '{population}' in the reference (it has: {', '.join(known) or 'none'}); "
+                             "--population list shows who each is")
         check = population_check(loci, catalog, population, reference)
         loci = loci.merge(check, on="locus", how="left")
     samples = sample_call_rates(matrix)

@@ -131,3 +131,52 @@ def test_the_study_file_names_columns_as_the_options_do(tmp_path):
 
     assert read_pk_samples(own, options=options)["conc"].sum() == pytest.approx(
         read_pk_samples(EXAMPLES / "pk_samples.tsv")["conc"].sum())
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_readme_lists_the_accepted_names():
+    from genoassoc.io.columns import columns_help
+
+    assert columns_help() in README.read_text()
+
+
+def test_the_readme_lab_sheets_run_unedited(tmp_path, monkeypatch):
+    """The commands of the README's "Input files" section, on the lab sheets of examples/lab, give the
+    results of the same commands on the canonical example tables."""
+    import json
+    import shlex
+
+    text = README.read_text()
+    block = text[text.index("```sh\ngenoassoc call --rflp examples/lab/"):]
+    commands = [shlex.split(line) for line in block[6:block.index("```", 6)].replace("\\\n", " ").splitlines()]
+    monkeypatch.chdir(EXAMPLES.parent)
+    outputs = {}
+    for words in commands:
+        assert words[0] == "genoassoc"
+        words = [str(tmp_path / word) if word.startswith("lab_") else word for word in words[1:]]
+        result = run_cli(*words, "--format", "json") if words[0] == "assoc" else run_cli(*words)
+        assert result.returncode == 0, (words, result.stderr)
+        outputs[" ".join(words)] = result
+    calls = pd.read_csv(tmp_path / "lab_calls.tsv", sep="\t", dtype=str, keep_default_na=False).set_index(
+        ["sample", "locus"])
+    canonical = pd.read_csv(io_of(run_cli("call", "--rflp", "examples/gel_sizes.tsv").stdout), sep="\t", dtype=str,
+                            keep_default_na=False).set_index(["sample", "locus"])
+    assert calls["genotype"].equals(canonical["genotype"])
+    assert calls.loc[("P05", "rs1800796"), "note"].endswith("520 bp ignored (larger than the 292 bp full-length "
+                                                            "product)")
+    nca = pd.read_csv(tmp_path / "lab_nca.tsv", sep="\t").set_index("sample")
+    full = pd.read_csv(io_of(run_cli("pk", "examples/pk_samples.tsv").stdout), sep="\t").set_index("sample")
+    others = nca.index.difference(["P03", "P11"])
+    assert nca.loc[others, "auc_0_24"].equals(full.loc[others, "auc_0_24"])
+    assert nca.loc["P03", "n_points"] == full.loc["P03", "n_points"] - 1
+    binary, ordinal = (json.loads(result.stdout) for key, result in outputs.items() if key.startswith("assoc"))
+    assert {row["events"] for row in binary if row["row"] == "group"} <= set(range(31))
+    assert any(row["test"] == "proportional-odds likelihood ratio" for row in ordinal)
+
+
+def io_of(text):
+    import io
+
+    return io.StringIO(text)

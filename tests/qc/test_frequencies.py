@@ -3,6 +3,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from genoassoc.errors import InputError
 from genoassoc.loci import load_catalog
 from genoassoc.qc.frequencies import qc, read_population_frequencies
 
@@ -59,17 +60,45 @@ def test_call_rates_and_monomorphic():
     assert samples.set_index("sample").loc["S018", "call_rate"] == 0.5
 
 
-def test_shipped_reference_holds_no_unsourced_rows_and_says_so():
-    # reference/README.md: a row enters only with its published source; none has been entered yet
+def test_shipped_reference_names_who_was_studied_and_the_source_of_every_number():
+    # reference/README.md: a row enters only with its published source, under the population studied
     table = read_population_frequencies()
-    assert list(table.columns) == ["locus", "population", "allele", "frequency", "allele_number", "source"]
-    assert len(table) == 0
+    assert list(table.columns) == ["locus", "population", "allele", "frequency", "allele_number", "studied",
+                                   "source"]
+    assert len(table) >= 7
+    assert (table["source"].str.len() > 20).all() and (table["studied"] != "").all()
+    assert not table["population"].isin(["EAS", "EUR", "AFR", "AMR", "SAS"]).any()
+    jiangsu = table[table["population"] == "han-chinese-jiangsu"].set_index("locus")
+    # the study's own numbers: -174 231 G/G and 1 G/C of 232; -572 C 78.02%
+    assert jiangsu.loc["rs1800795", "frequency"] == pytest.approx(1 / 464, abs=5e-6)
+    assert jiangsu.loc["rs1800796", ["frequency", "allele_number"]].tolist() == [0.7802, 464]
     from genoassoc.analysis.genotype_qc import genotype_qc
+    from genoassoc.qc.frequencies import populations
 
-    result = genotype_qc(calls_for({"rs1800796": (2, 13, 15, 0)}), load_catalog(), "EAS")
+    listed = populations(table).set_index("population")
+    assert listed.loc["han-chinese-jiangsu", "loci"] == "rs1800795,rs1800796"
+    assert listed.loc["north-london-uk", "studied"] == "383 healthy controls, North London, UK"
+    result = genotype_qc(calls_for({"rs1800796": (2, 13, 15, 0)}), load_catalog(), "north-london-uk")
     assert result.table["ref_freq_allele2"].isna().all()
-    assert result.notes == ("rs1800796: not compared with EAS: no EAS frequency of its alleles in the shipped "
-                            "reference, which holds no sourced frequencies yet: give --population-file",)
+    assert result.notes == ("rs1800796: not compared with north-london-uk: no north-london-uk frequency of its "
+                            "alleles in the shipped reference (--population list shows what it holds; "
+                            "--population-file takes your own)",)
+    with pytest.raises(InputError, match="no population 'EAS' in the reference \\(it has: 1000-genomes-all, "
+                                         "african-american, han-chinese-jiangsu"):
+        genotype_qc(calls_for({"rs1800796": (2, 13, 15, 0)}), load_catalog(), "EAS")
+
+
+@pytest.mark.parametrize("cohort, population, counts", [
+    ("japanese", "han-chinese-jiangsu", {"rs1800796": (2, 13, 15, 0)}),
+    ("european", "1000-genomes-all", {"rs1800795": (40, 45, 15, 0)}),
+])
+def test_population_check_against_the_shipped_reference(cohort, population, counts):
+    from conftest import read_golden
+
+    r = read_golden(POPULATION / "r_golden.tsv")
+    loci, _ = qc(calls_for(counts), load_catalog(), population)
+    for locus, row in loci.set_index("locus").iterrows():
+        assert row["p_vs_ref"] == pytest.approx(r[f"shipped_{cohort}_{locus}"], rel=1e-10)
 
 
 POPULATION = Path(__file__).resolve().parent.parent / "golden" / "population"

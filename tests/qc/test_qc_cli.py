@@ -53,6 +53,19 @@ def test_qc_writes_every_table(calls, tmp_path):
     assert haps.read_text().startswith("haplotype\tfrequency")
 
 
+def test_population_list_shows_who_was_studied(calls):
+    result = run("qc", "--population", "list")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "population\tstudied\tloci\tallele_number\tsource"
+    jiangsu = next(line.split("\t") for line in lines if line.startswith("han-chinese-jiangsu\t"))
+    assert jiangsu[1:4] == ["232 unrelated healthy Han Chinese, Jiangsu, China", "rs1800795,rs1800796", "464"]
+    unknown = run("qc", calls, "--population", "EAS")
+    assert unknown.returncode == 2
+    assert unknown.stderr.startswith("genoassoc: error: no population 'EAS' in the reference (it has: "
+                                     "1000-genomes-all, african-american, han-chinese-jiangsu")
+
+
 def test_qc_bad_population_file_leaves_no_output(calls, tmp_path):
     reference = tmp_path / "ref.tsv"
     reference.write_text("locus\tpopulation\tallele\tfrequency\nrs1800796\tEAS\tC\t1.4\n")

@@ -1,4 +1,5 @@
-# The population check's p-values from base R for four test cohorts against reference.tsv (see README):
+# The population check's p-values from base R for four test cohorts against reference.tsv (see README),
+# and two against genoassoc's shipped reference:
 # Fisher's exact test of the cohort's allele counts against the reference counts (frequency x allele
 # number, rounded) where the number is known, else the exact binomial test. Run: Rscript make_golden.R
 options(digits = 17)
@@ -13,7 +14,14 @@ out <- c(
                                           2, byrow = TRUE))$p.value,
   # european: rs1800795 G/G 40, G/C 45, C/C 15 -> C 75 of 200, against North London C 0.403 of 766 (Fisher)
   european_rs1800795 = fisher.test(matrix(c(75, 125, ref_count(0.403, 766), 766 - ref_count(0.403, 766)),
-                                          2, byrow = TRUE))$p.value
+                                          2, byrow = TRUE))$p.value,
+  # the shipped reference (reference/population_frequencies.tsv), where allele numbers are known (Fisher):
+  # japanese rs1800796 C 43 of 60 against Han Chinese, Jiangsu C 0.7802 of 464
+  shipped_japanese_rs1800796 = fisher.test(matrix(c(43, 17, ref_count(0.7802, 464), 464 - ref_count(0.7802, 464)),
+                                                  2, byrow = TRUE))$p.value,
+  # european rs1800795 C 75 of 200 against the 1000 Genomes global C 0.1412 of 5008
+  shipped_european_rs1800795 = fisher.test(matrix(c(75, 125, ref_count(0.1412, 5008), 5008 - ref_count(0.1412, 5008)),
+                                                  2, byrow = TRUE))$p.value
 )
 write.table(data.frame(name = names(out), value = out), "r_golden.tsv", sep = "\t", row.names = FALSE,
             quote = FALSE)
