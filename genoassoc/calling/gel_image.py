@@ -541,47 +541,152 @@ def _lane_peaks(region: np.ndarray, lane: LaneFound, top: int, background_level:
     return found, "ok", ""
 
 
-def _match_ladder(peaks: list[_Peak], sizes: Sequence[float], reference: Sequence[float]
-                  ) -> tuple[list[float], list[float], list[float]]:
-    """(band y, size) pairs of a ladder lane, and the ladder sizes left out."""
+# A ladder band sits within this distance in log size (about 6%) of the curve through the others.
+LADDER_TOLERANCE = 0.06
+# The ladder's fit is refused when its worst band is this far (log size, about 10%) from the smooth
+# curve through the matched bands, or the typical band (root mean square) half of it.
+LADDER_MAX_RESIDUAL = 0.10
+
+
+@dataclass(frozen=True)
+class LadderMatch:
+    """Ladder bands matched to the ladder's sizes: y and size of each, the sizes left out, each band's
+    distance from the smooth curve (log size), and the detected bands no size explains."""
+
+    positions: tuple[float, ...]
+    sizes: tuple[float, ...]
+    left_out: tuple[float, ...]
+    residuals: tuple[float, ...]
+    extra: tuple[float, ...]
+
+
+def _assign(predicted: np.ndarray, logs: np.ndarray, tolerance: float) -> list[tuple[int, int]]:
+    """Monotone one-to-one pairs (peak, size index) of peaks whose predicted log size lies within
+    `tolerance` of a ladder size (sizes largest first, peaks top first)."""
+    pairs: list[tuple[int, int]] = []
+    for peak, value in enumerate(predicted):
+        distances = np.abs(logs - value)
+        index = int(np.argmin(distances))
+        if distances[index] > tolerance:
+            continue
+        if pairs and pairs[-1][1] >= index:
+            previous = pairs[-1]
+            if abs(logs[previous[1]] - predicted[previous[0]]) <= distances[index] or previous[1] > index:
+                continue
+            pairs.pop()
+        pairs.append((peak, index))
+    return pairs
+
+
+def _through(ys: np.ndarray, logs: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """log(size) at rows `at` on the migration curve through the matched bands (`ys` ascending):
+    piecewise linear between them, extended by the end segments. Local, so the curve's bend at the
+    ends of a wide ladder (the sigmoid of agarose migration) costs nothing."""
+    inside = np.interp(at, ys, logs)
+    low = logs[0] + (at - ys[0]) * (logs[1] - logs[0]) / (ys[1] - ys[0])
+    high = logs[-1] + (at - ys[-1]) * (logs[-1] - logs[-2]) / (ys[-1] - ys[-2])
+    return np.where(at < ys[0], low, np.where(at > ys[-1], high, inside))
+
+
+def _left_one_out(ys: np.ndarray, logs: np.ndarray) -> np.ndarray:
+    """Each matched band's distance (log size) from the curve through the others."""
+    errors = np.empty(len(ys))
+    for index in range(len(ys)):
+        keep = np.arange(len(ys)) != index
+        errors[index] = _through(ys[keep], logs[keep], ys[index:index + 1])[0] - logs[index]
+    return errors
+
+
+def _match_ladder(peaks: list[_Peak], sizes: Sequence[float], reference: Sequence[float]) -> LadderMatch:
+    """The ladder lane's bands aligned to the ladder's sizes, allowing bands missing (cut off, faint,
+    run together) and bands extra (dust, a stray product): every pair of bands tried against every
+    pair of sizes as a first line of log(size) against migration, the bands within `LADDER_TOLERANCE`
+    of it matched in order, the curve refitted on them (quadratic) until the match is stable. The
+    alignment that matches the most bands wins; among equals, the one whose reference bands (the
+    brighter ones of commercial ladders: 500, 1000, 3000 bp) are bright, then the smoothest. A fit
+    whose bands stray from the curve is refused with the worst named."""
     peaks = sorted(peaks, key=lambda peak: peak.y)
-    sizes = list(sizes)
-    if len(peaks) > len(sizes):
-        keep = sorted(sorted(peaks, key=lambda peak: -peak.prominence)[: len(sizes)], key=lambda peak: peak.y)
-        peaks = keep
     if len(peaks) < 3:
         raise InputError(f"the ladder lane shows {len(peaks)} bands: at least 3 are needed to size bands")
     ys = np.array([peak.y for peak in peaks])
     strength = np.array([peak.intensity for peak in peaks])
-    local = strength / np.maximum(ndarray_median_neighbours(strength), 1e-12)
-    best: tuple[float, int] | None = None
-    for offset in range(0, len(sizes) - len(peaks) + 1):
-        chosen = np.log(np.array(sizes[offset: offset + len(peaks)]))
-        coefficients = np.polyfit(ys, chosen, 2)
-        residual = float(np.sqrt(np.mean((np.polyval(coefficients, ys) - chosen) ** 2)))
-        bonus = 0.0
-        for size in reference:
-            if size in sizes[offset: offset + len(peaks)]:
-                position = sizes[offset: offset + len(peaks)].index(size)
-                bonus += 0.02 if local[position] > 1.3 else -0.02
-        score = residual - bonus
-        if best is None or score < best[0]:
-            best = (score, offset)
-    assert best is not None
-    offset = best[1]
-    used = sizes[offset: offset + len(peaks)]
-    positions = list(ys)
-    # the top bands of a ladder often run together: drop a top point that breaks the smooth fit
-    while len(positions) > 4:
-        logs = np.log(np.array(used))
-        coefficients = np.polyfit(positions, logs, 2)
-        errors = np.abs(np.polyval(coefficients, positions) - logs)
-        if errors[0] > 3 * max(np.median(errors[1:]), 0.01):
-            positions, used = positions[1:], used[1:]
-        else:
-            break
-    left_out = [size for size in sizes if size not in used]
-    return positions, list(used), left_out
+    bright = strength / np.maximum(ndarray_median_neighbours(strength), 1e-12) > 1.3
+    logs = np.log(np.array(sizes, float))
+    reference_index = {index for index, size in enumerate(sizes) if size in set(reference)}
+    candidates: dict[tuple[tuple[int, int], ...], None] = {}
+    for i in range(len(ys)):
+        for j in range(i + 1, len(ys)):
+            for a in range(len(logs)):
+                for b in range(a + 1, len(logs)):
+                    slope = (logs[b] - logs[a]) / (ys[j] - ys[i])
+                    pairs = _assign(logs[a] + slope * (ys - ys[i]), logs, LADDER_TOLERANCE)
+                    if len(pairs) >= 3:
+                        candidates[tuple(pairs)] = None
+    def judged(pairs: list[tuple[int, int]]) -> tuple[float, float, float]:
+        errors = _left_one_out(ys[[p for p, _ in pairs]], logs[[s for _, s in pairs]])
+        anchors = sum((1 if bright[p] else -1) for p, s in pairs if s in reference_index)
+        return (float(len(pairs) - sum(_gaps(pairs))), float(anchors), -float(np.sqrt(np.mean(errors**2))))
+
+    ranked = sorted(candidates, key=lambda pairs: judged(list(pairs)), reverse=True)[:40]
+    best: tuple[tuple[float, float, float], list[tuple[int, int]]] | None = None
+    for start in ranked:
+        pairs = list(start)
+        for _ in range(4):
+            refined = _assign(_through(ys[[p for p, _ in pairs]], logs[[s for _, s in pairs]], ys), logs,
+                              LADDER_TOLERANCE)
+            if refined == pairs or len(refined) < 3:
+                break
+            pairs = refined
+        score = judged(pairs)
+        if best is None or score > best[0]:
+            best = (score, pairs)
+    if best is None:
+        raise InputError(f"the ladder lane's {len(peaks)} bands match no run of the ladder's sizes")
+    pairs = best[1]
+    used = [p for p, _ in pairs]
+    matched_sizes = [float(sizes[s]) for _, s in pairs]
+    residuals = _left_one_out(ys[used], np.log(matched_sizes))
+    extra = tuple(float(ys[p]) for p in range(len(ys)) if p not in used)
+    match = LadderMatch(tuple(float(ys[p]) for p in used), tuple(matched_sizes),
+                        tuple(float(size) for size in sizes if size not in matched_sizes),
+                        tuple(float(value) for value in residuals), extra)
+    if len(pairs) < 4:
+        raise InputError(f"only {len(pairs)} of the ladder lane's {len(peaks)} bands match the ladder's sizes "
+                         f"({', '.join(f'{size:g}' for size in matched_sizes)} bp): too few to check the fit")
+    worst = int(np.argmax(np.abs(residuals)))
+    rms = float(np.sqrt(np.mean(residuals**2)))
+    if abs(residuals[worst]) > LADDER_MAX_RESIDUAL or rms > LADDER_MAX_RESIDUAL / 2:
+        shown = ", ".join(f"{size:g} bp {100 * (math.exp(value) - 1):+.0f}%" for size, value in
+                          sorted(zip(matched_sizes, residuals, strict=True), key=lambda item: -abs(item[1]))[:3])
+        raise InputError(f"the ladder lane's bands do not follow a smooth migration curve (off by {shown}): "
+                         "not the ladder named, or lanes misplaced")
+    dim = [float(sizes[s]) for p, s in pairs if s in reference_index and not bright[p]]
+    if len(dim) >= 2:
+        raise InputError(f"the ladder's brighter reference bands ({', '.join(f'{size:g}' for size in dim)} bp) are "
+                         "no brighter than their neighbours where they should be: not the ladder named, or its top "
+                         "bands cut off")
+    above, below = pairs[0][0], len(ys) - 1 - pairs[-1][0]
+    if above > 2 or below > 1:
+        where = f"{above} above its {matched_sizes[0]:g} bp band" if above > 2 else \
+            f"{below} below its {matched_sizes[-1]:g} bp band"
+        raise InputError(f"the ladder lane shows bands the ladder's sizes do not explain ({where}): not the ladder "
+                         "named, or the lane misplaced")
+    missing, inside = _gaps(pairs)
+    if missing > 1 or inside > 1 or len(extra) > len(used):
+        gaps = [f"{missing} of its sizes missing" if missing > 1 else "",
+                f"{inside} bands that are none of its sizes" if inside > 1 else ""]
+        raise InputError(f"the ladder lane's bands match {len(used)} of the ladder's sizes "
+                         f"({matched_sizes[0]:g} to {matched_sizes[-1]:g} bp) with "
+                         f"{' and '.join(filter(None, gaps)) or f'{len(extra)} bands unexplained'} between them: "
+                         "not the ladder named, or the lane misplaced")
+    return match
+
+
+def _gaps(pairs: list[tuple[int, int]]) -> tuple[int, int]:
+    """Ladder sizes skipped between the first and last matched band, and detected bands between
+    them that match no size: a ladder loses bands at its ends (cut off, run together), not inside."""
+    first, last = pairs[0], pairs[-1]
+    return (last[1] - first[1] + 1 - len(pairs)), (last[0] - first[0] + 1 - len(pairs))
 
 
 def ndarray_median_neighbours(values: np.ndarray) -> np.ndarray:
@@ -668,9 +773,10 @@ def read_gel(photo: str | os.PathLike, layout: pd.DataFrame, ladder_spec: Ladder
             if str(entry["sample"]).lower() != LADDER_SAMPLE:
                 continue
             try:
-                positions, sizes, left_out = _match_ladder(peaks[number], ladder_spec.sizes, ladder_spec.reference)
+                match = _match_ladder(peaks[number], ladder_spec.sizes, ladder_spec.reference)
             except InputError as err:
                 raise InputError(f"tier {tier}, lane {number}: {err.problem}", source) from None
+            positions, sizes, left_out = match.positions, match.sizes, match.left_out
             tier_fits.append(LadderFit(tier, int(number), tuple(positions), tuple(sizes), tuple(left_out)))
             if left_out:
                 notes.append(f"tier {tier}, ladder lane {number}: used {len(sizes)} of {len(ladder_spec.sizes)} "

@@ -279,3 +279,42 @@ def test_the_overlay_draws_what_was_read(tmp_path):
     band_positions = [position for _, position in texts[len(reading.lanes) + len(ladder_sizes):][:len(band_labels)]]
     np.testing.assert_allclose(band_positions, [(band["x"] + 10, band["y"]) for _, band in reading.bands.iterrows()])
     plt.close(figure)
+
+
+def _ladder_peaks(sizes, reference, top=0.0, extra=(), seed=0):
+    """Ladder bands where a 1-2% agarose puts them (log size against migration, bent at the ends),
+    the reference bands twice as bright, rows above `top` cut off by the photo."""
+    rng = np.random.default_rng(seed)
+    logs = np.log(np.asarray(sizes, float))
+    ys = 1500 - 175 * logs + 4 * (logs - 7) ** 2 + rng.normal(0, 1.0, len(logs))
+    peaks = [gel_image._Peak(float(y), 1.0, (2.0 if size in reference else 1.0) * (1 + rng.normal(0, 0.1)))
+             for size, y in zip(sizes, ys, strict=True) if y >= top]
+    return peaks + [gel_image._Peak(y, 0.5, 0.6) for y in extra]
+
+
+NEB_1KB_PLUS = (10000, 8000, 6000, 5000, 4000, 3000, 2000, 1500, 1200, 1000, 900, 800, 700, 600, 500, 400, 300,
+                200, 100)
+
+
+@pytest.mark.parametrize("top, first", [(0, 5000), (150, 2000), (250, 1200), (330, 800), (450, 400)])
+def test_a_ladder_with_its_top_bands_cut_off_is_aligned_not_shifted(top, first):
+    # the NEB 1 kb Plus ladder with a stray band below it; the photo cuts off the top (its 10 to 6 kb bands
+    # are above row 0 here): every band matched keeps its own size
+    match = gel_image._match_ladder(_ladder_peaks(NEB_1KB_PLUS, (3000, 1000, 500), top, extra=(1000.0,)),
+                                    NEB_1KB_PLUS, (3000, 1000, 500))
+    assert match.sizes == tuple(float(size) for size in NEB_1KB_PLUS[NEB_1KB_PLUS.index(first):])
+    assert match.extra == (1000.0,)
+    assert max(abs(value) for value in match.residuals) < 0.03  # 1 px of noise where bands lie close
+
+
+@pytest.mark.parametrize("shown, named, problem", [
+    ("generuler 100 bp", "generuler 1 kb", "do not follow a smooth migration curve (off by 5000 bp -10%"),
+    ("generuler 100 bp plus", "generuler 1 kb", "the ladder's brighter reference bands (6000, 3000, 1000 bp) are no "
+                                                "brighter than their neighbours"),
+])
+def test_the_wrong_ladder_is_refused_with_the_misfit_named(shown, named, problem):
+    ladders = gel_image.known_ladders()
+    peaks = _ladder_peaks(ladders[shown].sizes, ladders[shown].reference)
+    with pytest.raises(InputError) as error:
+        gel_image._match_ladder(peaks, ladders[named].sizes, ladders[named].reference)
+    assert problem in str(error.value)
