@@ -14,10 +14,11 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
 from genoassoc.errors import InputError
@@ -39,7 +40,7 @@ class OrdinalFit:
     method: str = METHOD
 
 
-def _null_loglik(codes: np.ndarray) -> float:
+def _null_loglik(codes: NDArray[Any]) -> float:
     """Log-likelihood of the thresholds-only model: the categories' observed proportions."""
     counts = np.bincount(codes)
     counts = counts[counts > 0]
