@@ -46,6 +46,14 @@ PROMINENCE_NOISE = 5.0
 RELATIVE_FLOOR = 0.05
 # A band spans at least this share of the lane's width (a dust speck does not).
 MIN_BAND_SPAN = 0.5
+# In a smeared lane, a band stands this many times above the smear's raised background to count.
+SMEAR_BAND_RATIO = 4.0
+# The wells' slots and glow take this share of the photo's height below the well row (and above the
+# next tier's): no bands are read there.
+WELL_MARGIN = 0.015
+# Below the wells, down to this share of the photo's height, a band row that nearly every lane shows
+# (empty lanes too) is the wells' rim or glow, not DNA.
+WELL_ZONE = 0.04
 
 
 # ------------------------------------------------------------------------------------------ ladders
@@ -260,6 +268,31 @@ class GelReading:
     inverted: bool
     name: str
     notes: list[str] = field(default_factory=list)
+    # every lane's band rows (ladder lanes too), by (tier, lane)
+    peaks: dict[tuple[int, int], list[float]] = field(default_factory=dict)
+
+    # the crop's top-left corner in the photo (--crop)
+    offset: tuple[int, int] = (0, 0)
+
+    def to_photo(self, x: float | np.ndarray, y: float | np.ndarray) -> np.ndarray:
+        """Points of the straightened image at their place in the photo as given (skimage's
+        rotate maps each output pixel to its source by the same transform; a crop's corner added)."""
+        points = _rotation(self.image.shape, self.angle)(np.column_stack([np.ravel(x), np.ravel(y)]))
+        return points + np.array(self.offset, float)
+
+    def from_photo(self, x: float | np.ndarray, y: float | np.ndarray) -> np.ndarray:
+        """Points of the photo as given at their place in the straightened image."""
+        points = np.column_stack([np.ravel(x), np.ravel(y)]) - np.array(self.offset, float)
+        return _rotation(self.image.shape, self.angle).inverse(points)
+
+
+def _rotation(shape: tuple[int, ...], angle: float):
+    """The transform skimage.transform.rotate applies (from output to input coordinates)."""
+    from skimage.transform import SimilarityTransform
+
+    centre = np.array((shape[1], shape[0])) / 2.0 - 0.5
+    return (SimilarityTransform(translation=-centre) + SimilarityTransform(rotation=np.deg2rad(angle))
+            + SimilarityTransform(translation=centre))
 
 
 @dataclass(frozen=True)
@@ -499,9 +532,10 @@ def _subpixel(trace: np.ndarray, peak: int) -> float:
     return float(peak)
 
 
-def _lane_peaks(region: np.ndarray, lane: LaneFound, top: int, background_level: float, floor: float = 0.0
-                ) -> tuple[list[_Peak], str, str]:
-    """Bands of one lane (y within the tier region), and the lane's status and note."""
+def _lane_peaks(region: np.ndarray, lane: LaneFound, top: int, background_level: float, floor: float = 0.0,
+                ladder: bool = False) -> tuple[list[_Peak], str, str]:
+    """Bands of one lane (y within the tier region), and the lane's status and note (a ladder lane is
+    never a smear: its bands crowd together)."""
     from scipy import ndimage
 
     columns = region.shape[1]
@@ -534,8 +568,12 @@ def _lane_peaks(region: np.ndarray, lane: LaneFound, top: int, background_level:
     gap = region[:, gap_columns].mean(axis=1) if gap_columns else np.full(len(profile), background_level)
     gap_baseline = ndimage.gaussian_filter1d(ndimage.grey_opening(gap, size=band_window), 3)
     raised = float(np.median(baseline[top:] - gap_baseline[top:])) if len(baseline) > top else 0.0
-    if raised > 3 * noise and raised > 0.01:
-        return [], "smeared", "smeared lane: DNA along its whole length, no distinct bands"
+    if raised > 3 * noise and raised > 0.01 and not ladder:
+        # distinct bands standing well above the smear (a product over a little degraded DNA) are kept
+        standing = [peak for peak in found if peak.prominence > SMEAR_BAND_RATIO * raised]
+        if not standing:
+            return [], "smeared", "smeared lane: DNA along its whole length, no distinct bands"
+        return standing, "ok", "bands over a smear"
     if not found:
         return [], "blank", ""
     return found, "ok", ""
@@ -560,22 +598,62 @@ class LadderMatch:
     extra: tuple[float, ...]
 
 
-def _assign(predicted: np.ndarray, logs: np.ndarray, tolerance: float) -> list[tuple[int, int]]:
-    """Monotone one-to-one pairs (peak, size index) of peaks whose predicted log size lies within
-    `tolerance` of a ladder size (sizes largest first, peaks top first)."""
-    pairs: list[tuple[int, int]] = []
-    for peak, value in enumerate(predicted):
-        distances = np.abs(logs - value)
-        index = int(np.argmin(distances))
-        if distances[index] > tolerance:
-            continue
-        if pairs and pairs[-1][1] >= index:
-            previous = pairs[-1]
-            if abs(logs[previous[1]] - predicted[previous[0]]) <= distances[index] or previous[1] > index:
+# Along a ladder lane the migration curve's slope (log size per pixel) changes gently: between one
+# stretch of bands and the next by no more than this factor. A run of bands may be missing (merged,
+# faint) or extra (a stray band) between two matched bands, up to these many.
+LADDER_SLOPE_CHANGE = 1.8
+LADDER_SKIP_SIZES = 4
+LADDER_SKIP_BANDS = 3
+
+
+def _chain(ys: np.ndarray, logs: np.ndarray, bright: np.ndarray, references: set[int]) -> list[tuple[int, int]]:
+    """The longest chain of (band, size) pairs, both in order, whose migration slope changes gently
+    from one stretch to the next (dynamic programming over the last two pairs): skipped sizes and
+    unmatched bands inside the chain count against it, reference sizes on bright bands for it."""
+    band_count, size_count = len(ys), len(logs)
+
+    def slope(first: tuple[int, int], second: tuple[int, int]) -> float:
+        return float((logs[first[1]] - logs[second[1]]) / (ys[second[0]] - ys[first[0]]))
+
+    def gain(pair: tuple[int, int]) -> float:
+        return 1.0 + (0.5 if bright[pair[0]] else -0.5) * (pair[1] in references)
+
+    def steps(pair: tuple[int, int]) -> list[tuple[int, int]]:
+        return [(i, a) for i in range(pair[0] + 1, min(band_count, pair[0] + LADDER_SKIP_BANDS + 2))
+                for a in range(pair[1] + 1, min(size_count, pair[1] + LADDER_SKIP_SIZES + 2))
+                if ys[i] > ys[pair[0]]]
+
+    # score[(previous, last)]: the best chain ending with these two pairs
+    score: dict[tuple[tuple[int, int], tuple[int, int]], float] = {}
+    back: dict[tuple[tuple[int, int], tuple[int, int]], tuple[tuple[int, int], tuple[int, int]] | None] = {}
+    pairs = [(i, a) for i in range(band_count) for a in range(size_count)]
+    for first in pairs:
+        for second in steps(first):
+            skipped = (second[0] - first[0] - 1) + (second[1] - first[1] - 1)
+            score[(first, second)] = gain(first) + gain(second) - skipped
+            back[(first, second)] = None
+    for key in sorted(score, key=lambda item: (item[1][0], item[1][1])):
+        first, second = key
+        current = slope(first, second)
+        for third in steps(second):
+            change = slope(second, third) / current
+            if not 1 / LADDER_SLOPE_CHANGE <= change <= LADDER_SLOPE_CHANGE:
                 continue
-            pairs.pop()
-        pairs.append((peak, index))
-    return pairs
+            skipped = (third[0] - second[0] - 1) + (third[1] - second[1] - 1)
+            value = score[key] + gain(third) - skipped
+            if value > score.get((second, third), -math.inf) or back.get((second, third)) is None and \
+                    value >= score.get((second, third), -math.inf):
+                score[(second, third)] = value
+                back[(second, third)] = key
+    if not score:
+        return []
+    end = max(score, key=lambda item: score[item])
+    chain = [end[1], end[0]]
+    step = back[end]
+    while step is not None:
+        chain.append(step[0])
+        step = back[step]
+    return chain[::-1]
 
 
 def _through(ys: np.ndarray, logs: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -613,33 +691,8 @@ def _match_ladder(peaks: list[_Peak], sizes: Sequence[float], reference: Sequenc
     bright = strength / np.maximum(ndarray_median_neighbours(strength), 1e-12) > 1.3
     logs = np.log(np.array(sizes, float))
     reference_index = {index for index, size in enumerate(sizes) if size in set(reference)}
-    candidates: dict[tuple[tuple[int, int], ...], None] = {}
-    for i in range(len(ys)):
-        for j in range(i + 1, len(ys)):
-            for a in range(len(logs)):
-                for b in range(a + 1, len(logs)):
-                    slope = (logs[b] - logs[a]) / (ys[j] - ys[i])
-                    pairs = _assign(logs[a] + slope * (ys - ys[i]), logs, LADDER_TOLERANCE)
-                    if len(pairs) >= 3:
-                        candidates[tuple(pairs)] = None
-    def judged(pairs: list[tuple[int, int]]) -> tuple[float, float, float]:
-        errors = _left_one_out(ys[[p for p, _ in pairs]], logs[[s for _, s in pairs]])
-        anchors = sum((1 if bright[p] else -1) for p, s in pairs if s in reference_index)
-        return (float(len(pairs) - sum(_gaps(pairs))), float(anchors), -float(np.sqrt(np.mean(errors**2))))
-
-    ranked = sorted(candidates, key=lambda pairs: judged(list(pairs)), reverse=True)[:40]
-    best: tuple[tuple[float, float, float], list[tuple[int, int]]] | None = None
-    for start in ranked:
-        pairs = list(start)
-        for _ in range(4):
-            refined = _assign(_through(ys[[p for p, _ in pairs]], logs[[s for _, s in pairs]], ys), logs,
-                              LADDER_TOLERANCE)
-            if refined == pairs or len(refined) < 3:
-                break
-            pairs = refined
-        score = judged(pairs)
-        if best is None or score > best[0]:
-            best = (score, pairs)
+    chain = _chain(ys, logs, bright, reference_index)
+    best = (0.0, chain) if chain else None
     if best is None:
         raise InputError(f"the ladder lane's {len(peaks)} bands match no run of the ladder's sizes")
     pairs = best[1]
@@ -672,9 +725,9 @@ def _match_ladder(peaks: list[_Peak], sizes: Sequence[float], reference: Sequenc
         raise InputError(f"the ladder lane shows bands the ladder's sizes do not explain ({where}): not the ladder "
                          "named, or the lane misplaced")
     missing, inside = _gaps(pairs)
-    if missing > 1 or inside > 1 or len(extra) > len(used):
-        gaps = [f"{missing} of its sizes missing" if missing > 1 else "",
-                f"{inside} bands that are none of its sizes" if inside > 1 else ""]
+    if missing > max(2, len(used) / 2.5) or inside > 2 or len(extra) > len(used):
+        gaps = [f"{missing} of its sizes missing" if missing > max(2, len(used) / 2.5) else "",
+                f"{inside} bands that are none of its sizes" if inside > 2 else ""]
         raise InputError(f"the ladder lane's bands match {len(used)} of the ladder's sizes "
                          f"({matched_sizes[0]:g} to {matched_sizes[-1]:g} bp) with "
                          f"{' and '.join(filter(None, gaps)) or f'{len(extra)} bands unexplained'} between them: "
@@ -723,41 +776,143 @@ def _sizer(fits: list[LadderFit], lane: LaneFound, lanes: dict[int, LaneFound]
     return (lambda value: float(np.exp(curve(value)))), float(y[0]), float(y[-1])
 
 
-def read_gel(photo: str | os.PathLike, layout: pd.DataFrame, ladder_spec: Ladder,
-             progress: Callable[[int, int], None] | None = None) -> GelReading:
-    """Lanes, bands and sizes of a gel photo laid out as `layout` (`read_layout`)."""
+@dataclass(frozen=True)
+class Overrides:
+    """What the user reads off a photo that the reader cannot find: each tier's well row
+    (`wells_rows`, y in the photo's pixels, top tier first), each tier's lanes (`lanes`: the centres
+    of the first and last lane, or of every lane, x in the photo's pixels) and the part of the photo
+    that is gel (`crop`: left, top, right, bottom in pixels; labels, drawings and the bench outside)."""
+
+    wells_rows: tuple[float, ...] = ()
+    lanes: tuple[tuple[float, ...], ...] = ()
+    crop: tuple[int, int, int, int] | None = None
+
+
+NO_OVERRIDES = Overrides()
+
+
+def parse_overrides(wells_row: str | Sequence[float] | None = None, lanes: Sequence[str | Sequence[float]] = (),
+                    crop: str | Sequence[float] | None = None) -> Overrides:
+    """`Overrides` from the options' text (``--wells-row 25,550``, ``--lanes 220,1135`` once per tier,
+    ``--crop 150,0,1360,1024``) or the study file's numbers."""
+    def numbers(value: str | Sequence[float], option: str) -> tuple[float, ...]:
+        from genoassoc.io.records import number_or_none
+
+        items = [item for item in str(value).split(",") if item.strip()] if isinstance(value, str) else list(value)
+        parsed = [number_or_none(str(item)) for item in items]
+        if not parsed or any(item is None or item < 0 for item in parsed):
+            raise InputError(f"{option} takes pixel positions separated by commas, got '{value}'")
+        return tuple(float(item) for item in parsed if item is not None)
+
+    box = numbers(crop, "--crop") if crop else None
+    if box is not None and len(box) != 4:
+        raise InputError(f"--crop takes LEFT,TOP,RIGHT,BOTTOM, got '{crop}'")
+    return Overrides(numbers(wells_row, "--wells-row") if wells_row else (),
+                     tuple(numbers(item, "--lanes") for item in lanes),
+                     tuple(int(value) for value in box) if box else None)  # type: ignore[arg-type]
+STEP_HINTS = {
+    "wells": "give --wells-row Y (the wells' row in the photo, in pixels; one per tier, comma-separated)",
+    "lanes": "give --lanes FIRST,LAST (the centres of the first and last lane in the photo, in pixels; "
+             "repeat per tier), or --crop LEFT,TOP,RIGHT,BOTTOM around the gel",
+    "ladder": "check --ladder and the layout's ladder lanes; if the lanes are misplaced, give --lanes FIRST,LAST",
+}
+
+
+class GelReadError(InputError):
+    """A photo the reader refuses: `step` is where it failed (wells, lanes, ladder), `reading` what
+    was found up to there (for the overlay)."""
+
+    def __init__(self, problem: str, source: str, step: str, reading: GelReading | None) -> None:
+        super().__init__(f"{step}: {problem}; {STEP_HINTS[step]}", source)
+        self.step = step
+        self.reading = reading
+
+
+def _crop(image: np.ndarray, crop: tuple[int, int, int, int] | None, source: str) -> tuple[np.ndarray, int, int]:
+    if crop is None:
+        return image, 0, 0
+    left, top, right, bottom = crop
+    height, width = image.shape
+    if not (0 <= left < right <= width and 0 <= top < bottom <= height) or right - left < 50 or bottom - top < 50:
+        raise InputError(f"--crop {left},{top},{right},{bottom} is not a box of at least 50 x 50 pixels inside the "
+                         f"photo ({width} x {height})", source)
+    return image[top:bottom, left:right], left, top
+
+
+def read_gel(photo: str | os.PathLike, layout: pd.DataFrame, ladder_spec: Ladder | None,
+             progress: Callable[[int, int], None] | None = None, overrides: Overrides = NO_OVERRIDES
+             ) -> GelReading:
+    """Lanes, bands and sizes of a gel photo laid out as `layout` (`read_layout`); without a ladder
+    (`ladder_spec` None) the bands are found and not sized. `overrides` gives what the photo cannot
+    show (`Overrides`). A refusal is a `GelReadError` naming the step that failed and carrying what
+    was found before it."""
     source = str(photo)
-    image, inverted = orient(load_photo(photo))
-    image, angle = straighten(image)
     tiers = sorted(layout["tier"].unique())
-    wells = _wells(image, len(tiers))
+    for option, given in (("--wells-row", overrides.wells_rows), ("--lanes", overrides.lanes)):
+        if given and len(given) != len(tiers):
+            raise InputError(f"{option} gives {len(given)} tier{'s' if len(given) != 1 else ''} for a layout of "
+                             f"{len(tiers)}", source)
+    photo_image = load_photo(photo)
+    cropped, left, top_offset = _crop(photo_image, overrides.crop, source)
+    image, inverted = orient(cropped)
+    image, angle = straighten(image)
+    key = layout.attrs.get("key", "assay")
+    empty = pd.DataFrame(columns=["tier", "lane", "sample", key, "x", "y", "size_bp", "intensity", "prominence",
+                                  "used", "note"])
+    reading = GelReading(image, [], empty, [], {}, angle, inverted, Path(source).name, [], {})
+    reading.offset = (left, top_offset)
+    reading.notes += [f"photo straightened by {angle:.1f} degrees" if angle else "photo straight",
+                      "inverted (dark bands on a light background)" if inverted else
+                      "bright bands on a dark background"]
+    if overrides.crop:
+        reading.notes.append("cropped to {},{},{},{} (--crop)".format(*overrides.crop))
+    if overrides.wells_rows:
+        centre = image.shape[1] / 2
+        wells = [float(reading.from_photo(centre + left, row)[0][1]) for row in overrides.wells_rows]
+        reading.notes.append("well rows given (--wells-row)")
+    else:
+        wells = _wells(image, len(tiers))
+    reading.wells = dict(zip(tiers, wells, strict=False))
     if len(wells) < len(tiers):
-        raise InputError(f"the layout has {len(tiers)} tiers but the photo shows the wells of {len(wells)}", source)
+        raise GelReadError(f"the layout has {len(tiers)} tiers but the photo shows the wells of {len(wells)}", source,
+                           "wells", reading)
+    _read_tiers(reading, layout, ladder_spec, tiers, wells, overrides, source, progress)
+    return reading
+
+
+def _read_tiers(reading: GelReading, layout: pd.DataFrame, ladder_spec: Ladder | None, tiers: list[int],
+                wells: list[float], overrides: Overrides, source: str,
+                progress: Callable[[int, int], None] | None) -> None:
+    image = reading.image
     height = image.shape[0]
-    lanes_found: list[LaneFound] = []
     records: list[dict] = []
-    fits: list[LadderFit] = []
-    notes = [f"photo straightened by {angle:.1f} degrees" if angle else "photo straight",
-             "inverted (dark bands on a light background)" if inverted else "bright bands on a dark background"]
-    well_rows = dict(zip(tiers, wells, strict=True))
     key = layout.attrs.get("key", "assay")
     for index, tier in enumerate(tiers):
         top = int(max(0, wells[index] - 4))
-        bottom = int(wells[index + 1] - 6) if index + 1 < len(wells) else height
+        margin = max(8, int(WELL_MARGIN * height))
+        bottom = int(wells[index + 1] - margin) if index + 1 < len(wells) else height
         region = image[top:bottom]
         entries = layout[layout["tier"] == tier].set_index("lane")
         count = int(entries.index.max())
         ladder_lanes = [int(number) for number, entry in entries.iterrows()
                         if str(entry["sample"]).lower() == LADDER_SAMPLE]
-        lanes = _find_lanes(region, tier, count, ladder_lanes, source)
+        if overrides.lanes:
+            lanes = _given_lanes(reading, overrides.lanes[index], tier, count, wells[index], source)
+        else:
+            try:
+                lanes = _find_lanes(region, tier, count, ladder_lanes, source)
+            except InputError as err:
+                raise GelReadError(err.problem, source, "lanes", reading) from None
         background_level = float(np.median(region))
-        start = int(wells[index] - top) + 8
+        start = int(wells[index] - top) + margin
         peaks: dict[int, list[_Peak]] = {}
         statuses: dict[int, tuple[str, str]] = {}
         for lane in lanes:
-            found, status, note = _lane_peaks(region, lane, start, background_level)
+            found, status, note = _lane_peaks(region, lane, start, background_level,
+                                              ladder=lane.lane in ladder_lanes)
             statuses[lane.lane] = (status, note)
             peaks[lane.lane] = [_Peak(peak.y + top, peak.prominence, peak.intensity) for peak in found]
+        _drop_well_rims(peaks, wells[index], WELL_ZONE * height)
         # fainter than a twentieth of the tier's strongest band is background texture (JPEG blocks, stain)
         strongest = max((peak.prominence for found in peaks.values() for peak in found), default=0.0)
         for number in peaks:
@@ -766,41 +921,88 @@ def read_gel(photo: str | os.PathLike, layout: pd.DataFrame, ladder_spec: Ladder
             if status == "ok" and not peaks[number]:
                 statuses[number] = ("blank", "")
         for lane in lanes:
-            lanes_found.append(LaneFound(tier, lane.lane, lane.x, lane.width, *statuses[lane.lane]))
-        by_number = {lane.lane: lanes_found[-count + lane.lane - 1] for lane in lanes}
+            reading.lanes.append(LaneFound(tier, lane.lane, lane.x, lane.width, *statuses[lane.lane]))
+            reading.peaks[(tier, lane.lane)] = [peak.y for peak in peaks[lane.lane]]
+        by_number = {lane.lane: reading.lanes[-count + lane.lane - 1] for lane in lanes}
         tier_fits = []
         for number, entry in entries.iterrows():
-            if str(entry["sample"]).lower() != LADDER_SAMPLE:
+            if str(entry["sample"]).lower() != LADDER_SAMPLE or ladder_spec is None:
                 continue
             try:
                 match = _match_ladder(peaks[number], ladder_spec.sizes, ladder_spec.reference)
             except InputError as err:
-                raise InputError(f"tier {tier}, lane {number}: {err.problem}", source) from None
-            positions, sizes, left_out = match.positions, match.sizes, match.left_out
-            tier_fits.append(LadderFit(tier, int(number), tuple(positions), tuple(sizes), tuple(left_out)))
-            if left_out:
-                notes.append(f"tier {tier}, ladder lane {number}: used {len(sizes)} of {len(ladder_spec.sizes)} "
-                             f"ladder bands ({', '.join(f'{size:g}' for size in left_out)} bp not resolved)")
-        fits += tier_fits
+                raise GelReadError(f"tier {tier}, lane {number}: {err.problem}", source, "ladder", reading) from None
+            tier_fits.append(LadderFit(tier, int(number), match.positions, match.sizes, match.left_out))
+            if match.left_out:
+                reading.notes.append(f"tier {tier}, ladder lane {number}: used {len(match.sizes)} of "
+                                     f"{len(ladder_spec.sizes)} ladder bands "
+                                     f"({', '.join(f'{size:g}' for size in match.left_out)} bp not resolved)")
+        reading.ladders += tier_fits
         for number, entry in entries.iterrows():
             lane = by_number[int(number)]
-            is_ladder = str(entry["sample"]).lower() == LADDER_SAMPLE
-            if is_ladder:
+            if str(entry["sample"]).lower() == LADDER_SAMPLE:
                 continue
-            size_of, y_low, y_high = _sizer(tier_fits, lane, by_number)
             for peak in peaks[int(number)]:
-                inside = y_low - 2 <= peak.y <= y_high + 2
-                size = size_of(min(max(peak.y, y_low), y_high)) if inside else math.nan
-                note = "" if inside else ("above the ladder's largest band: not sized" if peak.y < y_low
-                                          else "below the ladder's smallest band: not sized")
+                size, note = _size_band(tier_fits, lane, by_number, peak.y)
                 records.append({"tier": tier, "lane": int(number), "sample": entry["sample"], key: entry[key],
                                 "x": lane.x, "y": peak.y, "size_bp": size, "intensity": peak.intensity,
-                                "prominence": peak.prominence, "used": inside, "note": note})
+                                "prominence": peak.prominence, "used": size == size, "note": note})
         if progress is not None:
             progress(index + 1, len(tiers))
-    bands = pd.DataFrame(records, columns=["tier", "lane", "sample", key, "x", "y", "size_bp", "intensity",
-                                           "prominence", "used", "note"])
-    return GelReading(image, lanes_found, bands, fits, well_rows, angle, inverted, Path(source).name, notes)
+    reading.bands = pd.DataFrame(records, columns=["tier", "lane", "sample", key, "x", "y", "size_bp", "intensity",
+                                                   "prominence", "used", "note"])
+
+
+def _drop_well_rims(peaks: dict[int, list[_Peak]], well: float, zone: float) -> None:
+    """Peaks just below the wells found at one height in most lanes (4 or more, 60%): the wells' rim."""
+    if len(peaks) < 4:
+        return
+    near = [peak.y for found in peaks.values() for peak in found if well <= peak.y <= well + zone]
+    rims = [y for y in near if sum(any(abs(peak.y - y) <= 3 for peak in found) for found in peaks.values())
+            >= 0.6 * len(peaks)]
+    if rims:
+        for number in peaks:
+            peaks[number] = [peak for peak in peaks[number] if not any(abs(peak.y - y) <= 3 for y in rims)]
+
+
+def _given_lanes(reading: GelReading, given: tuple[float, ...], tier: int, count: int, well: float, source: str
+                 ) -> list[LaneFound]:
+    """The lanes the user gave (photo x of the first and last, or of each), in the straightened image."""
+    if len(given) == 2 and count != 2:
+        xs = np.linspace(given[0], given[1], count)
+    elif len(given) == count:
+        xs = np.array(given, float)
+    else:
+        raise InputError(f"--lanes for tier {tier} gives {len(given)} centres: give the first and last, or all "
+                         f"{count}", source)
+    row = float(reading.to_photo(reading.image.shape[1] / 2, well)[0][1])
+    straight = reading.from_photo(xs, np.full(count, row))[:, 0]
+    width = reading.image.shape[1]
+    outside = [index + 1 for index, x in enumerate(straight) if not 0 <= x < width]
+    if outside:
+        raise InputError(f"--lanes for tier {tier} puts lane {outside[0]} outside the photo", source)
+    pitch = abs(float(straight[-1] - straight[0])) / max(count - 1, 1) if count > 1 else width / 4
+    if "lanes given (--lanes)" not in reading.notes:
+        reading.notes.append("lanes given (--lanes)")
+    return [LaneFound(tier, number, float(x), 0.55 * pitch) for number, x in enumerate(straight, start=1)]
+
+
+def _size_band(fits: list[LadderFit], lane: LaneFound, lanes: dict[int, LaneFound], y: float) -> tuple[float, str]:
+    """A band's size from the ladders of its tier: between the ladder lanes on either side where both
+    reach it, else from the nearest ladder lane that does (one ladder lane may lose its smallest band
+    while the other keeps it); outside every ladder's range it gets no size."""
+    if not fits:
+        return math.nan, "no ladder: not sized"
+    size_of, low, high = _sizer(fits, lane, lanes)
+    if low - 2 <= y <= high + 2:
+        return size_of(min(max(y, low), high)), ""
+    for fit in sorted(fits, key=lambda item: abs(lanes[item.lane].x - lane.x)):
+        size_of, low, high = _sizer([fit], lane, lanes)
+        if low - 2 <= y <= high + 2:
+            return size_of(min(max(y, low), high)), f"sized on ladder lane {fit.lane} alone (the other ends above it)"
+    lowest = min(min(fit.positions) for fit in fits)
+    return math.nan, ("above the ladder's largest band: not sized" if y < lowest
+                      else "below the ladder's smallest band: not sized")
 
 
 def band_table(reading: GelReading, layout: pd.DataFrame) -> pd.DataFrame:

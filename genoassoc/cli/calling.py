@@ -21,6 +21,16 @@ from genoassoc.cli.common import (
 )
 from genoassoc.errors import InputError
 
+photo_overrides = O.options(
+    click.option("--wells-row", help="The wells' row in the photo (pixels from the top), one per tier, "
+                                     "comma-separated: for wells the reader does not find or the photo cuts off."),
+    click.option("--lanes", "lanes", multiple=True,
+                 help="Centres of the first and last lane in the photo (pixels from the left), FIRST,LAST (or "
+                      "every lane's); repeat once per tier."),
+    click.option("--crop", help="The gel's box in the photo, LEFT,TOP,RIGHT,BOTTOM in pixels: labels, drawings "
+                                "and the bench outside it are ignored."),
+)
+
 
 @main.command("call", aliases={"--loci": "--locus"})
 @click.option("--rflp", "rflp", type=click.Path(dir_okay=False), help="Gel band table (TSV/CSV/XLSX).")
@@ -31,7 +41,9 @@ from genoassoc.errors import InputError
 @click.option("--ladder", "ladder_spec", help="Ladder of the photo: sizes in bp (comma-separated) or a name "
                                               "(genoassoc gel ladders).")
 @click.option("--overlay", type=click.Path(dir_okay=False),
-              help="Photo evidence: lanes, bands with sizes and calls drawn on the photo (.png/.svg/.pdf).")
+              help="Photo evidence: lanes, bands with sizes and calls drawn on the photo (.png/.svg/.pdf); "
+                   "written for a refused photo too, with what was found.")
+@photo_overrides
 @click.option("--vcf", "vcf_file", type=click.Path(dir_okay=False), help="VCF or BCF (bgzipped+indexed or plain).")
 @click.option("--bam", "bam_files", multiple=True, type=click.Path(dir_okay=False), help="BAM/CRAM file; repeat.")
 @click.option("--bam-list", type=click.Path(dir_okay=False), help="File listing BAM/CRAM paths, one per line.")
@@ -57,7 +69,8 @@ from genoassoc.errors import InputError
 @click.option("--scheduler", help="BAM: address of a Dask distributed scheduler to run the batch on.")
 @click.option("--output-vcf", type=click.Path(dir_okay=False), help="Also write the calls as VCF (.vcf or .vcf.gz).")
 @O.output_options()
-def call_command(rflp, gel_image, layout, ladder_spec, overlay, vcf_file, bam_files, bam_list, assays_file, tolerance,
+def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes, crop, vcf_file, bam_files, bam_list,
+                 assays_file, tolerance,
                  min_band, het_min_ratio, strict_bands, loci_names, panel, build, sample_names, reference, min_depth,
                  min_gq, min_bq, min_mq, workers, scheduler, output_vcf, output, fmt) -> None:
     """Call genotypes from PCR-RFLP gel bands (--rflp), a gel photo (--gel-image), a VCF (--vcf) or
@@ -70,11 +83,11 @@ def call_command(rflp, gel_image, layout, ladder_spec, overlay, vcf_file, bam_fi
                                "--bam FILE/--bam-list")
     if gel_image and not (layout and ladder_spec):
         raise click.UsageError("--gel-image needs --layout (lanes.tsv) and --ladder (sizes or a ladder name)")
-    if (layout or ladder_spec or overlay) and not gel_image:
-        raise click.UsageError("--layout, --ladder and --overlay go with --gel-image")
+    if (layout or ladder_spec or overlay or wells_row or lanes or crop) and not gel_image:
+        raise click.UsageError("--layout, --ladder, --overlay, --wells-row, --lanes and --crop go with --gel-image")
     reading = None
     if gel_image:
-        reading, gel = _read_photo(gel_image, layout, ladder_spec)
+        reading, gel = _read_photo(gel_image, layout, ladder_spec, wells_row, lanes, crop, overlay)
     from genoassoc.loci import load_catalog
 
     catalog = load_catalog(panel)
@@ -148,12 +161,24 @@ def call_command(rflp, gel_image, layout, ladder_spec, overlay, vcf_file, bam_fi
     _summarise_calls({locus: (int(done), int(total)) for locus, done, total in called.itertuples()})
 
 
-def _read_photo(photo: str, layout_file: str, ladder_spec: str):
-    """The gel reading and its band table (the --rflp input)."""
-    from genoassoc.calling.gel_image import band_table, ladder, read_gel, read_layout
+def _read_photo(photo: str, layout_file: str, ladder_spec: str, wells_row: str | None = None,
+                lanes: tuple[str, ...] = (), crop: str | None = None, overlay: str | None = None):
+    """The gel reading and its band table (the --rflp input). A refused photo still gets its
+    overlay (what was found before the step that failed) when one is asked for."""
+    from genoassoc.calling.gel_image import GelReadError, band_table, ladder, parse_overrides, read_gel, read_layout
 
     layout = read_layout(layout_file, read_options())
-    reading = read_gel(photo, layout, ladder(ladder_spec), progress=progress("tiers"))
+    try:
+        reading = read_gel(photo, layout, ladder(ladder_spec), progress=progress("tiers"),
+                           overrides=parse_overrides(wells_row, lanes, crop))
+    except GelReadError as err:
+        if overlay and err.reading is not None:
+            from genoassoc.report.figures import gel_overlay
+
+            labels = {(int(row["tier"]), int(row["lane"])): str(row["sample"]) for _, row in layout.iterrows()}
+            save_figure(gel_overlay(err.reading, labels, err.problem), overlay)
+            raise InputError(f"{err.problem} (what was found is drawn in {overlay})", err.file) from None
+        raise
     notes(reading.notes)
     table = band_table(reading, layout)
     table.attrs["source"] = photo
@@ -194,12 +219,14 @@ def gel_group() -> None:
 @click.option("--ladder", "ladder_spec", required=True,
               help="Ladder: sizes in bp (comma-separated) or a name (genoassoc gel ladders).")
 @click.option("--overlay", type=click.Path(dir_okay=False),
-              help="Draw lanes and bands with their sizes on the photo (.png/.svg/.pdf).")
+              help="Draw lanes and bands with their sizes on the photo (.png/.svg/.pdf); written for a refused "
+                   "photo too, with what was found.")
+@photo_overrides
 @O.output_options()
-def gel_bands(photo, layout, ladder_spec, overlay, output, fmt) -> None:
+def gel_bands(photo, layout, ladder_spec, overlay, wells_row, lanes, crop, output, fmt) -> None:
     """The band table of a gel photo (what call --rflp reads): lanes found, bands detected and sized
     against the ladder; bands outside the ladder's range are listed in the note, not sized."""
-    reading, table = _read_photo(photo, layout, ladder_spec)
+    reading, table = _read_photo(photo, layout, ladder_spec, wells_row, lanes, crop, overlay)
     outputs = [(table.drop(columns=["note"]) if not table["note"].astype(bool).any() else table, output)]
     if overlay:
         from genoassoc.report.figures import gel_overlay

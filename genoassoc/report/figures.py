@@ -407,16 +407,28 @@ def meta_forest_plot(table: pd.DataFrame, *, title: str = "") -> Any:
 
 
 @styled
-def gel_overlay(reading: Any, labels: dict[tuple[int, int], str] | None = None) -> Any:
+def gel_overlay(reading: Any, labels: dict[tuple[int, int], str] | None = None, problem: str = "") -> Any:
     """The evidence of a gel photo read by `genoassoc.calling.gel_image.read_gel`: the straightened
-    photo with each lane's centre, every detected band (sizes in bp; bands not sized, outside the
-    ladder, in orange), the ladder bands used for sizing, and each lane's label ((tier, lane) →
-    sample and call) above it."""
+    photo with each tier's well row (dashed), each lane's centre, every detected band (sizes in bp;
+    bands not sized, outside the ladder, in orange), the ladder bands used for sizing (the ladder
+    lanes' other bands as white ticks), and each lane's label ((tier, lane) → sample and call) above
+    it. For a refused photo (`problem`) it shows what was found before the step that failed."""
     image = reading.image
     height, width = image.shape
     figure = plt.figure(figsize=(min(14.0, max(6.0, width / 90)), min(14.0, max(4.0, height / 90))))
     axis = figure.add_axes((0.02, 0.02, 0.96, 0.9))
     axis.imshow(image, cmap="gray", aspect="equal", vmin=0, vmax=float(np.percentile(image, 99.8)) or 1)
+    for tier, row in reading.wells.items():
+        axis.axhline(row, color=OKABE_ITO[3], linewidth=0.6, linestyle="--", alpha=0.8)
+        axis.text(2, row - 2, f"wells, tier {tier}", color=OKABE_ITO[3], fontsize=5, va="bottom")
+    sized = {(int(band["tier"]), int(band["lane"])) for _, band in reading.bands.iterrows()}
+    fitted = {(fit.tier, fit.lane): set(fit.positions) for fit in reading.ladders}
+    for lane in reading.lanes:
+        if (lane.tier, lane.lane) in sized:
+            continue
+        for y in reading.peaks.get((lane.tier, lane.lane), []):
+            if y not in fitted.get((lane.tier, lane.lane), set()):
+                axis.plot([lane.x - 5, lane.x + 5], [y, y], color="white", linewidth=0.6)
     for lane in reading.lanes:
         axis.axvline(lane.x, color=OKABE_ITO[4], linewidth=0.4, alpha=0.5)
         axis.text(lane.x, reading.wells.get(lane.tier, 0) - 4, str(lane.lane), color="white", fontsize=6,
@@ -443,7 +455,9 @@ def gel_overlay(reading: Any, labels: dict[tuple[int, int], str] | None = None) 
     axis.set_yticks([])
     axis.set_xlabel("Lanes, numbered left to right per tier")
     axis.set_ylabel("Migration from the wells")
-    axis.set_title(f"{reading.name}: lanes, bands (bp) and calls", loc="left", fontsize=8)
+    title = f"{reading.name}: lanes, bands (bp) and calls"
+    axis.set_title(f"{reading.name}: refused. {problem}" if problem else title, loc="left", fontsize=8,
+                   wrap=True)
     return figure
 
 
