@@ -59,6 +59,12 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
     _s("gel_layout", "path", None, "lane layout of `gel_image` (lane, sample, assay or locus[, tier])", "inputs",
        cli=False),
     _s("gel_ladder", "str", None, "ladder of `gel_image`: sizes in bp or a ladder name", "inputs", cli=False),
+    _s("gel_wells_row", "floats", [], "the wells' row in `gel_image`, in pixels, one per tier (as call "
+                                      "--wells-row)", "inputs", cli=False),
+    _s("gel_lanes", "list", [], "first and last lane centre of `gel_image` in pixels, \"FIRST,LAST\" per tier (as "
+                                "call --lanes)", "inputs", cli=False),
+    _s("gel_crop", "floats", [], "the gel's box in `gel_image`, [left, top, right, bottom] in pixels (as call --crop)",
+       "inputs", cli=False),
     _s("assays", "path", None, "TOML file of your own RFLP assays, added to the built-ins", "inputs"),
     _s("panel", "path", None, "panel of extra loci (locus, chrom, pos, alleles[, build])", "inputs"),
     _s("pheno", "path", None, "phenotype table, one row per sample", "inputs"),

@@ -226,7 +226,12 @@ def straighten(image: np.ndarray, limit: float = 6.0) -> tuple[np.ndarray, float
         return float(np.sum((profile - ndimage.gaussian_filter1d(profile, 6)) ** 2))
 
     coarse = np.arange(-limit, limit + 1e-9, 0.5)
-    best = float(coarse[int(np.argmax([sharpness(angle) for angle in coarse]))])
+    values = np.array([sharpness(angle) for angle in coarse])
+    # a maximum at the end of the range is the frame (a glove, the bench's edge), not the lanes: the
+    # highest maximum inside the range wins
+    inside = [index for index in range(1, len(coarse) - 1)
+              if values[index] >= values[index - 1] and values[index] >= values[index + 1]]
+    best = float(coarse[max(inside, key=lambda index: values[index])]) if inside else 0.0
     fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1)
     best = float(fine[int(np.argmax([sharpness(angle) for angle in fine]))])
     if abs(best) < 0.15:
@@ -372,27 +377,46 @@ def _noise(profile: np.ndarray) -> float:
     return float(max(spread, 1e-6))
 
 
-def _wells(image: np.ndarray, tiers: int) -> list[float]:
-    """Rows of the wells, top to bottom, one per tier."""
+def _wells(image: np.ndarray, tiers: int) -> tuple[list[float], list[str]]:
+    """Rows of the wells, top to bottom, one per tier, and notes. A comb's wells break the gel into
+    short pieces across its whole width (a slot per lane, dark or bright, empty lanes too), where a
+    band row breaks only where lanes hold DNA and the gel's edge runs unbroken: the rows with the most
+    short segments of vertical detail are the wells. Rows of printed labels (white) are not gel. A
+    top tier whose wells are above the photo (band signal above the first row found) reads from the
+    photo's top."""
     from scipy import ndimage
 
-    detail = image - ndimage.gaussian_filter(image, (6, 20))
-    columns = detail.shape[1]
-    centre = detail[:, columns // 20: columns - columns // 20]
-    score = np.percentile(centre, 70, axis=1)
-    score = ndimage.gaussian_filter1d(score, 1.5)
     height = image.shape[0]
-    peaks = find_peaks(score, 5 * _noise(score), distance=max(3, height // (4 * tiers))).positions
-    if not len(peaks):
-        return [0.0] * tiers if tiers == 1 else []
-    strong = peaks[score[peaks] >= 0.5 * score[peaks].max()]
-    wells = [float(strong[0])]
-    for peak in strong[1:]:
-        if len(wells) == tiers:
-            break
-        if peak - wells[-1] > 0.6 * height / tiers:
-            wells.append(float(peak))
-    return wells
+    left, right = _gel_columns(image)
+    smooth = ndimage.gaussian_filter(image, 1.0)
+    detail = np.abs(smooth - ndimage.gaussian_filter(smooth, (6, 0.5)))[:, left:right]
+    spread = 1.4826 * float(np.median(np.abs(detail - np.median(detail)))) + 1e-6
+    mask = ndimage.binary_closing(detail > 4 * spread, np.ones((1, 3), bool))
+    edges = np.diff(np.pad(mask.astype(np.int8), ((0, 0), (1, 1))), axis=1)
+    start_rows, start_columns = np.nonzero(edges == 1)
+    _, end_columns = np.nonzero(edges == -1)
+    lengths = end_columns - start_columns
+    short = (lengths >= 6) & (lengths <= 0.2 * (right - left))
+    score = np.bincount(start_rows[short], minlength=height).astype(float)
+    labels = (image[:, left:right] > 0.97).mean(axis=1) > 0.5
+    score[ndimage.binary_dilation(labels, iterations=3)] = 0.0
+    # a slot shows two edges (its top and bottom): smoothed together, the score peaks at its middle
+    score = ndimage.gaussian_filter1d(score, max(2.0, 0.006 * height))
+    found = find_peaks(score, 1.0, distance=max(3, int(0.2 * height)))
+    strong = found.positions[score[found.positions] >= max(6.0, 0.5 * score.max())]
+    rows = sorted(float(row) for row in strong[np.argsort(-score[strong])][:tiers])
+    notes = []
+    signal = np.clip(image - ndimage.grey_opening(image, size=(1, max(9, (right - left) // 8))), 0, None)
+    band_rows = signal[:, left:right].mean(axis=1)
+    if rows and band_rows[: int(rows[0])].sum() > 0.3 * band_rows.sum():
+        rows = [0.0] + rows[: tiers - 1]
+        notes.append("the top tier's wells are not in the photo: its lanes are read from the photo's top "
+                     "(--wells-row places them)")
+    while len(rows) < tiers:
+        rows = [0.0] + rows
+        notes.append("wells not found for every tier: the top tier read from the photo's top (--wells-row places "
+                     "them)")
+    return rows, notes
 
 
 def _fit_comb(profile: np.ndarray, count: int, reach: int = 4) -> tuple[float, float, float]:
@@ -418,17 +442,29 @@ def _fit_comb(profile: np.ndarray, count: int, reach: int = 4) -> tuple[float, f
     return best
 
 
-def _gel_columns(region: np.ndarray) -> tuple[int, int]:
-    """The first and last column of the gel (brighter than the bench around it), inset from its edges."""
+def _gel_columns(region: np.ndarray, inset_share: float = 0.035) -> tuple[int, int]:
+    """The first and last column of the gel (brighter than the bench around it), inset from its edges
+    (by `inset_share` of its width: the edge of a gel glows)."""
     from scipy import ndimage
 
     columns = ndimage.gaussian_filter1d(np.median(region, axis=0), 5)
+    width = region.shape[1]
+    # white beside the gel (a glove, paper, printed labels) is no gel either
+    level = float(np.median(columns))
+    white = columns > max(0.8, 2.5 * level)
+    if white.any() and not white.all():
+        runs, count = ndimage.label(~white)
+        sizes = np.bincount(runs.ravel())[1:]
+        keep = np.flatnonzero(runs == int(np.argmax(sizes)) + 1)
+        inner_left, inner_right = int(keep[0]), int(keep[-1]) + 1
+        left, right = _gel_columns(region[:, inner_left:inner_right], inset_share) if inner_right - inner_left < width \
+            else (0, width)
+        return left + inner_left, right + inner_left
     low, high = np.percentile(columns, 5), np.percentile(columns, 60)
     inside = np.flatnonzero(columns > low + 0.5 * (high - low))
-    width = region.shape[1]
     if low > 0.5 * high or len(inside) < width * 0.3:
         return 0, width  # no darker bench: the photo is all gel
-    inset = max(5, int(0.035 * (inside[-1] - inside[0])))  # the edge of a gel glows
+    inset = max(5, int(inset_share * (inside[-1] - inside[0])))
     return int(inside[0]) + inset, int(inside[-1]) - inset + 1
 
 
@@ -452,9 +488,71 @@ def _band_counts(region: np.ndarray, xs: Sequence[float], half: int) -> list[int
     return [0 if found is None else int((found.prominences >= RELATIVE_FLOOR * strongest).sum()) for found in traces]
 
 
-def _find_lanes(region: np.ndarray, tier: int, count: int, ladder_lanes: list[int], source: str) -> list[LaneFound]:
-    """Lane centres: a comb of equally spaced lanes fitted to the lanes with DNA (an empty lane sits
-    between them), placed so that the layout's ladder lanes show the most bands."""
+def _slot_centres(image: np.ndarray, well: float, left: int, right: int) -> np.ndarray:
+    """Centres of the wells' slots along the well row: short pieces of vertical detail across it."""
+    from scipy import ndimage
+
+    smooth = ndimage.gaussian_filter(image, 1.0)
+    detail = np.abs(smooth - ndimage.gaussian_filter(smooth, (6, 0.5)))
+    inside = detail[:, left:right]
+    spread = 1.4826 * float(np.median(np.abs(inside - np.median(inside)))) + 1e-6
+    row = int(well)
+    share = (detail[max(0, row - 6): row + 7] > 4 * spread).mean(axis=0)
+    share[:left], share[right:] = 0, 0
+    pieces, count = ndimage.label(ndimage.binary_closing(share > 0.3, np.ones(3, bool)))
+    centres = []
+    for label in range(1, count + 1):
+        columns = np.flatnonzero(pieces == label)
+        if 6 <= len(columns) <= 0.2 * (right - left):
+            centres.append(float(columns.mean()))
+    return np.array(centres)
+
+
+def _comb_of_slots(centres: np.ndarray, count: int, left: int, right: int,
+                   pitch_given: float | None = None) -> tuple[float, float, float] | None:
+    """(first lane x, pitch, score) of the comb whose teeth the most slot centres sit on (a slot every
+    pitch, empty teeth inside the run counting against it): lane 1 is the leftmost slot on the comb.
+    With `pitch_given` (another tier's comb: one comb cuts every tier's wells) only its phase is fitted."""
+    if len(centres) < min(count, 3):
+        return None
+    best: tuple[float, float, float] | None = None
+    widest = (right - left) / max(count - 1, 1) * 1.3
+    for i in range(len(centres)):
+        for j in range(i + 1, len(centres)):
+            for divisor in (1, 2, 3):
+                pitch = (centres[j] - centres[i]) / divisor
+                if pitch_given is not None:
+                    pitch = pitch_given
+                if pitch < 12 or pitch > widest:
+                    continue
+                steps = np.round((centres - centres[i]) / pitch)
+                on = np.abs(centres - centres[i] - steps * pitch) <= 0.15 * pitch
+                if on.sum() < 3:
+                    continue
+                # the comb through its slots by least squares, then the slots that sit on it
+                if pitch_given is None:
+                    pitch, phase = np.polyfit(steps[on], centres[on], 1)
+                else:
+                    phase = float(np.mean(centres[on] - steps[on] * pitch))
+                steps = np.round((centres - phase) / pitch)
+                on = np.abs(centres - phase - steps * pitch) <= 0.12 * pitch
+                if on.sum() < 3:
+                    continue
+                teeth = set(steps[on].astype(int))
+                span = max(teeth) - min(teeth) + 1
+                score = len(teeth) - 1.5 * (span - len(teeth))
+                if best is None or score > best[0] + 1e-9 or (abs(score - best[0]) <= 1e-9 and pitch > best[2]):
+                    best = (score, float(phase + min(teeth) * pitch), float(pitch))
+    if best is None or best[0] < min(count, 3):
+        return None
+    return best[1], best[2], best[0]
+
+
+def _find_lanes(region: np.ndarray, tier: int, count: int, ladder_lanes: list[int], source: str,
+                slots: tuple[float, float] | None = None) -> list[LaneFound]:
+    """Lane centres: the comb of the wells' slots where the well row shows them and the lanes with DNA
+    sit on its teeth; else a comb of equally spaced lanes fitted to the lanes with DNA (an empty lane
+    sits between them), placed so that the layout's ladder lanes show the most bands."""
     from scipy import ndimage
 
     # only the gel: a photo often shows the dark bench around it, and the gel's edges are no lanes
@@ -473,6 +571,46 @@ def _find_lanes(region: np.ndarray, tier: int, count: int, ladder_lanes: list[in
         else found.positions
     weights = np.minimum(1.0, found.prominences[keep] / (0.25 * found.prominences.max())) \
         if len(found.positions) else np.array([])
+    width = region.shape[1]
+    if slots is not None:
+        first, pitch = slots[0], slots[1]
+        shifts = [shift for shift in range(-2, 3)
+                  if first + shift * pitch >= pitch / 3 and first + (shift + count - 1) * pitch < width - pitch / 3]
+        if ladder_lanes and len(shifts) > 1:
+            # a spurious slot at the gel's edge (a glove, the glow) may start the comb: the ladder lanes decide
+            half = max(2, int(pitch * 0.15))
+            candidates = sorted({round(first + (shift + lane - 1) * pitch) for shift in shifts
+                                 for lane in ladder_lanes})
+            counts = dict(zip(candidates, _band_counts(region, candidates, half), strict=True))
+            best_shift = max(shifts, key=lambda shift: (sum(counts[round(first + (shift + lane - 1) * pitch)]
+                                                            for lane in ladder_lanes), -abs(shift)))
+            first += best_shift * pitch
+        teeth = first + pitch * np.arange(count)
+        # the lanes with DNA between the comb's ends must sit on its teeth; they also set its pitch
+        # exactly (a slot's centre is blurred by its rim; a lane's DNA is not)
+        within = strong[(strong > teeth[0] - pitch / 2) & (strong < teeth[-1] + pitch / 2)]
+        indices = np.round((within - first) / pitch)
+        close = np.abs(within - first - indices * pitch) <= 0.3 * pitch
+        if len(set(indices[close])) >= 2:
+            refit, start = (float(value) for value in np.polyfit(indices[close], within[close], 1))
+            if abs(refit / pitch - 1) < 0.06 and abs(start - first) < 0.2 * pitch:
+                pitch, first = refit, start
+                teeth = first + pitch * np.arange(count)
+        on_teeth = [np.min(np.abs(teeth - x)) <= 0.25 * pitch for x in within]
+        # the DNA contradicts the comb when its lanes fall between the teeth, or a strong lane lies past
+        # the last tooth (the layout lists every lane up to the last one used)
+        beyond = strong[(strong > teeth[-1] + pitch) & (strong < right_edge)]
+        strongest = found.prominences[keep] if len(found.positions) else np.array([])
+        past = [x for x, prominence in zip(strong, strongest, strict=True) if x in beyond
+                and prominence >= 0.5 * strongest.max()]
+        contradicted = (len(within) >= 2 and np.mean(on_teeth) < 0.6) or bool(past)
+        if not contradicted and teeth[-1] < width and teeth[0] >= 0:
+            lanes = []
+            for index, x in enumerate(teeth):
+                near = strong[np.abs(strong - x) <= pitch / 4]
+                lanes.append(LaneFound(tier, index + 1, float(near[np.argmin(np.abs(near - x))]) if len(near)
+                                       else float(x), 0.55 * pitch))
+            return lanes
     # the comb is fitted to the lanes' peaks, each counting once (a wide ladder lane is one lane)
     markers = np.zeros_like(profile)
     markers[strong] = weights
@@ -480,7 +618,6 @@ def _find_lanes(region: np.ndarray, tier: int, count: int, ladder_lanes: list[in
     first, pitch, _ = _fit_comb(markers[left_edge:right_edge], count)
     first += left_edge
     # the comb may sit a whole pitch left or right where lanes are empty: the layout's ladder lanes decide
-    width = region.shape[1]
     half = max(2, int(pitch * 0.15))
     shifts = [shift for shift in range(-count, count + 1)
               if first + shift * pitch >= left_edge - pitch / 3
@@ -871,7 +1008,8 @@ def read_gel(photo: str | os.PathLike, layout: pd.DataFrame, ladder_spec: Ladder
         wells = [float(reading.from_photo(centre + left, row)[0][1]) for row in overrides.wells_rows]
         reading.notes.append("well rows given (--wells-row)")
     else:
-        wells = _wells(image, len(tiers))
+        wells, found_notes = _wells(image, len(tiers))
+        reading.notes += found_notes
     reading.wells = dict(zip(tiers, wells, strict=False))
     if len(wells) < len(tiers):
         raise GelReadError(f"the layout has {len(tiers)} tiers but the photo shows the wells of {len(wells)}", source,
@@ -887,6 +1025,7 @@ def _read_tiers(reading: GelReading, layout: pd.DataFrame, ladder_spec: Ladder |
     height = image.shape[0]
     records: list[dict] = []
     key = layout.attrs.get("key", "assay")
+    combs = _slot_combs(image, layout, tiers, wells) if not overrides.lanes else {}
     for index, tier in enumerate(tiers):
         top = int(max(0, wells[index] - 4))
         margin = max(8, int(WELL_MARGIN * height))
@@ -900,7 +1039,7 @@ def _read_tiers(reading: GelReading, layout: pd.DataFrame, ladder_spec: Ladder |
             lanes = _given_lanes(reading, overrides.lanes[index], tier, count, wells[index], source)
         else:
             try:
-                lanes = _find_lanes(region, tier, count, ladder_lanes, source)
+                lanes = _find_lanes(region, tier, count, ladder_lanes, source, combs.get(tier))
             except InputError as err:
                 raise GelReadError(err.problem, source, "lanes", reading) from None
         background_level = float(np.median(region))
@@ -951,6 +1090,28 @@ def _read_tiers(reading: GelReading, layout: pd.DataFrame, ladder_spec: Ladder |
             progress(index + 1, len(tiers))
     reading.bands = pd.DataFrame(records, columns=["tier", "lane", "sample", key, "x", "y", "size_bp", "intensity",
                                                    "prominence", "used", "note"])
+
+
+def _slot_combs(image: np.ndarray, layout: pd.DataFrame, tiers: list[int], wells: list[float]
+                ) -> dict[int, tuple[float, float, float]]:
+    """Each tier's comb of wells: from its own slots, with the pitch of the clearest tier's comb (one
+    comb cuts all tiers); a tier whose wells the photo does not show takes the clearest tier's comb."""
+    left, right = _gel_columns(image, 0.005)
+    counts = {tier: int(layout[layout["tier"] == tier]["lane"].max()) for tier in tiers}
+    centres = {tier: _slot_centres(image, well, left, right) for tier, well in zip(tiers, wells, strict=True)
+               if well > 0}
+    own = {tier: comb for tier in centres
+           if (comb := _comb_of_slots(centres[tier], counts[tier], left, right)) is not None}
+    if not own:
+        return {}
+    clearest = max(own.values(), key=lambda comb: comb[2])
+    combs = {}
+    for tier in tiers:
+        comb = own.get(tier)
+        if comb is not None and abs(comb[1] / clearest[1] - 1) > 0.1:
+            comb = _comb_of_slots(centres[tier], counts[tier], left, right, clearest[1])
+        combs[tier] = comb if comb is not None else clearest
+    return combs
 
 
 def _drop_well_rims(peaks: dict[int, list[_Peak]], well: float, zone: float) -> None:

@@ -146,7 +146,11 @@ def _load(study: Any) -> _Inputs:
             raise InputError("the study's gel_image needs gel_layout and gel_ladder (see genoassoc report "
                              "--help-settings)")
         layout = read_layout(study.gel_layout, options)
-        inputs.gel_reading = read_gel(study.gel_image, layout, ladder(study.gel_ladder))
+        from genoassoc.calling.gel_image import parse_overrides
+
+        overrides = parse_overrides(study.gel_wells_row or None, [str(item) for item in study.gel_lanes],
+                                    study.gel_crop or None)
+        inputs.gel_reading = read_gel(study.gel_image, layout, ladder(study.gel_ladder), overrides=overrides)
         inputs.gel_table = band_table(inputs.gel_reading, layout)
         inputs.calls = validate_calls(call_rflp(inputs.gel_table, load_assays(study.assays, inputs.catalog),
                                                 catalog=inputs.catalog, **calling), inputs.catalog)

@@ -332,3 +332,19 @@ def test_the_wrong_ladder_is_refused_with_the_misfit_named(shown, named, problem
     with pytest.raises(InputError) as error:
         gel_image._match_ladder(peaks, ladders[named].sizes, ladders[named].reference)
     assert problem in str(error.value)
+
+
+@pytest.mark.parametrize("compression", ["lzw", "deflate", "packbits", None])
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16])
+def test_tiffs_as_imagers_save_them(tmp_path, compression, dtype):
+    import tifffile
+
+    # a real photo's pixels (the corpus' NEB ladder gel), saved as an imager would
+    pixels = tifffile.imread(Path(__file__).resolve().parents[1] / "data" / "gel_photos" / "corpus"
+                             / "neb_1kb_plus_reference.tif")
+    scaled = (pixels.astype(np.float64) * (257 if dtype == np.uint16 else 1)).astype(dtype)
+    path = tmp_path / f"gel_{compression}.tif"
+    tifffile.imwrite(path, scaled, compression=compression)
+    np.testing.assert_allclose(gel_image.load_photo(path), gel_image.load_photo(
+        Path(__file__).resolve().parents[1] / "data" / "gel_photos" / "corpus" / "neb_1kb_plus_reference.tif"),
+        atol=1e-12)

@@ -1,0 +1,147 @@
+"""The photo reader on 20 real gel photos it was not built on (tests/data/gel_photos/corpus, scored by
+tests/gel_corpus.py): per photo a floor for the lanes and bands found and a ceiling for the false bands,
+read on its own and with what a user gives for a photo the reader cannot place (--wells-row, --lanes);
+and the sizes of the NEB 1 kb Plus ladder run in every lane. The floors are what the reader reaches
+today: a change that loses a lane or a band on any photo fails here."""
+
+import pytest
+from gel_corpus import corpus, score_all
+
+# photo: (lanes found, bands found, false bands at most); marked lanes and bands in corpus.tsv, bands.tsv
+ON_ITS_OWN = {
+    "ivan_gels.png": (6, 26, 23),
+    "pair_1_wk10.jpg": (0, 2, 8),
+    "pair_1_wk9.jpg": (2, 24, 12),
+    "pair_10and11_wk10.jpg": (0, 3, 16),
+    "pair_10and11_wk9.jpg": (28, 20, 11),
+    "pair_12_wk10.jpg": (0, 4, 44),
+    "pair_12_wk9.jpg": (8, 18, 22),
+    "pair_2and3_wk10.jpg": (28, 11, 14),
+    "pair_2and3_wk9.jpg": (28, 32, 32),
+    "pair_4and5_wk10.jpg": (12, 12, 17),
+    "pair_4and5_wk9.jpg": (3, 19, 58),
+    "pair_6and7_wk10.jpg": (26, 15, 16),
+    "pair_6and7_wk9.jpg": (27, 14, 20),
+    "pair_8and9_wk10.jpg": (27, 19, 3),
+    "pair_8and9_wk9.jpg": (28, 28, 6),
+    "thrombin_gel.jpg": (7, 19, 12),
+    "uvp01938.jpg": (3, 9, 1),
+    "neb_1kb_plus_reference.tif": (4, 0, 0),
+    "neb_1kb_plus_overheated.tif": (9, 0, 0),
+    "../uvp01941.jpg": (8, 11, 1),
+}
+WITH_WELLS_AND_LANES_GIVEN = {
+    "ivan_gels.png": (6, 26, 2),
+    "pair_1_wk10.jpg": (8, 15, 9),
+    "pair_1_wk9.jpg": (8, 26, 13),
+    "pair_10and11_wk10.jpg": (28, 17, 6),
+    "pair_10and11_wk9.jpg": (28, 24, 6),
+    "pair_12_wk10.jpg": (8, 11, 12),
+    "pair_12_wk9.jpg": (8, 18, 15),
+    "pair_2and3_wk10.jpg": (28, 11, 16),
+    "pair_2and3_wk9.jpg": (30, 32, 41),
+    "pair_4and5_wk10.jpg": (28, 20, 8),
+    "pair_4and5_wk9.jpg": (30, 19, 75),
+    "pair_6and7_wk10.jpg": (28, 21, 11),
+    "pair_6and7_wk9.jpg": (28, 20, 13),
+    "pair_8and9_wk10.jpg": (28, 18, 2),
+    "pair_8and9_wk9.jpg": (28, 27, 17),
+    "thrombin_gel.jpg": (7, 24, 17),
+    "uvp01938.jpg": (3, 9, 1),
+    "neb_1kb_plus_reference.tif": (4, 0, 0),
+    "neb_1kb_plus_overheated.tif": (9, 0, 0),
+    "../uvp01941.jpg": (8, 11, 1),
+}
+
+
+@pytest.fixture(scope="module")
+def scores():
+    return {given: {score.photo: score for score in score_all(given)} for given in (False, True)}
+
+
+def test_the_corpus_is_twenty_photos_each_marked():
+    photos = list(dict.fromkeys(corpus()["photo"]))
+    assert len(photos) == 20 and set(photos) == set(ON_ITS_OWN) == set(WITH_WELLS_AND_LANES_GIVEN)
+
+
+@pytest.mark.parametrize("given, floors", [(False, ON_ITS_OWN), (True, WITH_WELLS_AND_LANES_GIVEN)],
+                         ids=["on its own", "wells and lanes given"])
+def test_lanes_and_bands_found_on_each_real_photo(scores, given, floors):
+    below = {}
+    for photo, (lanes, bands, false) in floors.items():
+        score = scores[given][photo]
+        if sum(score.lanes) < lanes or score.bands_found < bands or score.false_bands > false:
+            below[photo] = (sum(score.lanes), score.bands_found, score.false_bands, score.problem)
+    assert not below
+
+
+def test_totals_on_the_corpus(scores):
+    own, given = scores[False].values(), scores[True].values()
+    # on its own: the wells of 23 of 25 marked tiers, 254 of 353 lanes, 286 of 500 marked bands
+    assert sum(sum(score.wells) for score in own) >= 23
+    assert sum(sum(score.lanes) for score in own) >= 254
+    assert sum(score.bands_found for score in own) >= 286
+    # the wells and lanes given: every lane, 70% of the marked bands
+    assert sum(sum(score.lanes) for score in given) == sum(len(score.lanes) for score in given) == 353
+    assert sum(score.bands_found for score in given) >= 349
+
+
+def test_ladder_sizes_on_the_ladder_photos(scores):
+    # lanes 2-4 (and 2, 4-9) hold the NEB 1 kb Plus ladder too: each band read there is one of its sizes
+    for given in (False, True):
+        reference = scores[given]["neb_1kb_plus_reference.tif"]
+        assert reference.sized >= 37 and reference.sized_within_5 >= 32
+    overheated = scores[True]["neb_1kb_plus_overheated.tif"]
+    assert overheated.sized == overheated.sized_within_5 == 13
+
+
+def _layout_file(tmp_path, photo):
+    from gel_corpus import layout_of
+
+    rows = corpus()
+    path = tmp_path / "layout.tsv"
+    layout_of(rows[rows["photo"] == photo]).to_csv(path, sep="\t", index=False)
+    return path
+
+
+def test_what_the_photo_cannot_show_is_given_on_the_command_line(tmp_path):
+    from cli_run import run_cli
+    from gel_corpus import CORPUS
+
+    photo, layout = CORPUS / "neb_1kb_plus_reference.tif", _layout_file(tmp_path, "neb_1kb_plus_reference.tif")
+    given = run_cli("gel", "bands", str(photo), "--layout", str(layout), "--ladder", "NEB 1 kb Plus",
+                    "--wells-row", "40", "--lanes", "390,1075", "--format", "json")
+    assert given.returncode == 0, given.stderr
+    assert "well rows given (--wells-row)" in given.stderr and "lanes given (--lanes)" in given.stderr
+    import json
+
+    sizes = sorted({round(float(size)) for row in json.loads(given.stdout) for size in row["bands"].split(",")})
+    ladder = (10000, 8000, 6000, 5000, 4000, 3000, 2000, 1500, 1200, 1000, 900, 800, 700, 600, 500, 400, 300, 200,
+              100)
+    within = [min(abs(size / step - 1) for step in ladder) <= 0.05 for size in sizes]
+    assert len(sizes) >= 20 and sum(within) / len(within) >= 0.8  # the saturated 500-600 bp bands read 5-8% high
+    wrong = run_cli("gel", "bands", str(photo), "--layout", str(layout), "--ladder", "NEB 1 kb Plus",
+                    "--lanes", "390,1075", "--lanes", "390,1075")
+    assert wrong.returncode == 2
+    assert wrong.stderr == f"genoassoc: error: {photo}: --lanes gives 2 tiers for a layout of 1\n"
+    box = run_cli("gel", "bands", str(photo), "--layout", str(layout), "--ladder", "NEB 1 kb Plus",
+                  "--crop", "200,0,1400,1024")
+    assert box.stderr.startswith(f"genoassoc: error: {photo}: --crop 200,0,1400,1024 is not a box of at least 50 x "
+                                 "50 pixels inside the photo (1360 x 1024)")
+
+
+def test_a_refused_photo_names_the_step_and_draws_what_was_found(tmp_path):
+    from cli_run import run_cli
+    from gel_corpus import CORPUS
+
+    photo, layout = CORPUS / "neb_1kb_plus_reference.tif", _layout_file(tmp_path, "neb_1kb_plus_reference.tif")
+    overlay, output = tmp_path / "overlay.png", tmp_path / "bands.tsv"
+    refused = run_cli("gel", "bands", str(photo), "--layout", str(layout), "--ladder", "GeneRuler 100 bp",
+                      "--overlay", str(overlay), "-o", str(output))
+    assert refused.returncode == 2
+    message = refused.stderr.strip()
+    assert message.startswith(f"genoassoc: error: {photo}: ladder: tier 1, lane 1: the ladder lane")
+    assert ("check --ladder and the layout's ladder lanes; if the lanes are misplaced, give --lanes FIRST,LAST"
+            in message)
+    assert message.endswith(f"(what was found is drawn in {overlay})")
+    assert overlay.stat().st_size > 10_000 and not output.exists()
