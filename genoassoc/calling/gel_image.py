@@ -449,9 +449,18 @@ def _gel_columns(region: np.ndarray, inset_share: float = 0.035) -> tuple[int, i
 
     columns = ndimage.gaussian_filter1d(np.median(region, axis=0), 5)
     width = region.shape[1]
-    # white beside the gel (a glove, paper, printed labels) is no gel either
+    # white beside the gel (a glove, paper, printed labels) is no gel either, nor a wide stretch of
+    # texture from the photo's edge (a crumpled glove: a ladder lane is as textured, but narrow and inside)
     level = float(np.median(columns))
     white = columns > max(0.8, 2.5 * level)
+    smooth = ndimage.gaussian_filter(region, 2)
+    texture = ndimage.gaussian_filter1d(np.median(np.hypot(ndimage.sobel(smooth, 0), ndimage.sobel(smooth, 1)),
+                                                  axis=0), 5)
+    rough, pieces = ndimage.label(texture > 2.5 * float(np.median(texture)))
+    for piece in range(1, pieces + 1):
+        span = np.flatnonzero(rough == piece)
+        if len(span) > max(120, 0.1 * width) and (span[0] <= 5 or span[-1] >= width - 6):
+            white[span] = True  # reaching the photo's edge: a glove held at the side
     if white.any() and not white.all():
         runs, count = ndimage.label(~white)
         sizes = np.bincount(runs.ravel())[1:]
@@ -496,8 +505,8 @@ def _slot_centres(image: np.ndarray, well: float, left: int, right: int) -> np.n
     detail = np.abs(smooth - ndimage.gaussian_filter(smooth, (6, 0.5)))
     inside = detail[:, left:right]
     spread = 1.4826 * float(np.median(np.abs(inside - np.median(inside)))) + 1e-6
-    row = int(well)
-    share = (detail[max(0, row - 6): row + 7] > 4 * spread).mean(axis=0)
+    row, reach = int(well), max(6, int(0.01 * image.shape[0]))
+    share = (detail[max(0, row - reach): row + reach + 1] > 4 * spread).mean(axis=0)
     share[:left], share[right:] = 0, 0
     pieces, count = ndimage.label(ndimage.binary_closing(share > 0.3, np.ones(3, bool)))
     centres = []
@@ -593,7 +602,7 @@ def _find_lanes(region: np.ndarray, tier: int, count: int, ladder_lanes: list[in
         close = np.abs(within - first - indices * pitch) <= 0.3 * pitch
         if len(set(indices[close])) >= 2:
             refit, start = (float(value) for value in np.polyfit(indices[close], within[close], 1))
-            if abs(refit / pitch - 1) < 0.06 and abs(start - first) < 0.2 * pitch:
+            if abs(refit / pitch - 1) < 0.06 and abs(start - first) < 0.3 * pitch:
                 pitch, first = refit, start
                 teeth = first + pitch * np.arange(count)
         on_teeth = [np.min(np.abs(teeth - x)) <= 0.25 * pitch for x in within]
@@ -1101,7 +1110,8 @@ def _slot_combs(image: np.ndarray, layout: pd.DataFrame, tiers: list[int], wells
     centres = {tier: _slot_centres(image, well, left, right) for tier, well in zip(tiers, wells, strict=True)
                if well > 0}
     own = {tier: comb for tier in centres
-           if (comb := _comb_of_slots(centres[tier], counts[tier], left, right)) is not None}
+           if (comb := _comb_of_slots(centres[tier], counts[tier], left, right)) is not None
+           and comb[2] >= max(3, 0.4 * counts[tier]) and comb[0] + (counts[tier] - 1.5) * comb[1] <= right}
     if not own:
         return {}
     clearest = max(own.values(), key=lambda comb: comb[2])

@@ -10,17 +10,17 @@ from gel_corpus import corpus, score_all
 # photo: (lanes found, bands found, false bands at most); marked lanes and bands in corpus.tsv, bands.tsv
 ON_ITS_OWN = {
     "ivan_gels.png": (6, 26, 23),
-    "pair_1_wk10.jpg": (0, 2, 8),
-    "pair_1_wk9.jpg": (2, 24, 12),
-    "pair_10and11_wk10.jpg": (0, 3, 16),
+    "pair_1_wk10.jpg": (0, 3, 18),
+    "pair_1_wk9.jpg": (8, 26, 13),
+    "pair_10and11_wk10.jpg": (25, 17, 5),
     "pair_10and11_wk9.jpg": (28, 20, 11),
-    "pair_12_wk10.jpg": (0, 4, 44),
-    "pair_12_wk9.jpg": (8, 18, 22),
-    "pair_2and3_wk10.jpg": (28, 11, 14),
+    "pair_12_wk10.jpg": (1, 9, 15),
+    "pair_12_wk9.jpg": (8, 18, 21),
+    "pair_2and3_wk10.jpg": (28, 11, 15),
     "pair_2and3_wk9.jpg": (28, 32, 32),
-    "pair_4and5_wk10.jpg": (12, 12, 17),
+    "pair_4and5_wk10.jpg": (26, 20, 3),
     "pair_4and5_wk9.jpg": (3, 19, 58),
-    "pair_6and7_wk10.jpg": (26, 15, 16),
+    "pair_6and7_wk10.jpg": (28, 15, 15),
     "pair_6and7_wk9.jpg": (27, 14, 20),
     "pair_8and9_wk10.jpg": (27, 19, 3),
     "pair_8and9_wk9.jpg": (28, 28, 6),
@@ -77,10 +77,10 @@ def test_lanes_and_bands_found_on_each_real_photo(scores, given, floors):
 
 def test_totals_on_the_corpus(scores):
     own, given = scores[False].values(), scores[True].values()
-    # on its own: the wells of 23 of 25 marked tiers, 254 of 353 lanes, 286 of 500 marked bands
-    assert sum(sum(score.wells) for score in own) >= 23
-    assert sum(sum(score.lanes) for score in own) >= 254
-    assert sum(score.bands_found for score in own) >= 286
+    # on its own: the wells of 24 of 25 marked tiers, 302 of 353 lanes, 316 of 500 marked bands
+    assert sum(sum(score.wells) for score in own) >= 24
+    assert sum(sum(score.lanes) for score in own) >= 302
+    assert sum(score.bands_found for score in own) >= 316
     # the wells and lanes given: every lane, 70% of the marked bands
     assert sum(sum(score.lanes) for score in given) == sum(len(score.lanes) for score in given) == 353
     assert sum(score.bands_found for score in given) >= 349
