@@ -1,28 +1,36 @@
 """Band sizes read from a photo of an agarose gel: lanes, bands and their sizes against the ladder,
 written as the band table `genoassoc call --rflp` reads.
 
-The method (scikit-image and scipy):
+The method (scikit-image and scipy), checked on 20 real photos (tests/data/gel_photos/corpus):
 
-1. Polarity: bands are made bright. A photo whose pixel values skew towards dark (dark bands on a light
-   background: a stained gel, a saved negative) is inverted.
-2. Straightening: the rotation (±6°) that makes the lanes sharpest in the column profile.
-3. Tiers: each tier of wells is found as a row that is bright across the lanes (DNA left in the
-   wells); the layout says how many tiers there are.
-4. Lanes: a comb of equally spaced lanes fitted to the centres of the lanes with DNA in the tier's
-   column profile (within the gel, away from its glowing edges), shifted whole lanes so that the
-   layout's ladder lanes show the most bands; each lane then centred on its own profile. A photo whose
-   lanes cannot be matched to the layout is refused.
+1. Polarity: bands are made bright. A photo whose pixel values and fine detail both skew towards dark
+   (dark bands on a light background: a stained gel, a saved negative) is inverted.
+2. Straightening: the rotation (±6°) that makes the lanes sharpest in the column profile; a maximum at
+   the end of the range is the frame (a glove, the bench), not the lanes.
+3. Wells: the rows where the gel breaks into the most short pieces across its width (a comb's slots,
+   one per lane, empty lanes too), one per tier; white label rows are not gel; a top tier whose wells
+   are above the photo reads from the photo's top. `Overrides.wells_rows` places them by hand.
+4. Lanes: the comb of the wells' slots (least squares over the slots on it, one comb for every tier,
+   its pitch refined by the lanes' DNA, a one-lane shift decided by the layout's ladder lanes); where
+   the slots give none, equally spaced lanes fitted to the lanes with DNA within the gel (white beside
+   it and a wide textured stretch from the photo's edge, a glove, are not gel). `Overrides.lanes` and
+   `Overrides.crop` place them by hand. A photo whose lanes cannot be matched to the layout is refused.
 5. Bands: peaks of each lane's profile after a rolling-ball background (grey opening), with a
    prominence of at least 5 times the profile's noise (robust estimate from the point-to-point
    differences) and a twentieth of the tier's strongest band (JPEG blocks and stain texture are not
-   bands), spanning most of the lane's width (a dust speck does not); the well row is not a band. A
-   lane whose background is raised along its length, above the gel between the lanes, is a smear.
-6. Sizes: the ladder bands matched to the ladder's sizes (the resolvable ones: bands that run together
-   at the top are left out, and the brighter reference bands of commercial ladders anchor the match),
-   then log(size) against migration by a monotone cubic (PCHIP). With two ladder lanes in a tier, each
-   lane's ladder positions are interpolated between them (a smiling gel). A band outside the ladder's
-   range gets no size: it is listed and flagged, not extrapolated.
+   bands), spanning most of the lane's width (a dust speck does not); the wells' slots and rims are
+   not bands. A lane whose background is raised along its length, above the gel between the lanes, is
+   a smear unless bands stand well above it.
+6. Sizes: the ladder lane's bands aligned to the ladder's sizes as the longest chain whose migration
+   slope changes gently (missing and extra bands allowed; the brighter reference bands of commercial
+   ladders as anchors), refused when a matched band strays from the curve through the others; then
+   log(size) against migration by a monotone cubic (PCHIP), between the ladder lanes on either side (a
+   smiling gel) or from the nearest one that reaches the band. A band outside the ladder's range gets
+   no size: it is listed and flagged, not extrapolated.
 7. Intensity: the band's integrated background-subtracted signal, for the partial-digestion check.
+
+A refused photo raises `GelReadError`, naming the step (wells, lanes, ladder) and carrying what was
+found for the overlay.
 """
 
 from __future__ import annotations
@@ -198,10 +206,18 @@ def load_photo(path: str | os.PathLike) -> np.ndarray:
 
 
 def orient(image: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Bands bright: a photo skewed towards dark values (dark bands on light) is inverted."""
+    """Bands bright: a photo is inverted when both its pixel values and its fine detail (the photo
+    less its blur: bands, not the frame) skew towards dark. Either alone misleads: a bright gel
+    filling the frame beside a dark bench skews the values dark, printed labels skew the detail."""
+    from scipy import ndimage
+
+    def skew(values: np.ndarray) -> float:
+        centred = values - values.mean()
+        return float(np.mean(centred**3))
+
     sample = image.ravel()[:: max(1, image.size // 200_000)]
-    centred = sample - sample.mean()
-    inverted = bool(np.mean(centred**3) < 0)  # the sign of the skewness
+    small = _shrink(image, 600)
+    inverted = skew(sample) < 0 and skew((small - ndimage.gaussian_filter(small, 6)).ravel()) < 0
     return (1.0 - image if inverted else image), inverted
 
 

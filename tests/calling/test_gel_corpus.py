@@ -19,7 +19,7 @@ ON_ITS_OWN = {
     "pair_2and3_wk10.jpg": (28, 11, 15),
     "pair_2and3_wk9.jpg": (28, 32, 32),
     "pair_4and5_wk10.jpg": (26, 20, 3),
-    "pair_4and5_wk9.jpg": (3, 19, 58),
+    "pair_4and5_wk9.jpg": (30, 31, 26),
     "pair_6and7_wk10.jpg": (28, 15, 15),
     "pair_6and7_wk9.jpg": (27, 14, 20),
     "pair_8and9_wk10.jpg": (27, 19, 3),
@@ -41,7 +41,7 @@ WITH_WELLS_AND_LANES_GIVEN = {
     "pair_2and3_wk10.jpg": (28, 11, 16),
     "pair_2and3_wk9.jpg": (30, 32, 41),
     "pair_4and5_wk10.jpg": (28, 20, 8),
-    "pair_4and5_wk9.jpg": (30, 19, 75),
+    "pair_4and5_wk9.jpg": (30, 30, 40),
     "pair_6and7_wk10.jpg": (28, 21, 11),
     "pair_6and7_wk9.jpg": (28, 20, 13),
     "pair_8and9_wk10.jpg": (28, 18, 2),
@@ -77,13 +77,13 @@ def test_lanes_and_bands_found_on_each_real_photo(scores, given, floors):
 
 def test_totals_on_the_corpus(scores):
     own, given = scores[False].values(), scores[True].values()
-    # on its own: the wells of 24 of 25 marked tiers, 302 of 353 lanes, 316 of 500 marked bands
+    # on its own: the wells of 24 of 25 marked tiers, 329 of 353 lanes, 328 of 500 marked bands
     assert sum(sum(score.wells) for score in own) >= 24
-    assert sum(sum(score.lanes) for score in own) >= 302
-    assert sum(score.bands_found for score in own) >= 316
-    # the wells and lanes given: every lane, 70% of the marked bands
+    assert sum(sum(score.lanes) for score in own) >= 329
+    assert sum(score.bands_found for score in own) >= 328
+    # the wells and lanes given: every lane, 72% of the marked bands
     assert sum(sum(score.lanes) for score in given) == sum(len(score.lanes) for score in given) == 353
-    assert sum(score.bands_found for score in given) >= 349
+    assert sum(score.bands_found for score in given) >= 360
 
 
 def test_ladder_sizes_on_the_ladder_photos(scores):
