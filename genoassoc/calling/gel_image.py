@@ -574,7 +574,7 @@ def _comb_of_slots(centres: np.ndarray, count: int, left: int, right: int,
 
 
 def _find_lanes(region: np.ndarray, tier: int, count: int, ladder_lanes: list[int], source: str,
-                slots: tuple[float, float] | None = None) -> list[LaneFound]:
+                slots: tuple[float, float, float] | None = None) -> list[LaneFound]:
     """Lane centres: the comb of the wells' slots where the well row shows them and the lanes with DNA
     sit on its teeth; else a comb of equally spaced lanes fitted to the lanes with DNA (an empty lane
     sits between them), placed so that the layout's ladder lanes show the most bands."""
@@ -741,8 +741,6 @@ def _lane_peaks(region: np.ndarray, lane: LaneFound, top: int, background_level:
     return found, "ok", ""
 
 
-# A ladder band sits within this distance in log size (about 6%) of the curve through the others.
-LADDER_TOLERANCE = 0.06
 # The ladder's fit is refused when its worst band is this far (log size, about 10%) from the smooth
 # curve through the matched bands, or the typical band (root mean square) half of it.
 LADDER_MAX_RESIDUAL = 0.10
@@ -839,12 +837,12 @@ def _left_one_out(ys: np.ndarray, logs: np.ndarray) -> np.ndarray:
 
 def _match_ladder(peaks: list[_Peak], sizes: Sequence[float], reference: Sequence[float]) -> LadderMatch:
     """The ladder lane's bands aligned to the ladder's sizes, allowing bands missing (cut off, faint,
-    run together) and bands extra (dust, a stray product): every pair of bands tried against every
-    pair of sizes as a first line of log(size) against migration, the bands within `LADDER_TOLERANCE`
-    of it matched in order, the curve refitted on them (quadratic) until the match is stable. The
-    alignment that matches the most bands wins; among equals, the one whose reference bands (the
-    brighter ones of commercial ladders: 500, 1000, 3000 bp) are bright, then the smoothest. A fit
-    whose bands stray from the curve is refused with the worst named."""
+    run together) and bands extra (dust, a stray product): the longest chain of (band, size) pairs
+    whose migration slope changes gently (`_chain`), the reference bands of commercial ladders (the
+    brighter 500, 1000, 3000 bp) counting for it when bright and against it when not. A chain is
+    refused, with its worst bands named, when a matched band strays from the curve through the others
+    (`LADDER_MAX_RESIDUAL`), when two or more reference bands are dim, when bands the ladder's sizes do
+    not explain lie beyond its ends, or when many of its sizes are missing inside it."""
     peaks = sorted(peaks, key=lambda peak: peak.y)
     if len(peaks) < 3:
         raise InputError(f"the ladder lane shows {len(peaks)} bands: at least 3 are needed to size bands")
@@ -853,11 +851,9 @@ def _match_ladder(peaks: list[_Peak], sizes: Sequence[float], reference: Sequenc
     bright = strength / np.maximum(ndarray_median_neighbours(strength), 1e-12) > 1.3
     logs = np.log(np.array(sizes, float))
     reference_index = {index for index, size in enumerate(sizes) if size in set(reference)}
-    chain = _chain(ys, logs, bright, reference_index)
-    best = (0.0, chain) if chain else None
-    if best is None:
+    pairs = _chain(ys, logs, bright, reference_index)
+    if not pairs:
         raise InputError(f"the ladder lane's {len(peaks)} bands match no run of the ladder's sizes")
-    pairs = best[1]
     used = [p for p, _ in pairs]
     matched_sizes = [float(sizes[s]) for _, s in pairs]
     residuals = _left_one_out(ys[used], np.log(matched_sizes))
