@@ -1121,9 +1121,18 @@ def _slot_combs(image: np.ndarray, layout: pd.DataFrame, tiers: list[int], wells
     counts = {tier: int(layout[layout["tier"] == tier]["lane"].max()) for tier in tiers}
     centres = {tier: _slot_centres(image, well, left, right) for tier, well in zip(tiers, wells, strict=True)
                if well > 0}
-    own = {tier: comb for tier in centres
-           if (comb := _comb_of_slots(centres[tier], counts[tier], left, right)) is not None
-           and comb[2] >= max(3, 0.4 * counts[tier]) and comb[0] + (counts[tier] - 1.5) * comb[1] <= right}
+    own = {}
+    for tier in centres:
+        comb = _comb_of_slots(centres[tier], counts[tier], left, right)
+        if comb is None or comb[2] < max(3, 0.4 * counts[tier]):
+            continue
+        # a comb running past the gel's end began at a slot to the right of lane 1 (the first wells
+        # unseen, under a glove's edge): it moves left by as many teeth as it overruns
+        overrun = math.ceil((comb[0] + (counts[tier] - 1.5) * comb[1] - right) / comb[1])
+        if overrun > 0:
+            comb = (comb[0] - overrun * comb[1], comb[1], comb[2])
+        if comb[0] >= left - comb[1] / 2:
+            own[tier] = comb
     if not own:
         return {}
     clearest = max(own.values(), key=lambda comb: comb[2])

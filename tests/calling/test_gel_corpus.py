@@ -14,7 +14,7 @@ ON_ITS_OWN = {
     "pair_1_wk9.jpg": (8, 26, 13),
     "pair_10and11_wk10.jpg": (25, 17, 5),
     "pair_10and11_wk9.jpg": (28, 20, 11),
-    "pair_12_wk10.jpg": (1, 9, 15),
+    "pair_12_wk10.jpg": (8, 11, 12),
     "pair_12_wk9.jpg": (8, 18, 21),
     "pair_2and3_wk10.jpg": (28, 11, 15),
     "pair_2and3_wk9.jpg": (28, 32, 32),
@@ -77,10 +77,10 @@ def test_lanes_and_bands_found_on_each_real_photo(scores, given, floors):
 
 def test_totals_on_the_corpus(scores):
     own, given = scores[False].values(), scores[True].values()
-    # on its own: the wells of 24 of 25 marked tiers, 329 of 353 lanes, 328 of 500 marked bands
+    # on its own: the wells of 24 of 25 marked tiers, 336 of 353 lanes, 330 of 500 marked bands
     assert sum(sum(score.wells) for score in own) >= 24
-    assert sum(sum(score.lanes) for score in own) >= 329
-    assert sum(score.bands_found for score in own) >= 328
+    assert sum(sum(score.lanes) for score in own) >= 336
+    assert sum(score.bands_found for score in own) >= 330
     # the wells and lanes given: every lane, 72% of the marked bands
     assert sum(sum(score.lanes) for score in given) == sum(len(score.lanes) for score in given) == 353
     assert sum(score.bands_found for score in given) >= 360
