@@ -79,12 +79,12 @@ def _split_unit(name: str) -> tuple[str, str | None]:
 def accepted(expected: str) -> str:
     """The accepted spellings of a column, for messages and the README."""
     unit = UNITS.get(expected)
-    names = [expected, *SYNONYMS.get(expected, ())]
+    shown = ", ".join([expected, *SYNONYMS.get(expected, ())])
     if unit is None:
-        return ", ".join(names)
-    shown = ", ".join(names)
-    return f"{shown}{' with' if unit.required else ', optionally with'} a unit in {unit.meaning} ('Time (h)')" \
-        if expected == "time_h" else f"{shown}, optionally followed by ({unit.meaning})"
+        return shown
+    if unit.required:
+        return f"{shown} with a unit in {unit.meaning} in brackets (e.g. '{SYNONYMS[expected][0].title()} (h)')"
+    return f"{shown}, optionally followed by ({unit.meaning})"
 
 
 def _rank(header: str, expected: str) -> tuple[int | None, str | None]:
