@@ -80,20 +80,20 @@ def read_phenotypes(path: str | os.PathLike, sample_col: str | None = None, *, r
 
     if sample_col is not None:
         options = dataclasses.replace(options, sample_col=sample_col)
-    sample_col = "sample"
-    table = read_table(path, [sample_col], options=options)
+    column = "sample"  # read_table names the id column so, whatever the file calls it
+    table = read_table(path, [column], options=options)
     source = table.attrs["source"]
-    ids = table[sample_col]
+    ids = table[column]
     if (ids == "").any():
-        raise InputError("the sample id is empty", source, int((ids == "").idxmax()), sample_col)
+        raise InputError("the sample id is empty", source, int((ids == "").idxmax()), column)
     from genoassoc.calls import first_repeat
 
     repeat = None if repeated else first_repeat(ids)
     if repeat is not None:
         row = int(ids.index[repeat])
         first = int(ids[ids == ids[row]].index[0])
-        raise InputError(f"sample '{ids[row]}' is listed twice (rows {first} and {row})", source, row, sample_col)
-    table = table.assign(_row=table.index).set_index(sample_col)
+        raise InputError(f"sample '{ids[row]}' is listed twice (rows {first} and {row})", source, row, column)
+    table = table.assign(_row=table.index).set_index(column)
     table.attrs["source"] = source
     table.attrs["decimal_comma"] = options.decimal_comma
     return table

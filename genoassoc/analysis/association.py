@@ -247,11 +247,12 @@ def _ordinal_rows(encoding: Encoding, locus: str, outcome: pd.Series, design: pd
         return rows + [_row(encoding, locus, row="test", note=encoding.reason)]
     genotype = list(encoding.design(outcome.index).columns)
     name = "odds ratio of a higher category" + (" per allele copy" if encoding.model == "additive" else "")
+    categories = codes.astype(int)
     for adjustment, columns in _fits(design, genotype, note):
         test = f"{METHOD} ({'crude' if adjustment == CRUDE else 'adjusted'})"
         try:
-            full = proportional_odds(codes.astype(int), columns)
-            reduced = proportional_odds(codes.astype(int), columns.drop(columns=genotype))
+            full = proportional_odds(categories, columns)
+            reduced = proportional_odds(categories, columns.drop(columns=genotype))
         except InputError as err:
             rows.append(_row(encoding, locus, row="test", test=test, adjustment=adjustment, n=len(codes),
                              note=str(err)))

@@ -387,10 +387,22 @@ def find_peaks(trace: np.ndarray, prominence: float, width: float = 0.0, distanc
     return Peaks(peaks, prominences, left_ips, right_ips)
 
 
+def _robust_sd(values: np.ndarray) -> float:
+    """The normal-consistent median absolute deviation (as scipy.stats.median_abs_deviation with
+    scale 'normal', whose import would add a third of a second to every photo read)."""
+    return 1.4826 * float(np.median(np.abs(values - np.median(values))))
+
+
 def _noise(profile: np.ndarray) -> float:
-    differences = np.diff(profile)
-    spread = 1.4826 * np.median(np.abs(differences - np.median(differences))) / math.sqrt(2)
-    return float(max(spread, 1e-6))
+    return max(_robust_sd(np.diff(profile)) / math.sqrt(2), 1e-6)
+
+
+def _slot_detail(image: np.ndarray) -> np.ndarray:
+    """Vertical detail: change across a few rows but not along them (a well slot's top and bottom)."""
+    from scipy import ndimage
+
+    smooth = ndimage.gaussian_filter(image, 1.0)
+    return np.abs(smooth - ndimage.gaussian_filter(smooth, (6, 0.5)))
 
 
 def _wells(image: np.ndarray, tiers: int) -> tuple[list[float], list[str]]:
@@ -404,9 +416,8 @@ def _wells(image: np.ndarray, tiers: int) -> tuple[list[float], list[str]]:
 
     height = image.shape[0]
     left, right = _gel_columns(image)
-    smooth = ndimage.gaussian_filter(image, 1.0)
-    detail = np.abs(smooth - ndimage.gaussian_filter(smooth, (6, 0.5)))[:, left:right]
-    spread = 1.4826 * float(np.median(np.abs(detail - np.median(detail)))) + 1e-6
+    detail = _slot_detail(image)[:, left:right]
+    spread = _robust_sd(detail) + 1e-6
     mask = ndimage.binary_closing(detail > 4 * spread, np.ones((1, 3), bool))
     edges = np.diff(np.pad(mask.astype(np.int8), ((0, 0), (1, 1))), axis=1)
     start_rows, start_columns = np.nonzero(edges == 1)
@@ -513,15 +524,12 @@ def _band_counts(region: np.ndarray, xs: Sequence[float], half: int) -> list[int
     return [0 if found is None else int((found.prominences >= RELATIVE_FLOOR * strongest).sum()) for found in traces]
 
 
-def _slot_centres(image: np.ndarray, well: float, left: int, right: int) -> np.ndarray:
-    """Centres of the wells' slots along the well row: short pieces of vertical detail across it."""
+def _slot_centres(detail: np.ndarray, spread: float, well: float, left: int, right: int) -> np.ndarray:
+    """Centres of the wells' slots along the well row: short pieces of vertical detail (`_slot_detail`,
+    above `spread` times 4) across it."""
     from scipy import ndimage
 
-    smooth = ndimage.gaussian_filter(image, 1.0)
-    detail = np.abs(smooth - ndimage.gaussian_filter(smooth, (6, 0.5)))
-    inside = detail[:, left:right]
-    spread = 1.4826 * float(np.median(np.abs(inside - np.median(inside)))) + 1e-6
-    row, reach = int(well), max(6, int(0.01 * image.shape[0]))
+    row, reach = int(well), max(6, int(0.01 * detail.shape[0]))
     share = (detail[max(0, row - reach): row + reach + 1] > 4 * spread).mean(axis=0)
     share[:left], share[right:] = 0, 0
     pieces, count = ndimage.label(ndimage.binary_closing(share > 0.3, np.ones(3, bool)))
@@ -1119,8 +1127,10 @@ def _slot_combs(image: np.ndarray, layout: pd.DataFrame, tiers: list[int], wells
     comb cuts all tiers); a tier whose wells the photo does not show takes the clearest tier's comb."""
     left, right = _gel_columns(image, 0.005)
     counts = {tier: int(layout[layout["tier"] == tier]["lane"].max()) for tier in tiers}
-    centres = {tier: _slot_centres(image, well, left, right) for tier, well in zip(tiers, wells, strict=True)
-               if well > 0}
+    detail = _slot_detail(image)
+    spread = _robust_sd(detail[:, left:right]) + 1e-6
+    centres = {tier: _slot_centres(detail, spread, well, left, right)
+               for tier, well in zip(tiers, wells, strict=True) if well > 0}
     own = {}
     for tier in centres:
         comb = _comb_of_slots(centres[tier], counts[tier], left, right)

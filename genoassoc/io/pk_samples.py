@@ -54,13 +54,13 @@ def read_pk_samples(path: str | os.PathLike, lloq: float | None = None,
             row = int(unknown.idxmax())
             raise InputError(f"'{table.at[row, 'blq']}' is not yes/no or 1/0", source, row, "blq")
         marked |= flag.isin(_TRUE)
-    conc = parse_numbers(raw.where(~marked & ~missed, ""), bool(table.attrs.get("decimal_comma")))
+    comma = bool(table.attrs.get("decimal_comma"))
+    conc = parse_numbers(raw.where(~marked & ~missed, ""), comma)
     unreadable = conc.isna() & ~marked & ~missed
     if unreadable.any():
         row = int(unreadable.idxmax())
         shown = table.at[row, "conc"]
-        raise InputError(f"{not_a_number(shown, bool(table.attrs.get('decimal_comma')))}: {_HINT}", source, row,
-                         "conc")
+        raise InputError(f"{not_a_number(shown, comma)}: {_HINT}", source, row, "conc")
     time = numeric_column(table, "time_h", allow_empty=False)
     for column, values in (("time_h", time), ("conc", conc)):
         negative = values < 0

@@ -49,7 +49,6 @@ _ROLE_WORDS = {"standard": "standard", "std": "standard", "s": "standard", "cali
                "control": "control", "ctrl": "control", "qc": "control", "c": "control",
                "sample": "sample", "unknown": "sample", "u": "sample", "smp": "sample",
                "empty": "", "unused": "", "": ""}
-# layout columns by their name without case, spaces or punctuation
 _STANDARD_ID = re.compile(r"^(?:s|std|standard|cal|calibrator)[\s_-]*\d+$", re.IGNORECASE)
 _BLANK_ID = re.compile(r"^(?:blank|blk|zero|b0|s0|std0|0\s*(?:pg/ml|std)?)$", re.IGNORECASE)
 _CONTROL_ID = re.compile(r"^(?:ctrl|control|qc|ctl)\b.*$", re.IGNORECASE)

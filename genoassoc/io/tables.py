@@ -65,7 +65,7 @@ def _read_delimited(path: Path, keep: frozenset[str] | None, names: ColumnNames,
 
 
 def _read_columnar(path: Path, keep: frozenset[str] | None = None,
-                   names: ColumnNames | None = None) -> pd.DataFrame | None:
+                   column_names: ColumnNames | None = None) -> pd.DataFrame | None:
     """A large UTF-8 table without quotes or control characters, parsed by pyarrow's
     CSV reader; None for anything else, which the text reader takes with its row-level messages.
 
@@ -89,7 +89,7 @@ def _read_columnar(path: Path, keep: frozenset[str] | None = None,
     every = [f"c{index}" for index in range(first_line.count(delimiter) + 1)]
     # columns the caller does not use are skipped by the parser (a calls table's evidence columns)
     words = [word.strip().lstrip("\ufeff") for word in first_line.split(delimiter)]
-    kept = [True] * len(words) if keep is None else (names or ColumnNames()).keeps(words, keep)
+    kept = [True] * len(words) if keep is None else (column_names or ColumnNames()).keeps(words, keep)
     places = [index for index, wanted in enumerate(kept) if wanted]
     names = [every[index] for index in places]
     padded = _plain_text(path, delimiter.encode())

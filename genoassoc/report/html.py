@@ -139,15 +139,13 @@ def _load(study: Any) -> _Inputs:
                "strict_bands": study.strict_bands}
     if study.gel_image:
         from genoassoc.assays import load_assays
-        from genoassoc.calling.gel_image import band_table, ladder, read_gel, read_layout
+        from genoassoc.calling.gel_image import band_table, ladder, parse_overrides, read_gel, read_layout
         from genoassoc.calling.rflp import call_rflp
 
         if not (study.gel_layout and study.gel_ladder):
             raise InputError("the study's gel_image needs gel_layout and gel_ladder (see genoassoc report "
                              "--help-settings)")
         layout = read_layout(study.gel_layout, options)
-        from genoassoc.calling.gel_image import parse_overrides
-
         overrides = parse_overrides(study.gel_wells_row or None, [str(item) for item in study.gel_lanes],
                                     study.gel_crop or None)
         inputs.gel_reading = read_gel(study.gel_image, layout, ladder(study.gel_ladder), overrides=overrides)

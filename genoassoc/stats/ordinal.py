@@ -37,7 +37,6 @@ class OrdinalFit:
     standard_errors: dict[str, float]
     thresholds: tuple[float, ...]
     loglik: float
-    method: str = METHOD
 
 
 def _null_loglik(codes: NDArray[Any]) -> float:
