@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from genoassoc.calling.vcf_seek import records_at
+from genoassoc.calling.vcf_seek import read_header, records_at
 from genoassoc.errors import InputError
 from genoassoc.loci import ANY_BUILD, UNKNOWN_BUILD, Locus, contig_name, merged_ranges, resolve_build
 
@@ -60,8 +60,6 @@ def read_vcf_calls(
     samples: list[str] | None = None,
 ) -> VcfCalls:
     """`call_vcf`'s calls kept as columns (`VcfCalls`): written as TSV without loading pandas."""
-    import pysam
-
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", str(path))
@@ -79,23 +77,31 @@ def read_vcf_calls(
     found: dict[str, list[str]] = {}
     try:
         if indexed_text:
-            # Raw lines through tabix: no per-sample record parsing by pysam for 500 000 samples.
-            with pysam.TabixFile(str(path), index=str(index), encoding="utf-8") as tabix:
-                header_samples, lengths, meta = _header_from_lines(list(tabix.header))
-                chosen, wanted, sample_index, targets = _prepare(path, loci, build, samples, header_samples,
-                                                                 lengths, meta)
-                for chrom in dict.fromkeys(chrom for chrom, _ in targets):
-                    name = contig_name(chrom, tabix.contigs)
-                    if name not in tabix.contigs:
-                        continue
-                    for line in _records(path, tabix, name, [key for key in targets if key[0] == chrom]):
-                        # Read POS without splitting (and copying) a line that may be megabytes long.
-                        start = line.index("\t") + 1
-                        position = int(line[start:line.index("\t", start)])
-                        locus = targets.get((chrom, position))
-                        if locus is not None:
-                            found.setdefault(locus.id, []).append(line)
+            # Raw lines, inflated here (`vcf_seek`) or through tabix: no per-sample record parsing by
+            # pysam for 500 000 samples.
+            header = read_header(path) if index.suffix == ".tbi" else None
+            if header is None:
+                import pysam
+
+                with pysam.TabixFile(str(path), index=str(index), encoding="utf-8") as tabix:
+                    header = list(tabix.header), list(tabix.contigs)
+            header_samples, lengths, meta = _header_from_lines(header[0])
+            chosen, wanted, sample_index, targets = _prepare(path, loci, build, samples, header_samples, lengths,
+                                                             meta)
+            for chrom in dict.fromkeys(chrom for chrom, _ in targets):
+                name = contig_name(chrom, header[1])
+                if name not in header[1]:
+                    continue
+                for line in _records(path, index, name, [key for key in targets if key[0] == chrom]):
+                    # Read POS without splitting (and copying) a line that may be megabytes long.
+                    start = line.index("\t") + 1
+                    position = int(line[start:line.index("\t", start)])
+                    locus = targets.get((chrom, position))
+                    if locus is not None:
+                        found.setdefault(locus.id, []).append(line)
         else:
+            import pysam
+
             with pysam.VariantFile(str(path)) as vcf:
                 header_samples = list(vcf.header.samples)
                 lengths = {name: contig.length for name, contig in vcf.header.contigs.items() if contig.length}
@@ -129,13 +135,16 @@ def read_vcf_calls(
     return assemble(path, loci, chosen, wanted, sample_index, found, UNKNOWN_BUILD)
 
 
-def _records(path: Path, tabix, name: str, targets: list[tuple[str, int]]):
+def _records(path: Path, index: Path, name: str, targets: list[tuple[str, int]]) -> list[str]:
     """The record lines at the targets of one contig: only the records' own blocks (`vcf_seek`), or
     htslib's region query over merged ranges when the index is not a .tbi."""
     seeked = records_at(path, name, [position for _, position in targets])
     if seeked is not None:
         return [line for lines in seeked.values() for line in lines]
-    return (line for _, first, last in merged_ranges(targets) for line in tabix.fetch(name, first - 1, last))
+    import pysam
+
+    with pysam.TabixFile(str(path), index=str(index), encoding="utf-8") as tabix:
+        return [line for _, first, last in merged_ranges(targets) for line in tabix.fetch(name, first - 1, last)]
 
 
 def _prepare(path, loci, build, samples, header_samples, lengths, meta):

@@ -60,10 +60,16 @@ def _read_tbi(path: Path) -> dict[str, _Contig] | None:
 
 
 class _Blocks:
-    """The BGZF blocks of a memory-mapped file: find the one at or after an offset, inflate it."""
+    """The BGZF blocks of a memory-mapped file: find the one at or after an offset, inflate it.
+
+    Inflated blocks are kept: bisection over records of megabytes steps into the same blocks again
+    (a 10-record, 500 000-sample file: 303 inflations of 102 blocks without the cache)."""
+
+    _KEEP = 512  # blocks of at most 64 kb: 32 MB at most
 
     def __init__(self, data: mmap.mmap):
         self.data = data
+        self._inflated: dict[int, tuple[bytes, int]] = {}
 
     def block_at_or_after(self, offset: int) -> int | None:
         while True:
@@ -83,8 +89,14 @@ class _Blocks:
 
     def inflate(self, offset: int) -> tuple[bytes, int]:
         """The block's text and the offset of the next block."""
-        size = struct.unpack_from("<H", self.data, offset + 16)[0] + 1
-        return zlib.decompress(self.data[offset + 18:offset + size - 8], -15), offset + size
+        known = self._inflated.get(offset)
+        if known is None:
+            size = struct.unpack_from("<H", self.data, offset + 16)[0] + 1
+            known = zlib.decompress(self.data[offset + 18:offset + size - 8], -15), offset + size
+            if len(self._inflated) >= self._KEEP:
+                self._inflated.clear()
+            self._inflated[offset] = known
+        return known
 
 
 def _record_start(text: bytes, at: int) -> tuple[bytes, int] | None:
@@ -120,6 +132,39 @@ def _first_record(blocks: _Blocks, offset: int, chrom: bytes) -> tuple[int, int]
             return None
         return found[1], start
     return None
+
+
+def read_header(path: Path) -> tuple[list[str], list[str]] | None:
+    """The header lines (up to #CHROM) and the indexed contig names of a bgzipped VCF with a .tbi,
+    inflated here rather than by htslib (saving pysam's import on this path); None when the file or
+    its index is not of that kind."""
+    index = Path(str(path) + ".tbi")
+    contigs = _read_tbi(index) if index.is_file() else None
+    if contigs is None:
+        return None
+    pieces: list[bytes] = []
+    size, chrom_at = 0, -1  # text inflated so far; where the #CHROM line starts in it
+    try:
+        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            blocks, block = _Blocks(data), 0
+            while True:
+                if block >= len(data) or not blocks.valid(block):
+                    return None
+                piece, block = blocks.inflate(block)
+                previous = pieces[-1][-7:] if pieces else b"\n"  # "#CHROM" may straddle two blocks
+                pieces.append(piece)
+                if chrom_at < 0:
+                    hit = (previous + piece).find(b"\n#CHROM")
+                    if hit >= 0:
+                        chrom_at = size - len(previous) + hit + 1
+                if chrom_at >= 0:
+                    end = piece.find(b"\n", max(chrom_at - size, 0))
+                    if end >= 0:
+                        lines = b"".join(pieces)[:size + end].decode("utf-8").split("\n")
+                        return lines, list(contigs)
+                size += len(piece)
+    except (OSError, ValueError, zlib.error, struct.error, UnicodeDecodeError):
+        return None
 
 
 def records_at(path: Path, chrom: str, positions: list[int]) -> dict[int, list[str]] | None:

@@ -8,7 +8,6 @@ once, and pandas is loaded only when a DataFrame is asked for (`VcfCalls.frame`)
 
 from __future__ import annotations
 
-import operator
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,14 +102,36 @@ def _parse_gt(text: str, record_alleles: list[str], locus: Locus) -> tuple[str, 
     return locus.genotype(*alleles), "", "yes" if phased else "no", "|".join(alleles) if phased else ""
 
 
+# GT bytes of a short call as 4-bit symbols (0: no byte; 15: a byte outside the alphabet)
+_ALPHABET = "0123456789./|"
+_SYMBOL = np.full(256, 15, dtype=np.uint16)
+_SYMBOL[np.frombuffer(_ALPHABET.encode(), dtype=np.uint8)] = np.arange(1, 14, dtype=np.uint16)
+
+
+def _symbols_text(key: int) -> str:
+    return "".join(_ALPHABET[(key >> shift & 0xF) - 1] for shift in (0, 4, 8) if key >> shift & 0xF)
+
+
 def _gt_codes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, list[str]] | None:
     """Codes of the GT texts data[starts:ends] and the distinct texts, or None when one is too long
     to pack into a key."""
     lengths = ends - starts
     if lengths.size and int(lengths.max()) > _KEY_BYTES:
         return None
-    key = lengths.astype(np.uint64) << np.uint64(8 * _KEY_BYTES)
     last = len(data) - 1
+    if lengths.size and int(lengths.max()) <= 3:
+        # the usual case (0/1, ./., 1|0, haploid 1): 12 bits of symbols, counted without sorting
+        small, foreign = np.zeros(len(starts), dtype=np.uint16), False
+        for offset in range(int(lengths.max())):
+            symbol = np.where(offset < lengths, _SYMBOL[data[np.minimum(starts + offset, last)]], 0)
+            foreign = foreign or bool((symbol == 15).any())
+            small |= symbol << np.uint16(4 * offset)
+        if not foreign:
+            present = np.flatnonzero(np.bincount(small, minlength=1 << 12))
+            code_of = np.zeros(1 << 12, dtype=np.intp)
+            code_of[present] = np.arange(len(present))
+            return code_of[small], [_symbols_text(int(key)) for key in present]
+    key = lengths.astype(np.uint64) << np.uint64(8 * _KEY_BYTES)
     for offset in range(int(lengths.max()) if lengths.size else 0):
         byte = data[np.minimum(starts + offset, last)].astype(np.uint64)
         key |= np.where(offset < lengths, byte, 0).astype(np.uint64) << np.uint64(8 * offset)
@@ -193,20 +214,23 @@ class VcfCalls:
 
     def tsv(self) -> str:
         """The calls table as TSV, as `genoassoc.io.tables.format_table` writes it."""
-        lines = ["\t".join(COLUMNS)]
+        parts = ["\t".join(COLUMNS) + "\n"]
         for calls in self.loci:
             # every column but the per-sample evidence depends only on the GT code
             fixed = [f"\t{calls.locus}\t{g}\t{'called' if g else 'no_call'}\t{r}\tvcf\t{p}\t{h}"
                      for g, r, p, h in calls.parsed]
             if not calls.evidence:
-                tails = np.asarray([text + "\t\t\t" for text in fixed], dtype=object)[calls.coded.codes].tolist()
+                tails = np.asarray([text + "\t\t\t\n" for text in fixed], dtype=object)[calls.coded.codes].tolist()
             else:
                 empty = [""] * len(calls.coded)
                 columns = [calls.evidence[name].tolist() if name in calls.evidence else empty for name in _EVIDENCE]
                 base = np.asarray(fixed, dtype=object)[calls.coded.codes].tolist()
-                tails = list(map("\t".join, zip(base, *columns, strict=True)))
-            lines.extend(map(operator.add, self.samples, tails))
-        return "\n".join(lines) + "\n"
+                tails = [row + "\n" for row in map("\t".join, zip(base, *columns, strict=True))]
+            # sample, tail, sample, tail...: one join, no string per row
+            rows: list[str] = [""] * (2 * len(tails))
+            rows[::2], rows[1::2] = self.samples, tails
+            parts.append("".join(rows))
+        return "".join(parts)
 
     def write_tsv(self, output: str | os.PathLike | None) -> None:
         from genoassoc.io.records import write_text

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pysam
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from genoassoc.calling.vcf import call_vcf
 from genoassoc.errors import InputError
@@ -166,3 +168,25 @@ def test_tsv_writer_equals_the_table_writer(tmp_path, catalog, records, samples)
     called = read.frame().assign(c=lambda t: t["status"] == "called")
     done_per_locus = called.groupby("locus", sort=False, observed=True)["c"].sum()
     assert read.counts() == {locus: (int(done), len(samples or "ABCD")) for locus, done in done_per_locus.items()}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["0/0", "0/1", "1|0", "./.", ".", "1", "", "0/10", "2/1", "0:1", "A/T", "0/1/1",
+                                 "12/3", "0/12345", "0/1234567"]), min_size=1, max_size=40))
+def test_gt_codes_equal_a_plain_reading(texts):
+    """Short calls take the symbol path, long or foreign ones the key path or none: the same texts."""
+    import numpy as np
+
+    from genoassoc.calling.vcf_table import _gt_codes
+
+    line = "\t".join(texts).encode()
+    data = np.frombuffer(line, dtype=np.uint8)
+    tabs = np.flatnonzero(data == 9)
+    starts, ends = np.append(0, tabs + 1), np.append(tabs, len(data))
+    packed = _gt_codes(data, starts, ends)
+    if max(map(len, texts)) > 7:
+        assert packed is None
+        return
+    codes, distinct = packed
+    assert [distinct[code] for code in codes] == texts
+    assert len(set(distinct)) == len(distinct)

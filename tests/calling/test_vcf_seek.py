@@ -6,7 +6,7 @@ import numpy as np
 import pysam
 import pytest
 
-from genoassoc.calling.vcf_seek import records_at
+from genoassoc.calling.vcf_seek import read_header, records_at
 
 
 def big_vcf(path: Path, samples: int, positions: dict[str, list[int]], seed: int = 3, csi: bool = False) -> Path:
@@ -67,3 +67,21 @@ def test_megabyte_records_spanning_many_blocks(tmp_path):
 def test_other_indexes_are_left_to_htslib(tmp_path):
     vcf = big_vcf(tmp_path / "csi.vcf", 100, {"chr7": [100, 200]}, csi=True)
     assert records_at(vcf, "chr7", [100]) is None
+
+
+@pytest.mark.parametrize("samples", [3, 20_000])  # a header within one block, and one over several
+def test_header_read_as_htslib_reads_it(tmp_path, samples):
+    vcf = big_vcf(tmp_path / "head.vcf", samples, {"chr7": [100, 200], "chr8": [5]})
+    with pysam.TabixFile(str(vcf)) as tabix:
+        expected = list(tabix.header), list(tabix.contigs)
+    assert read_header(vcf) == expected
+    assert len(expected[0][-1]) > (65_536 if samples > 3 else 0)
+
+
+def test_header_of_a_file_it_does_not_read_is_left_to_htslib(tmp_path):
+    vcf = big_vcf(tmp_path / "csi.vcf", 10, {"chr7": [100]}, csi=True)
+    assert read_header(vcf) is None
+    cut = tmp_path / "cut.vcf.gz"  # the header's blocks end before the #CHROM line does
+    cut.write_bytes(vcf.read_bytes()[:40])
+    Path(str(cut) + ".tbi").write_bytes(Path(str(big_vcf(tmp_path / "t.vcf", 10, {"chr7": [1]})) + ".tbi").read_bytes())
+    assert read_header(cut) is None
