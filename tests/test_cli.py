@@ -32,6 +32,23 @@ def test_help_lists_commands_without_importing_heavy_libraries():
     assert probe.stdout.strip() == "[]"
 
 
+def test_every_command_is_found_lazily_and_only_its_group_is_imported():
+    from genoassoc.cli import COMMAND_MODULES, load_commands
+
+    assert set(load_commands().commands) == set(COMMAND_MODULES)
+    assert sorted(COMMAND_MODULES) == main.list_commands(None)
+    for name, module in COMMAND_MODULES.items():
+        assert main.commands[name].callback.__module__ == f"genoassoc.cli.{module}", name
+    probe = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; from genoassoc.cli import main\n"
+         "try:\n    main(['call', '--help'])\nexcept SystemExit:\n    pass\n"
+         "print(sorted(m for m in sys.modules if m.startswith('genoassoc.cli.')), file=sys.stderr)"],
+        capture_output=True, text=True, check=True,
+    )
+    assert probe.stderr.strip() == "['genoassoc.cli.calling', 'genoassoc.cli.common', 'genoassoc.cli.options']"
+
+
 def test_call_on_the_example_gel_with_the_built_in_assays(tmp_path):
     """The README's main command: no assay file; sizes learned from the gels; every sample in the
     output; no call differs from the simulated truth; the planted problems are no-calls with reasons."""

@@ -200,8 +200,9 @@ def _commands(group, prefix=()):
 def test_every_command_that_suggests_below_lloq_takes_it(tmp_path, lung):
     """A command reading phenotypes takes --below-lloq, or reads only times, events and groups, where
     '<x' is not a measurement and is refused as a number (never with advice to use an absent option)."""
-    from genoassoc.cli import main
+    from genoassoc.cli import load_commands
 
+    main = load_commands()
     takes = {name for name, command in _commands(main)
              if {"--pheno", "--below-lloq"} <= {opt for param in command.params for opt in param.opts}}
     reads = {name for name, command in _commands(main) if any("--pheno" in param.opts for param in command.params)}

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from cli_run import invoke
 
-from genoassoc.cli import main
+from genoassoc.cli import load_commands
 from genoassoc.errors import InputError
 from genoassoc.study import SETTINGS, load_study, make_study
 
@@ -46,7 +46,7 @@ def _same(value: object, default: object) -> bool:
 
 def test_every_option_of_a_setting_has_its_name_and_default_everywhere():
     checked = 0
-    for name, command in _commands(main):
+    for name, command in _commands(load_commands()):
         for param in command.params:
             if param.name not in SETTINGS or name == "report" or param.required:
                 continue
