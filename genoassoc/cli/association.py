@@ -21,10 +21,30 @@ from genoassoc.cli.common import (
     write_tables,
 )
 
-# what `associate` imports for its tests and models (scipy.stats alone takes half a second)
+# what `associate` imports for its tests and models, loaded while the tables are parsed: a continuous
+# outcome needs neither scipy.stats nor statsmodels (a second of imports), a two-level one both
 _ASSOCIATION_MODULES = {"outcome": ("genoassoc.analysis.association", "genoassoc.stats.continuous",
-                                    "statsmodels.regression.linear_model", "genoassoc.stats.binary"),
-                        "survival": ("genoassoc.analysis.association", "genoassoc.stats.survival")}
+                                    "genoassoc.stats.regression"),
+                        "survival": ("genoassoc.analysis.association", "genoassoc.stats.survival"),
+                        "binary": ("genoassoc.stats.binary", "statsmodels.genmod.generalized_linear_model")}
+
+
+def _pheno_then_models(pheno: str, options, outcome: str | None, outcome_type: str | None, case_level) -> object:
+    """The phenotype table; then, when the outcome looks binary or ordinal (its first values, a guess
+    that only decides what loads early), the models it will need."""
+    import importlib
+
+    phenotypes = read_pheno(pheno, options=options)
+    kind = outcome_type
+    if kind is None and outcome in getattr(phenotypes, "columns", ()):
+        head = [str(value).strip() for value in phenotypes[outcome].iloc[:1000].tolist()]
+        present = {value for value in head if value and value.upper() not in ("NA", "NAN", ".")}
+        numeric = all(value.replace(".", "", 1).replace(",", "", 1).lstrip("-").isdigit() for value in present)
+        kind = "continuous" if numeric and len(present) > 2 and not case_level else "binary"
+    if kind in ("binary", "ordinal"):
+        for name in _ASSOCIATION_MODULES["binary"]:
+            importlib.import_module(name)
+    return phenotypes
 
 
 @main.command("assoc")
@@ -66,7 +86,8 @@ def assoc_command(calls_file, pheno, calls_option, locus, model, effect_allele, 
     options = read_options()
     # the phenotype table is parsed (by pyarrow, outside the interpreter lock) beside the calls table
     with ThreadPoolExecutor(1) as reader:
-        reading = reader.submit(read_pheno, pheno, options=options)
+        reading = reader.submit(_pheno_then_models, pheno, options, None if time_col else outcome, outcome_type,
+                                case_level)
         calls, catalog = load_calls(choose_calls(calls_file, calls_option), panel,
                                     _ASSOCIATION_MODULES["survival" if time_col else "outcome"], True, options)
         phenotypes = reading.result()

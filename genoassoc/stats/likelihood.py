@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
 
 
 def profile_inference(
@@ -25,6 +25,8 @@ def profile_inference(
     `fixed` held at their values; `maximum` its unrestricted maximum at `estimate`. A limit that lies
     beyond `max_width` from the estimate is reported as infinite.
     """
+    from scipy import optimize  # here: 0.2 s of imports that an analysis without a profile skips
+
     critical = float(special.chdtri(1, 1 - conf_level))
     p = float(special.chdtrc(1, max(2 * (maximum - maximised({index: 0.0})), 0.0)))
 

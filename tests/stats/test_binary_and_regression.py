@@ -171,3 +171,30 @@ def test_a_monte_carlo_p_says_so_with_its_tables_seed_and_floor():
     assert result.describe() == ("Monte Carlo p from 100,000 random tables (seed 20261123), as R fisher.test("
                                  "simulate.p.value = TRUE); the smallest p it can give is 1.0e-05; p is at that "
                                  "floor: the exact p is smaller")
+
+
+@pytest.mark.filterwarnings("ignore:The design matrix is rank-deficient")
+@pytest.mark.parametrize("seed, aliased", [(1, False), (2, False), (3, True), (4, True)])
+def test_linear_equals_statsmodels_ols_also_with_an_aliased_column(seed, aliased):
+    """The numpy least squares is statsmodels' OLS.fit(): estimates, CIs and p, to rounding; with a
+    column that repeats another (rank-deficient), the same pseudo-inverse answer and residual df."""
+    from statsmodels.regression.linear_model import OLS
+
+    rng = np.random.default_rng(seed)
+    n = 60 + 40 * seed
+    design = pd.DataFrame({"g": rng.integers(0, 3, n).astype(float), "age": rng.normal(60, 9, n),
+                           "sex=M": rng.integers(0, 2, n).astype(float)})
+    if aliased:
+        design["twice_g"] = 2 * design["g"]
+    outcome = pd.Series(1.5 + 0.4 * design["g"] + 0.02 * design["age"] + rng.normal(0, 1, n))
+    ours = linear(outcome, design)
+    exog = np.column_stack([np.ones(n), design.to_numpy(float)])
+    fit = OLS(outcome.to_numpy(float), exog).fit()
+    ci = fit.conf_int(0.05)
+    for i, term in enumerate(["(Intercept)", *design.columns]):
+        coefficient = ours.coefficients[term]
+        scale = fit.bse[i]
+        assert abs(coefficient.estimate - fit.params[i]) < 1e-9 * scale
+        assert abs(coefficient.ci_lo - ci[i, 0]) < 1e-9 * scale and abs(coefficient.ci_hi - ci[i, 1]) < 1e-9 * scale
+        assert coefficient.p == pytest.approx(fit.pvalues[i], rel=1e-9, abs=1e-300)
+    assert ours.n == n

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import read_golden
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from genoassoc.stats.continuous import describe, kruskal_wallis, mann_whitney, paired_wilcoxon
 from genoassoc.stats.correlation import correlate
@@ -126,3 +128,19 @@ def test_wilcoxon_defaults_are_r_defaults():
     assert paired_wilcoxon(before, tied).test == "Wilcoxon signed-rank"
     assert mann_whitney(before, after).test == "Mann-Whitney U (exact)"
     assert mann_whitney(np.arange(60.0), np.arange(60.0) + 0.5).test == "Mann-Whitney U"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 6) | st.floats(-5, 5, allow_nan=False), min_size=1, max_size=30),
+                min_size=2, max_size=4))
+def test_kruskal_equals_scipy_with_ties(groups):
+    """The numpy Kruskal-Wallis (scipy.stats is not imported for it) is scipy.stats.kruskal's."""
+    from scipy import stats
+
+    if len(set(np.concatenate([np.asarray(group, float) for group in groups]))) < 2:
+        assert np.isnan(kruskal_wallis(groups).statistic)
+        return
+    ours, theirs = kruskal_wallis(groups), stats.kruskal(*groups)
+    assert ours.statistic == pytest.approx(theirs.statistic, rel=1e-10, abs=1e-12)
+    assert ours.p == pytest.approx(theirs.pvalue, rel=1e-9, abs=1e-15)
+    assert ours.df == len(groups) - 1
