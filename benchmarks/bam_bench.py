@@ -1,10 +1,12 @@
 """Batch BAM genotyping: genoassoc vs bcftools mpileup | bcftools call on the same simulated batch.
 
-    python benchmarks/bam_bench.py [--samples 200] [--depth 30] [--length 20000] [--cluster]
-                                   [--workers N] [--repeats 3] [--workdir DIR]
+    python benchmarks/bam_bench.py [--samples 200] [--depth 30 | --depth 3-40] [--length 20000] [--snps 20]
+                                   [--cluster] [--workers N] [--repeats 3] [--workdir DIR]
 
-Simulates a contig (20 kb) with 20 SNPs (spread over it, or with --cluster 100 bp apart in its
+Simulates a contig (20 kb) with 20 SNPs (or --snps) (spread over it, or with --cluster 100 bp apart in its
 middle, as a gene's SNPs sit in a larger genome), gives each sample random genotypes, draws reads
+at the depth given (or, for a range such as 3-40, at a depth drawn per sample, as a batch of mixed
+runs has)
 from its two haplotypes with dwgsim, aligns them with bwa mem and sorts with samtools
 (../shared/tools/install-peers.sh installs all three). Then times, as whole processes, `genoassoc call --bam-list`
 and `bcftools mpileup -b | bcftools call -m` at the SNP positions, in both of bcftools' site modes
@@ -34,7 +36,7 @@ def run(command: str) -> None:
                    executable="/bin/bash")
 
 
-def simulate(work: Path, samples: int, depth: int, seed: int, length: int, cluster: bool, count: int = 20):
+def simulate(work: Path, samples: int, depth: tuple[int, int], seed: int, length: int, cluster: bool, count: int = 20):
     rng = random.Random(seed)
     reference = [rng.choice("ACGT") for _ in range(length)]
     (work / "ref.fa").write_text(f">{CONTIG}\n" + "".join(reference) + "\n")
@@ -48,10 +50,10 @@ def simulate(work: Path, samples: int, depth: int, seed: int, length: int, clust
     (work / "panel.tsv").write_text("locus\tchrom\tpos\talleles\n" + "".join(
         f"snp{p}\t{CONTIG}\t{p}\t{r},{a}\n" for p, r, a in snps))
     (work / "targets.tsv").write_text("".join(f"{CONTIG}\t{p}\n" for p, _, _ in snps))
-    pairs = depth * length // (2 * READ) // 2
     truth, bams = {}, []
     for index in range(samples):
         name = f"S{index:03d}"
+        pairs = rng.randint(*depth) * length // (2 * READ) // 2
         haplotypes = [list(reference), list(reference)]
         for position, ref, alt in snps:
             alleles = [rng.choice((ref, alt)) for _ in range(2)]
@@ -76,19 +78,24 @@ def simulate(work: Path, samples: int, depth: int, seed: int, length: int, clust
     return truth
 
 
+def depth_range(text: str) -> tuple[int, int]:
+    low, _, high = text.partition("-")
+    return int(low), int(high or low)
+
+
 def concordance(calls: dict, truth: dict) -> tuple[float, float]:
     called = {key: value for key, value in calls.items() if value}
     right = sum(1 for key, value in called.items() if value == truth[key])
     return len(called) / len(truth), right / max(len(called), 1)
 
 
-def prepare(work: Path, samples: int, depth: int, length: int, cluster: bool, snps: int) -> dict:
+def prepare(work: Path, samples: int, depth: tuple[int, int], length: int, cluster: bool, snps: int) -> dict:
     """The simulated batch in `work`, made once and reused by later runs with the same folder."""
     truth_file = work / "truth.json"
     if truth_file.exists():
         print(f"reusing the batch in {work}", file=sys.stderr)
         return {tuple(key.split("|")): value for key, value in json.loads(truth_file.read_text()).items()}
-    print(f"simulating {samples} BAMs at {depth}x in {work} ...", file=sys.stderr)
+    print(f"simulating {samples} BAMs at {depth[0]}-{depth[1]}x in {work} ...", file=sys.stderr)
     truth = simulate(work, samples, depth, seed=20261122, length=length, cluster=cluster, count=snps)
     truth_file.write_text(json.dumps({"|".join(key): value for key, value in truth.items()}))
     (work / "regions.tsv").write_text("".join(f"{line.split()[0]}\t{line.split()[1]}\t{line.split()[1]}\n"
@@ -99,7 +106,8 @@ def prepare(work: Path, samples: int, depth: int, length: int, cluster: bool, sn
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=200)
-    parser.add_argument("--depth", type=int, default=30)
+    parser.add_argument("--depth", type=depth_range, default=(30, 30),
+                        help="read depth, or a range (3-40) drawn per sample")
     parser.add_argument("--length", type=int, default=20_000, help="contig length (bp)")
     parser.add_argument("--snps", type=int, default=20, help="panel SNPs (at most 20)")
     parser.add_argument("--cluster", action="store_true",
@@ -141,7 +149,7 @@ def main() -> None:
 
     layout = "100 bp apart" if options.cluster else "spread"
     print(f"({options.samples} BAMs, {options.snps} SNPs {layout} on a {options.length // 1000} kb contig, "
-          f"{options.depth}x, "
+          f"{'-'.join(map(str, sorted(set(options.depth))))}x, "
           f"{options.workers} workers on {os.cpu_count()} CPUs, "
           f"best of {options.repeats}; pysam {pysam.__version__} "
           f"{'with' if pysam.config.HAVE_LIBDEFLATE else 'without'} libdeflate)")

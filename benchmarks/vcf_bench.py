@@ -47,7 +47,7 @@ def build_vcf(path: Path, n_samples: int, records: int | None = None, seed: int 
     return Path(str(path) + ".gz")
 
 
-def prepared(work: Path, n_samples: int, records: int | None) -> Path:
+def prepared(work: Path, n_samples: int, records: int | None = None) -> Path:
     name = f"il6_{n_samples}" + (f"_{records}records" if records else "")
     vcf = work / f"{name}.vcf.gz"
     if vcf.exists() and Path(str(vcf) + ".tbi").exists():
