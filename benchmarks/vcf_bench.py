@@ -72,7 +72,7 @@ def main() -> None:
         best = best_interleaved({
             "genoassoc": [sys.executable, "-m", "genoassoc.cli", "call", "--vcf", str(vcf), "--locus",
                           "rs1800796,rs1800795", "-o", str(work / "calls.tsv")],
-            "bcftools": f"bcftools query -r {region} -f '[%SAMPLE\\t%GT\\n]' {vcf} > {work / 'bcftools.txt'}",
+            "bcftools": f"bcftools query -r {region} -f '[%SAMPLE\\t%POS\\t%GT\\n]' {vcf} > {work / 'bcftools.txt'}",
         }, options.repeats, shell_for={"bcftools"})
         rows = sum(1 for _ in open(work / "calls.tsv")) - 1
     print(f"{os.cpu_count()} cores; best of {options.repeats}, interleaved")
