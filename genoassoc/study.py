@@ -65,6 +65,8 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
                                 "call --lanes)", "inputs", cli=False),
     _s("gel_crop", "floats", [], "the gel's box in `gel_image`, [left, top, right, bottom] in pixels (as call --crop)",
        "inputs", cli=False),
+    _s("gel_corrections", "path", None, "corrections of `gel_image` exported by genoassoc gel review (as call "
+                                        "--corrections)", "inputs", cli=False),
     _s("assays", "path", None, "TOML file of your own RFLP assays, added to the built-ins", "inputs"),
     _s("panel", "path", None, "panel of extra loci (locus, chrom, pos, alleles[, build])", "inputs"),
     _s("pheno", "path", None, "phenotype table, one row per sample", "inputs"),

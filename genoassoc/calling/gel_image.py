@@ -1005,6 +1005,28 @@ def _crop(image: np.ndarray, crop: tuple[int, int, int, int] | None, source: str
     return image[top:bottom, left:right], left, top
 
 
+BAND_COLUMNS = ["x", "y", "size_bp", "intensity", "prominence", "used", "note"]
+
+
+def prepared_photo(photo: str | os.PathLike, layout: pd.DataFrame, overrides: Overrides = NO_OVERRIDES) -> GelReading:
+    """The photo loaded, cropped, oriented (bright bands) and straightened, nothing read from it yet:
+    the image every reading of this photo (and its review's corrections) refers to."""
+    source = str(photo)
+    cropped, left, top_offset = _crop(load_photo(photo), overrides.crop, source)
+    image, inverted = orient(cropped)
+    image, angle = straighten(image)
+    key = layout.attrs.get("key", "assay")
+    empty = pd.DataFrame(columns=["tier", "lane", "sample", key, *BAND_COLUMNS])
+    reading = GelReading(image, [], empty, [], {}, angle, inverted, Path(source).name, [], {})
+    reading.offset = (left, top_offset)
+    reading.notes += [f"photo straightened by {angle:.1f} degrees" if angle else "photo straight",
+                      "inverted (dark bands on a light background)" if inverted else
+                      "bright bands on a dark background"]
+    if overrides.crop:
+        reading.notes.append("cropped to {},{},{},{} (--crop)".format(*overrides.crop))
+    return reading
+
+
 def read_gel(photo: str | os.PathLike, layout: pd.DataFrame, ladder_spec: Ladder | None,
              progress: Callable[[int, int], None] | None = None, overrides: Overrides = NO_OVERRIDES
              ) -> GelReading:
@@ -1018,20 +1040,8 @@ def read_gel(photo: str | os.PathLike, layout: pd.DataFrame, ladder_spec: Ladder
         if given and len(given) != len(tiers):
             raise InputError(f"{option} gives {len(given)} tier{'s' if len(given) != 1 else ''} for a layout of "
                              f"{len(tiers)}", source)
-    photo_image = load_photo(photo)
-    cropped, left, top_offset = _crop(photo_image, overrides.crop, source)
-    image, inverted = orient(cropped)
-    image, angle = straighten(image)
-    key = layout.attrs.get("key", "assay")
-    empty = pd.DataFrame(columns=["tier", "lane", "sample", key, "x", "y", "size_bp", "intensity", "prominence",
-                                  "used", "note"])
-    reading = GelReading(image, [], empty, [], {}, angle, inverted, Path(source).name, [], {})
-    reading.offset = (left, top_offset)
-    reading.notes += [f"photo straightened by {angle:.1f} degrees" if angle else "photo straight",
-                      "inverted (dark bands on a light background)" if inverted else
-                      "bright bands on a dark background"]
-    if overrides.crop:
-        reading.notes.append("cropped to {},{},{},{} (--crop)".format(*overrides.crop))
+    reading = prepared_photo(photo, layout, overrides)
+    image, left = reading.image, reading.offset[0]
     if overrides.wells_rows:
         centre = image.shape[1] / 2
         wells = [float(reading.from_photo(centre + left, row)[0][1]) for row in overrides.wells_rows]
@@ -1117,8 +1127,7 @@ def _read_tiers(reading: GelReading, layout: pd.DataFrame, ladder_spec: Ladder |
                                 "prominence": peak.prominence, "used": size == size, "note": note})
         if progress is not None:
             progress(index + 1, len(tiers))
-    reading.bands = pd.DataFrame(records, columns=["tier", "lane", "sample", key, "x", "y", "size_bp", "intensity",
-                                                   "prominence", "used", "note"])
+    reading.bands = pd.DataFrame(records, columns=["tier", "lane", "sample", key, *BAND_COLUMNS])
 
 
 def _slot_combs(image: np.ndarray, layout: pd.DataFrame, tiers: list[int], wells: list[float]
@@ -1219,7 +1228,7 @@ def band_table(reading: GelReading, layout: pd.DataFrame) -> pd.DataFrame:
         lane = status[(entry["tier"], entry["lane"])]
         bands = reading.bands[(reading.bands["tier"] == entry["tier"]) & (reading.bands["lane"] == entry["lane"])
                               & reading.bands["used"]].sort_values("size_bp", ascending=False)
-        reason = lane.note if lane.status == "smeared" else ""
+        reason = lane.note if lane.status in ("smeared", "ladder") else ""
         flagged = reading.bands[(reading.bands["tier"] == entry["tier"]) & (reading.bands["lane"] == entry["lane"])
                                 & ~reading.bands["used"]]
         note = "; ".join(f"band at row {row['y']:.0f} {row['note']}" for _, row in flagged.iterrows())

@@ -29,6 +29,9 @@ photo_overrides = O.options(
                       "every lane's); repeat once per tier."),
     click.option("--crop", help="The gel's box in the photo, LEFT,TOP,RIGHT,BOTTOM in pixels: labels, drawings "
                                 "and the bench outside it are ignored."),
+    click.option("--corrections", type=click.Path(dir_okay=False),
+                 help="Corrections exported by genoassoc gel review (JSON): lanes, well rows, bands and ladder lanes "
+                      "as corrected there, in place of the automatic reading."),
 )
 
 
@@ -69,8 +72,8 @@ photo_overrides = O.options(
 @click.option("--scheduler", help="BAM: address of a Dask distributed scheduler to run the batch on.")
 @click.option("--output-vcf", type=click.Path(dir_okay=False), help="Also write the calls as VCF (.vcf or .vcf.gz).")
 @O.output_options()
-def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes, crop, vcf_file, bam_files, bam_list,
-                 assays_file, tolerance,
+def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes, crop, corrections, vcf_file,
+                 bam_files, bam_list, assays_file, tolerance,
                  min_band, het_min_ratio, strict_bands, loci_names, panel, build, sample_names, reference, min_depth,
                  min_gq, min_bq, min_mq, workers, scheduler, output_vcf, output, fmt) -> None:
     """Call genotypes from PCR-RFLP gel bands (--rflp), a gel photo (--gel-image), a VCF (--vcf) or
@@ -83,11 +86,12 @@ def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes
                                "--bam FILE/--bam-list")
     if gel_image and not (layout and ladder_spec):
         raise click.UsageError("--gel-image needs --layout (lanes.tsv) and --ladder (sizes or a ladder name)")
-    if (layout or ladder_spec or overlay or wells_row or lanes or crop) and not gel_image:
-        raise click.UsageError("--layout, --ladder, --overlay, --wells-row, --lanes and --crop go with --gel-image")
+    if (layout or ladder_spec or overlay or wells_row or lanes or crop or corrections) and not gel_image:
+        raise click.UsageError("--layout, --ladder, --overlay, --wells-row, --lanes, --crop and --corrections go with "
+                               "--gel-image")
     reading = None
     if gel_image:
-        reading, gel = _read_photo(gel_image, layout, ladder_spec, wells_row, lanes, crop, overlay)
+        reading, gel = _read_photo(gel_image, layout, ladder_spec, wells_row, lanes, crop, overlay, corrections)
     from genoassoc.loci import load_catalog
 
     catalog = load_catalog(panel)
@@ -162,15 +166,28 @@ def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes
 
 
 def _read_photo(photo: str, layout_file: str, ladder_spec: str, wells_row: str | None = None,
-                lanes: tuple[str, ...] = (), crop: str | None = None, overlay: str | None = None):
+                lanes: tuple[str, ...] = (), crop: str | None = None, overlay: str | None = None,
+                corrections: str | None = None):
     """The gel reading and its band table (the --rflp input). A refused photo still gets its
-    overlay (what was found before the step that failed) when one is asked for."""
+    overlay (what was found before the step that failed) when one is asked for. With a review's
+    corrections, the reading is the one they describe."""
     from genoassoc.calling.gel_image import GelReadError, band_table, ladder, parse_overrides, read_gel, read_layout
 
     layout = read_layout(layout_file, read_options())
+    overrides = parse_overrides(wells_row, lanes, crop)
+    ladder_spec_read = ladder(ladder_spec)
+    if corrections:
+        from genoassoc.calling.gel_review import apply_corrections, read_corrections
+
+        if wells_row or lanes:
+            raise click.UsageError("--corrections places the wells and lanes: drop --wells-row and --lanes")
+        reading = apply_corrections(photo, layout, read_corrections(corrections, photo), overrides)
+        notes(reading.notes)
+        table = band_table(reading, layout)
+        table.attrs["source"] = photo
+        return reading, table
     try:
-        reading = read_gel(photo, layout, ladder(ladder_spec), progress=progress("tiers"),
-                           overrides=parse_overrides(wells_row, lanes, crop))
+        reading = read_gel(photo, layout, ladder_spec_read, progress=progress("tiers"), overrides=overrides)
     except GelReadError as err:
         if overlay and err.reading is not None:
             from genoassoc.report.figures import gel_overlay
@@ -223,10 +240,10 @@ def gel_group() -> None:
                    "photo too, with what was found.")
 @photo_overrides
 @O.output_options()
-def gel_bands(photo, layout, ladder_spec, overlay, wells_row, lanes, crop, output, fmt) -> None:
+def gel_bands(photo, layout, ladder_spec, overlay, wells_row, lanes, crop, corrections, output, fmt) -> None:
     """The band table of a gel photo (what call --rflp reads): lanes found, bands detected and sized
     against the ladder; bands outside the ladder's range are listed in the note, not sized."""
-    reading, table = _read_photo(photo, layout, ladder_spec, wells_row, lanes, crop, overlay)
+    reading, table = _read_photo(photo, layout, ladder_spec, wells_row, lanes, crop, overlay, corrections)
     outputs = [(table.drop(columns=["note"]) if not table["note"].astype(bool).any() else table, output)]
     if overlay:
         from genoassoc.report.figures import gel_overlay
@@ -238,6 +255,72 @@ def gel_bands(photo, layout, ladder_spec, overlay, wells_row, lanes, crop, outpu
     counts = reading.bands.groupby("used", observed=True).size().to_dict() if len(reading.bands) else {}
     click.echo(f"{len(reading.lanes)} lanes, {counts.get(True, 0)} bands sized, {counts.get(False, 0)} outside "
                "the ladder", err=True)
+
+
+@gel_group.command("review")
+@click.argument("photo", type=click.Path(dir_okay=False))
+@click.option("--layout", required=True, type=click.Path(dir_okay=False),
+              help="Lane layout: lane, sample ('ladder' for ladders), assay or locus[, tier].")
+@click.option("--ladder", "ladder_spec", required=True,
+              help="Ladder: sizes in bp (comma-separated) or a name (genoassoc gel ladders).")
+@click.option("--assays", "assays_file", type=click.Path(dir_okay=False),
+              help="TOML file of your own assays, added to the built-ins (for the page's preview calls).")
+@O.setting("tolerance")
+@O.setting("min_band")
+@photo_overrides
+@O.panel
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The review page (.html).")
+def gel_review(photo, layout, ladder_spec, assays_file, tolerance, min_band, wells_row, lanes, crop, corrections,
+               panel, output) -> None:
+    """One self-contained page (opens offline) to check and correct a photo's reading: drag lanes and
+    well rows, add and delete bands, mark ladder lanes; sizes and preview calls update in the page,
+    which exports the corrections for --corrections. A photo the reader refuses opens too, with what
+    was found."""
+    from genoassoc.assays import load_assays
+    from genoassoc.calling.gel_image import GelReadError, ladder, parse_overrides, prepared_photo, read_gel, read_layout
+    from genoassoc.calling.gel_review import (
+        apply_corrections,
+        expected_fragments,
+        read_corrections,
+        review_html,
+        review_model,
+    )
+    from genoassoc.calling.rflp import Tolerance
+    from genoassoc.io.records import write_text
+    from genoassoc.loci import load_catalog
+
+    if not output.lower().endswith((".html", ".htm")):
+        raise click.UsageError("-o names the review page: give a .html file")
+    table = read_layout(layout, read_options())
+    spec = ladder(ladder_spec)
+    overrides = parse_overrides(wells_row, lanes, crop)
+    problem = ""
+    if corrections:
+        reading = apply_corrections(photo, table, read_corrections(corrections, photo), overrides)
+    else:
+        try:
+            reading = read_gel(photo, table, spec, progress=progress("tiers"), overrides=overrides)
+        except GelReadError as err:
+            problem = err.problem
+            reading = err.reading if err.reading is not None else prepared_photo(photo, table, overrides)
+    from genoassoc.calling.gel_image import band_table
+    from genoassoc.calling.rflp import call_rflp
+
+    catalog = load_catalog(panel)
+    parsed = Tolerance.parse(tolerance)
+    assays = load_assays(assays_file, catalog)
+    learned: list = []
+    if not problem:
+        # fragment sizes an assay learns from the gel, learned as call --gel-image learns them
+        calls = call_rflp(band_table(reading, table), assays, parsed, min_band, catalog=catalog)
+        learned = calls.attrs.get("learned", [])
+    model = review_model(photo, reading, table, spec, expected_fragments(table, assays, catalog, learned),
+                         (parsed.bp, parsed.fraction), min_band, problem)
+    write_text(review_html(model), output)
+    notes(reading.notes)
+    if problem:
+        click.echo(f"genoassoc: note: the automatic reading stopped ({problem}); the page starts from what was found",
+                   err=True)
 
 
 @gel_group.command("ladders")

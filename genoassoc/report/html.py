@@ -148,7 +148,13 @@ def _load(study: Any) -> _Inputs:
         layout = read_layout(study.gel_layout, options)
         overrides = parse_overrides(study.gel_wells_row or None, [str(item) for item in study.gel_lanes],
                                     study.gel_crop or None)
-        inputs.gel_reading = read_gel(study.gel_image, layout, ladder(study.gel_ladder), overrides=overrides)
+        if study.gel_corrections:
+            from genoassoc.calling.gel_review import apply_corrections, read_corrections
+
+            inputs.gel_reading = apply_corrections(study.gel_image, layout,
+                                                   read_corrections(study.gel_corrections, study.gel_image), overrides)
+        else:
+            inputs.gel_reading = read_gel(study.gel_image, layout, ladder(study.gel_ladder), overrides=overrides)
         inputs.gel_table = band_table(inputs.gel_reading, layout)
         inputs.calls = validate_calls(call_rflp(inputs.gel_table, load_assays(study.assays, inputs.catalog),
                                                 catalog=inputs.catalog, **calling), inputs.catalog)
@@ -190,7 +196,7 @@ def used_paths(study: Any) -> list[str]:
     them: nothing else is opened or hashed (a path setting no section uses is left alone)."""
     paths = [study.panel]
     if study.gel_image:
-        paths += [study.gel_image, study.gel_layout, study.assays]
+        paths += [study.gel_image, study.gel_layout, study.gel_corrections, study.assays]
     elif study.rflp:
         paths += [study.rflp, study.assays]
     else:
