@@ -310,3 +310,29 @@ def test_fuzz_corrections_are_read_or_refused_as_input_errors(fields, keep):
             read_corrections(path, PHOTO)
         except InputError as err:
             assert "\n" not in str(err)
+
+
+def test_two_tiers_page_sizes_and_calls_equal_the_commands(browser, tmp_path):
+    """A two-tier photo rendered with known genotypes: each tier sized on its own ladders in the page
+    as by the reader, the preview calls the command's, and its unedited export gives the same table."""
+    from test_gel_image import GENOTYPES, LADDER_LANE, sample_lanes, write_case
+
+    upper, lower = GENOTYPES[:8], ["C/C", "G/C", "G/G", "G/C", "C/C", "G/C", "C/C", "G/C"]
+    tiers = [[LADDER_LANE, *sample_lanes(upper), LADDER_LANE], [LADDER_LANE, *sample_lanes(lower), LADDER_LANE]]
+    photo, layout, _, truth = write_case(tmp_path, tiers, [upper, lower], seed=7, smile=3)
+    result = run_cli("gel", "review", photo, "--layout", layout, "--ladder", LADDER, "-o", tmp_path / "review.html")
+    assert result.returncode == 0, result.stderr
+    found = opened(browser, tmp_path)
+    genotype = dict(zip(truth["sample"], truth["truth"], strict=True))
+    samples = [lane for lane in found if lane["sample"]]
+    assert len(samples) == 16 and {lane["tier"] for lane in samples} == {1, 2}
+    assert all(lane["call"] == genotype[lane["sample"]] for lane in samples)
+    exported = tmp_path / "review.json"
+    exported.write_text(browser.find_element("id", "corrections").get_attribute("value"))
+    plain = run_cli("gel", "bands", photo, "--layout", layout, "--ladder", LADDER, "-o", tmp_path / "plain.tsv")
+    corrected = run_cli("gel", "bands", photo, "--layout", layout, "--ladder", LADDER, "--corrections", exported,
+                        "-o", tmp_path / "corrected.tsv")
+    assert plain.returncode == corrected.returncode == 0, corrected.stderr
+    read = [pd.read_csv(tmp_path / name, sep="\t", dtype=str, keep_default_na=False)[["sample", "gel", "lane", "bands"]]
+            for name in ("plain.tsv", "corrected.tsv")]
+    pd.testing.assert_frame_equal(read[0], read[1])
