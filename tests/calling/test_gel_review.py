@@ -107,6 +107,8 @@ def test_page_sizes_are_the_readers_sizes(page, browser):
                 assert abs(size - python) <= 1e-9 * python, (lane["lane"], y, size, python)
                 checked += 1
     assert checked >= 40
+    ladder_bands = sum(len(fit.sizes) for fit in reading.ladders)
+    assert len(browser.find_elements("css selector", "#fits circle")) == ladder_bands == 20  # the fit drawn
     assert_page_sizes_equal(found, python_bands(page))
     calls = run_cli("call", "--gel-image", page / "gel.png", "--layout", page / "layout.tsv", "--ladder", LADDER)
     by_sample = {line.split("\t")[0]: line.split("\t")[2] for line in calls.stdout.splitlines()[1:]}
