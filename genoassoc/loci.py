@@ -52,6 +52,9 @@ class Locus:
     gene: str = ""
     aliases: tuple[str, ...] = ()
     source: str = ""
+    # forward-strand sequence beside the SNP (a panel's flank5/flank3), for locating it in Sanger reads
+    flank5: str = ""
+    flank3: str = ""
 
     @property
     def genotypes(self) -> tuple[str, str, str]:
@@ -191,7 +194,8 @@ def load_catalog(panel: str | os.PathLike | None = None) -> Catalog:
 
 def read_panel(path: str | os.PathLike) -> list[Locus]:
     """User loci from a panel table: ``locus, chrom, pos, alleles`` and optional ``build``
-    (GRCh37/GRCh38; without it the position is used whatever the build), ``gene``, ``aliases``."""
+    (GRCh37/GRCh38; without it the position is used whatever the build), ``gene``, ``aliases``, and
+    ``flank5``/``flank3`` (the forward-strand bases before and after the SNP, for Sanger reads)."""
     from genoassoc.io.records import read_records
 
     source = str(path)
@@ -221,8 +225,17 @@ def read_panel(path: str | os.PathLike) -> list[Locus]:
             gene=record.get("gene", ""),
             aliases=_split_aliases(record.get("aliases", "")),
             source=f"panel {source}",
+            flank5=_flank(record.get("flank5", ""), source, row, "flank5"),
+            flank3=_flank(record.get("flank3", ""), source, row, "flank3"),
         )
     return list(by_id.values())
+
+
+def _flank(text: str, source: str, row: int, column: str) -> str:
+    bases = text.strip().upper()
+    if bases and (set(bases) - set("ACGTN")):
+        raise InputError(f"'{text[:20]}' is not a DNA sequence (A, C, G, T, N)", source, row, column)
+    return bases
 
 
 # chr7 lengths of the two assemblies (GRCh37 / GRCh38 assembly reports).

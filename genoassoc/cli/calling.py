@@ -4,6 +4,7 @@ ladders) and `assays` (list, show, learn, design)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import click
@@ -50,6 +51,14 @@ photo_overrides = O.options(
 @click.option("--vcf", "vcf_file", type=click.Path(dir_okay=False), help="VCF or BCF (bgzipped+indexed or plain).")
 @click.option("--bam", "bam_files", multiple=True, type=click.Path(dir_okay=False), help="BAM/CRAM file; repeat.")
 @click.option("--bam-list", type=click.Path(dir_okay=False), help="File listing BAM/CRAM paths, one per line.")
+@click.option("--sanger", "sanger", type=click.Path(),
+              help="Sanger traces (.ab1): a folder of them or one file; a sample's forward and reverse reads "
+                   "combined.")
+@click.option("--sample-pattern", help="Sanger: a regular expression taking the sample from the trace's file name "
+                                       "(its group 'sample' or first group; default: the file's sample field, else "
+                                       "its name).")
+@click.option("--min-quality", type=float, default=20, show_default=True,
+              help="Sanger: least mean base quality around the site to call it.")
 @click.option("--assays", "assays_file", type=click.Path(dir_okay=False),
               help="TOML file of your own assays, added to the built-ins (--rflp).")
 @O.setting("tolerance")
@@ -62,7 +71,7 @@ photo_overrides = O.options(
 @click.option("--build", type=click.Choice(["auto", "GRCh37", "GRCh38"]), default="auto", show_default=True)
 @click.option("--samples", "sample_names", multiple=True, help="Samples to keep from the VCF (comma-separated).")
 @click.option("--reference", type=click.Path(dir_okay=False),
-              help="Reference FASTA (CRAM decoding; REF bases for --output-vcf).")
+              help="Reference FASTA (CRAM decoding; REF bases for --output-vcf; Sanger: the flanks of the loci).")
 @click.option("--min-depth", type=int, default=4, show_default=True,
               help="BAM: least usable bases to call (GQ decides above it).")
 @click.option("--min-gq", type=int, default=20, show_default=True, help="BAM: least genotype quality to call.")
@@ -73,17 +82,20 @@ photo_overrides = O.options(
 @click.option("--output-vcf", type=click.Path(dir_okay=False), help="Also write the calls as VCF (.vcf or .vcf.gz).")
 @O.output_options()
 def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes, crop, corrections, vcf_file,
-                 bam_files, bam_list, assays_file, tolerance,
+                 bam_files, bam_list, sanger, sample_pattern, min_quality, assays_file, tolerance,
                  min_band, het_min_ratio, strict_bands, loci_names, panel, build, sample_names, reference, min_depth,
                  min_gq, min_bq, min_mq, workers, scheduler, output_vcf, output, fmt) -> None:
-    """Call genotypes from PCR-RFLP gel bands (--rflp), a gel photo (--gel-image), a VCF (--vcf) or
-    alignments (--bam, --bam-list): one row per sample x locus, every sample in the output."""
+    """Call genotypes from PCR-RFLP gel bands (--rflp), a gel photo (--gel-image), a VCF (--vcf),
+    alignments (--bam, --bam-list) or Sanger traces (--sanger): one row per sample x locus, every
+    sample in the output."""
     gel = rflp
     sources = [name for name, given in (("--rflp", gel), ("--gel-image", gel_image), ("--vcf", vcf_file),
-                                        ("--bam", bam_files or bam_list)) if given]
+                                        ("--bam", bam_files or bam_list), ("--sanger", sanger)) if given]
     if len(sources) != 1:
         raise click.UsageError("give the evidence to call from: one of --rflp FILE, --gel-image PHOTO, --vcf FILE, "
-                               "--bam FILE/--bam-list")
+                               "--bam FILE/--bam-list, --sanger FOLDER")
+    if sample_pattern and not sanger:
+        raise click.UsageError("--sample-pattern goes with --sanger")
     if gel_image and not (layout and ladder_spec):
         raise click.UsageError("--gel-image needs --layout (lanes.tsv) and --ladder (sizes or a ladder name)")
     if (layout or ladder_spec or overlay or wells_row or lanes or crop or corrections) and not gel_image:
@@ -110,6 +122,29 @@ def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes
         notes(learned.summary() for learned in calls.attrs.get("learned", []))
         if reading is not None and overlay:
             _save_overlay(reading, gel, calls, assays, catalog, overlay)
+    elif sanger:
+        from genoassoc.calling.sanger import COLUMNS as SANGER_COLUMNS
+        from genoassoc.calling.sanger import call_sanger
+        from genoassoc.io.records import format_records, write_text
+
+        if sample_pattern:
+            try:
+                re.compile(sample_pattern)
+            except re.error as err:
+                raise click.UsageError(f"--sample-pattern is not a regular expression ({err})") from None
+        rows = call_sanger(sanger, loci, pattern=sample_pattern, reference=reference,
+                           build=None if build == "auto" else build, min_quality=min_quality)
+        if fmt == "tsv" and not output_vcf:
+            write_text(format_records(SANGER_COLUMNS, rows), output)
+            counts: dict[str, tuple[int, int]] = {}
+            for row in rows:
+                done, total = counts.get(row["locus"], (0, 0))
+                counts[row["locus"]] = (done + (row["status"] == "called"), total + 1)
+            _summarise_calls(counts)
+            return
+        import pandas as pd
+
+        calls = pd.DataFrame(rows, columns=SANGER_COLUMNS)
     elif vcf_file:
         from genoassoc.calling.vcf import read_vcf_calls
 

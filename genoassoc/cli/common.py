@@ -98,7 +98,10 @@ def _check_inputs(ctx: click.Context) -> None:
     paths = []
     for param in ctx.command.params:
         if isinstance(param.type, click.Path) and param.name is not None and not _is_output(param):
-            paths += [path for path in _paths(ctx.params.get(param.name)) if path != "-"]
+            given = [path for path in _paths(ctx.params.get(param.name)) if path != "-"]
+            if param.type.dir_okay:  # a folder of inputs (--sanger): its files are checked as they are read
+                given = [path for path in given if not os.path.isdir(path)]
+            paths += given
     check_input_files(paths)
 
 

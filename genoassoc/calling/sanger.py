@@ -1,0 +1,318 @@
+"""Genotypes from Sanger traces: the SNP found in each read by its flanking sequence, called from the
+heights of its two alleles' peaks against the trace's own noise.
+
+A trace (ABI ``.ab1``, read by Biopython's ``Bio.SeqIO`` 'abi' parser) gives four analysed channels
+(DATA9-12 in the order of FWO_1), the base caller's peak positions (PLOC2), bases (PBAS2) and
+qualities (PCON2). The locus's forward-strand flanks (a panel's ``flank5``/``flank3``, or cut from
+``--reference``) are aligned to the read's bases, forward and reverse-complemented (Biopython's
+``PairwiseAligner``, local); the base aligned to the SNP is the site. At its peak position each
+channel's height is the channel's maximum within two samples; the site's primary height is the larger
+of the locus's two alleles (complemented on a reverse read). The noise is the trace's own: at the
+10 called bases either side (not the site's neighbours), the strongest channel other than the called
+base relative to it. The site is heterozygous when the weaker allele reaches `HET_FLOOR` of the
+stronger and stands above that noise (its 90th centile times `NOISE_FACTOR`); homozygous when it stays
+below half that floor, or below the floor and within the noise; otherwise a no-call (a noisy trace, or
+a secondary peak between the noise and a heterozygote's): a trace too noisy to tell is never called
+homozygous. A non-allele base that reaches the heterozygote's floor and the weaker allele is "a third
+base". Forward and reverse reads of one sample must agree.
+
+SCF traces are not read yet: Biopython has no SCF parser (a FASTQ export will not do: the peaks are
+needed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from genoassoc.errors import InputError
+from genoassoc.loci import Locus
+
+HET_FLOOR = 0.25      # weaker/stronger allele height of a heterozygote (Sanger het peaks run 0.3-1.0)
+NOISE_FACTOR = 2.0    # above twice the trace's 90th-centile secondary peak
+MIN_FLANK_MATCH = 0.9  # identity of the flank alignment
+MIN_FLANK_BASES = 15   # aligned flank bases on either side of the site
+DEFAULT_MIN_QUALITY = 20
+_COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
+COLUMNS = ["sample", "locus", "genotype", "status", "reason", "source", "file", "strands", "height_1", "height_2",
+           "ratio", "noise", "quality"]
+
+
+@dataclass(frozen=True)
+class Trace:
+    path: str
+    name: str          # the file's sample field (SMPL1), else ""
+    channels: dict[str, np.ndarray]
+    peaks: np.ndarray  # sample index of each called base
+    bases: str
+    qualities: np.ndarray
+
+
+def read_trace(path: str | os.PathLike) -> Trace:
+    """An ABI trace's channels, peaks, bases and qualities; a file that is not one is an InputError."""
+    from Bio import SeqIO
+
+    source = str(path)
+    try:
+        record = SeqIO.read(source, "abi")
+        raw = record.annotations["abif_raw"]
+        order = raw["FWO_1"]
+        order = order.decode("ascii") if isinstance(order, bytes) else str(order)
+        channels = {base: np.asarray(raw[f"DATA{9 + index}"], dtype=float) for index, base in enumerate(order[:4])}
+        bases = raw["PBAS2"].decode("ascii").upper()
+        peaks = np.asarray(raw["PLOC2"], dtype=int).reshape(-1)
+        quality = raw.get("PCON2", b"")
+        qualities = np.frombuffer(quality, dtype=np.uint8).astype(float) if isinstance(quality, bytes) else \
+            np.asarray(quality, dtype=float).reshape(-1)
+        sample = raw.get("SMPL1", b"")
+        name = (sample.decode("utf-8", "replace") if isinstance(sample, bytes) else str(sample)).strip()
+    except KeyError as missing:
+        raise InputError(f"not a base-called ABI trace (no {missing.args[0]} record)", source) from None
+    except (ValueError, AssertionError, struct.error, UnicodeDecodeError, TypeError, IndexError) as err:
+        raise InputError(f"not a readable ABI trace ({str(err)[:80] or type(err).__name__})", source) from None
+    lengths = {len(values) for values in channels.values()}
+    if set(order[:4].upper()) != set("ACGT") or len(lengths) != 1:
+        raise InputError("not a readable ABI trace (its four channels are not A, C, G and T of one length)", source)
+    if len(peaks) != len(bases) or (len(qualities) and len(qualities) != len(bases)):
+        raise InputError(f"not a readable ABI trace ({len(bases)} bases but {len(peaks)} peak positions)", source)
+    if len(peaks) and (peaks.min() < 0 or peaks.max() >= lengths.pop()):
+        raise InputError("not a readable ABI trace (a peak position lies outside the trace)", source)
+    if not len(qualities):
+        qualities = np.full(len(bases), np.nan)
+    return Trace(source, name, channels, peaks, bases, qualities)
+
+
+def reverse_complement(bases: str) -> str:
+    return bases.translate(_COMPLEMENT)[::-1]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where the SNP sits in a read: the base index and the strand the read is on."""
+
+    index: int
+    strand: str  # "forward" or "reverse"
+
+
+def locate(bases: str, flank5: str, flank3: str) -> Site | None:
+    """The read base aligned to the SNP between the flanks (forward or reverse-complemented read),
+    or None when the flanks are not found well enough on both sides."""
+    from Bio.Align import PairwiseAligner
+
+    aligner = PairwiseAligner(mode="local", match_score=2, mismatch_score=-3, open_gap_score=-5,
+                              extend_gap_score=-2)
+    query = flank5 + "N" + flank3
+    best: tuple[float, Site] | None = None
+    for strand, read in (("forward", bases), ("reverse", reverse_complement(bases))):
+        if not read:
+            continue
+        try:
+            alignment = aligner.align(read, query)[0]
+        except (IndexError, ValueError):
+            continue
+        site = _aligned_site(alignment, len(flank5), len(flank3))
+        if site is None:
+            continue
+        index = site if strand == "forward" else len(bases) - 1 - site
+        if best is None or alignment.score > best[0]:
+            best = (alignment.score, Site(index, strand))
+    return None if best is None else best[1]
+
+
+def _aligned_site(alignment: Any, left: int, right: int) -> int | None:
+    """The read index aligned to query position `left` (the SNP), when at least MIN_FLANK_BASES
+    of each flank align with MIN_FLANK_MATCH identity."""
+    read_blocks, query_blocks = alignment.aligned
+    site, matched, aligned_left, aligned_right = None, 0, 0, 0
+    read, query = alignment.target, alignment.query
+    for (r0, r1), (q0, _) in zip(read_blocks, query_blocks, strict=True):
+        for offset in range(r1 - r0):
+            r, q = r0 + offset, q0 + offset
+            if q == left:
+                site = r
+                continue
+            aligned_left += q < left
+            aligned_right += q > left
+            matched += read[r] == query[q]
+    total = aligned_left + aligned_right
+    if site is None or min(aligned_left, aligned_right) < min(MIN_FLANK_BASES, left, right) or not total:
+        return None
+    return site if matched / total >= MIN_FLANK_MATCH else None
+
+
+def _height(channel: np.ndarray, position: int) -> float:
+    return float(channel[max(0, position - 2): position + 3].max())
+
+
+@dataclass(frozen=True)
+class ReadCall:
+    file: str
+    strand: str
+    genotype: str
+    reason: str
+    heights: tuple[float, float]  # of the locus's two alleles, in catalog order
+    noise: float
+    quality: float
+
+
+def call_read(trace: Trace, locus: Locus, flank5: str, flank3: str, min_quality: float = DEFAULT_MIN_QUALITY
+              ) -> ReadCall:
+    """One read's call at the locus (see the module docstring)."""
+    name = Path(trace.path).name
+    site = locate(trace.bases, flank5, flank3)
+    if site is None:
+        return ReadCall(name, "", "", "site not found (the flanks do not align to the read)", (np.nan, np.nan), np.nan,
+                        np.nan)
+    window = trace.qualities[max(0, site.index - 5): site.index + 6]
+    quality = float(np.nanmean(window)) if np.isfinite(window).any() else np.nan
+    alleles = locus.alleles if site.strand == "forward" else tuple(a.translate(_COMPLEMENT) for a in locus.alleles)
+    if np.isfinite(quality) and quality < min_quality:
+        return ReadCall(name, site.strand, "", f"quality {quality:.0f} around the site, below --min-quality "
+                        f"{min_quality:g}", (np.nan, np.nan), np.nan, quality)
+    position = int(trace.peaks[site.index])
+    heights = {base: _height(channel, position) for base, channel in trace.channels.items()}
+    pair = (heights[alleles[0]], heights[alleles[1]])
+    noise = _noise(trace, site.index)
+    stronger, weaker = max(pair), min(pair)
+    others = max(height for base, height in heights.items() if base not in alleles)
+    ratio = weaker / stronger if stronger > 0 else np.nan
+    floor = max(HET_FLOOR, NOISE_FACTOR * noise)
+    if stronger <= 0 or not np.isfinite(ratio):
+        return ReadCall(name, site.strand, "", "no signal at the site", pair, noise, quality)
+    if others / stronger >= floor and others >= weaker:
+        return ReadCall(name, site.strand, "", "a third base at the site", pair, noise, quality)
+    if ratio >= floor:
+        return ReadCall(name, site.strand, locus.genotype(*locus.alleles), "", pair, noise, quality)
+    # homozygous where the weaker allele is far below a heterozygote's (half its floor), or below that
+    # floor and within the trace's noise
+    if ratio < HET_FLOOR / 2 or (ratio < HET_FLOOR and ratio < NOISE_FACTOR * noise):
+        allele = locus.alleles[0] if pair[0] >= pair[1] else locus.alleles[1]
+        return ReadCall(name, site.strand, f"{allele}/{allele}", "", pair, noise, quality)
+    if ratio >= HET_FLOOR:
+        return ReadCall(name, site.strand, "", f"noisy trace around the site (secondary peaks up to {noise:.2f} of the "
+                        f"primary; the site's {ratio:.2f})", pair, noise, quality)
+    return ReadCall(name, site.strand, "", f"secondary peak {ratio:.2f} of the primary: between the trace's noise "
+                    f"({noise:.2f}) and a heterozygote", pair, noise, quality)
+
+
+def _noise(trace: Trace, index: int) -> float:
+    """The trace's secondary-peak level near the site: the 90th centile, over the 10 called bases each
+    side (leaving out the site and its next neighbours), of the strongest other channel relative to
+    the called base's."""
+    ratios = []
+    for other in [*range(index - 12, index - 1), *range(index + 2, index + 13)]:
+        if not 0 <= other < len(trace.bases) or trace.bases[other] not in trace.channels:
+            continue
+        position = int(trace.peaks[other])
+        called = _height(trace.channels[trace.bases[other]], position)
+        if called <= 0:
+            continue
+        rest = max(_height(channel, position) for base, channel in trace.channels.items() if base != trace.bases[other])
+        ratios.append(rest / called)
+    return float(np.percentile(ratios, 90)) if len(ratios) >= 5 else np.nan
+
+
+def sample_of(trace: Trace, pattern: str | None) -> str:
+    """The sample a trace belongs to: from the file name by `pattern` (its group 'sample', else its
+    first group, else the whole match), else the file's sample field, else the file name's stem."""
+    stem = Path(trace.path).stem
+    if pattern:
+        match = re.search(pattern, Path(trace.path).name)
+        if match is None:
+            raise InputError(f"--sample-pattern '{pattern}' does not match the file name", trace.path)
+        groups = match.groupdict()
+        return groups.get("sample") or (match.group(1) if match.groups() else match.group(0))
+    return trace.name or stem
+
+
+def combine(reads: list[ReadCall]) -> tuple[str, str, str]:
+    """(genotype, reason, strands) of one sample from its reads: agreeing calls stand; reads that
+    disagree make a no-call; a read's no-call does not hide another read's call."""
+    called = [read for read in reads if read.genotype]
+    strands = ",".join(sorted({read.strand for read in called} or {read.strand for read in reads if read.strand}))
+    if not called:
+        return "", "; ".join(dict.fromkeys(f"{read.file}: {read.reason}" for read in reads)), strands
+    if len({read.genotype for read in called}) > 1:
+        found = ", ".join(f"{read.file} {read.genotype}" for read in called)
+        return "", f"forward/reverse disagree ({found})", strands
+    return called[0].genotype, "", strands
+
+
+def trace_files(folder: str | os.PathLike) -> list[Path]:
+    """The traces of a folder (.ab1/.abi), or the one file given."""
+    path = Path(folder)
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise InputError("no such file or folder", str(path))
+    files = sorted(item for item in path.iterdir() if item.suffix.lower() in (".ab1", ".abi") and item.is_file())
+    if not files:
+        raise InputError("no .ab1 traces in the folder", str(path))
+    return files
+
+
+def flanks_from_reference(locus: Locus, reference: str, build: str | None, width: int = 50) -> tuple[str, str]:
+    """The forward-strand bases either side of the locus from a FASTA (its .fai made if missing)."""
+    import pysam
+
+    from genoassoc.loci import ANY_BUILD, contig_name, detect_build
+
+    try:
+        fasta = pysam.FastaFile(reference)
+    except (OSError, ValueError) as err:
+        raise InputError(f"cannot read the reference FASTA ({err})", reference) from None
+    with fasta:
+        lengths = dict(zip(fasta.references, fasta.lengths, strict=True))
+        chosen = build or detect_build(lengths)
+        position = locus.positions.get(chosen or "") or locus.positions.get(ANY_BUILD)
+        if position is None:
+            raise InputError(f"{locus.id}: no position for this reference's build (give --build)", reference)
+        name = contig_name(locus.chrom.removeprefix("chr"), list(lengths))
+        if name not in lengths:
+            raise InputError(f"{locus.id}: contig {locus.chrom} not in the reference", reference)
+        left = fasta.fetch(name, max(0, position - 1 - width), position - 1).upper()
+        right = fasta.fetch(name, position, position + width).upper()
+    return left, right
+
+
+def call_sanger(folder: str | os.PathLike, loci: list[Locus], *, pattern: str | None = None,
+                reference: str | None = None, build: str | None = None,
+                min_quality: float = DEFAULT_MIN_QUALITY) -> list[dict[str, Any]]:
+    """Calls-table rows (`COLUMNS`), one per sample and locus, from every trace of `folder`."""
+    flanks = {}
+    for locus in loci:
+        if locus.flank5 and locus.flank3:
+            flanks[locus.id] = (locus.flank5, locus.flank3)
+        elif reference:
+            flanks[locus.id] = flanks_from_reference(locus, reference, build)
+        else:
+            raise InputError(f"{locus.id}: no flanking sequence to find the SNP in the reads: give --reference "
+                             "FASTA, or flank5/flank3 in the panel", str(folder))
+    by_sample: dict[str, list[Trace]] = {}
+    for path in trace_files(folder):
+        trace = read_trace(path)
+        by_sample.setdefault(sample_of(trace, pattern), []).append(trace)
+    rows = []
+    for sample, traces in by_sample.items():
+        for locus in loci:
+            reads = [call_read(trace, locus, *flanks[locus.id], min_quality) for trace in traces]
+            genotype, reason, strands = combine(reads)
+            # the evidence of the read(s) that decided: the best-quality called read, else the first
+            shown = max((read for read in reads if read.genotype), key=lambda read: read.quality, default=reads[0])
+            ratio = min(shown.heights) / max(shown.heights) if max(shown.heights) > 0 else np.nan
+            rows.append({"sample": sample, "locus": locus.id, "genotype": genotype,
+                         "status": "called" if genotype else "no_call", "reason": reason, "source": "sanger",
+                         "file": ",".join(read.file for read in reads), "strands": strands,
+                         "height_1": _text(shown.heights[0]), "height_2": _text(shown.heights[1]),
+                         "ratio": _text(ratio, 3), "noise": _text(shown.noise, 3), "quality": _text(shown.quality, 3)})
+    return rows
+
+
+def _text(value: float, digits: int = 6) -> str:
+    return "" if value != value else f"{value:.{digits}g}"

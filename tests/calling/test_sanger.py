@@ -1,0 +1,257 @@
+"""Sanger traces to genotypes: synthetic traces with known genotypes (dye-specific heights, noise,
+secondary peaks, dye blobs, a shifted heterozygous peak; forward and reverse reads) and real public
+traces (Biopython's test traces, tests/data/sanger/biopython: real peak shapes and noise at sites the
+base caller reads cleanly); no-calls with reasons; the command line and concordance on its output."""
+
+import io
+import random
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_run import run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sanger_traces import render, reverse_read, write_abif
+
+from genoassoc.calling.sanger import call_read, read_trace, reverse_complement
+from genoassoc.errors import InputError
+from genoassoc.loci import Locus
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "sanger" / "biopython"
+SITE = 80
+
+
+def molecule(seed: int, allele: str = "G") -> str:
+    rng = random.Random(seed)
+    bases = [rng.choice("ACGT") for _ in range(170)]
+    bases[SITE] = allele
+    return "".join(bases)
+
+
+def snp(sequence: str, alleles=("G", "C")) -> Locus:
+    return Locus("snp1", alleles, "sim", {"": 1000}, flank5=sequence[SITE - 40:SITE],
+                 flank3=sequence[SITE + 1:SITE + 41])
+
+
+GENOTYPES = {"G/G": ("G", None), "G/C": ("G", "C"), "C/C": ("C", None)}
+
+
+def trace_of(folder: Path, name: str, genotype: str, seed: int, reverse: bool = False, share: float = 0.8,
+             **render_options):
+    first, second = GENOTYPES[genotype]
+    sequence = molecule(seed, first)
+    het = {SITE: (second, share)} if second else {}
+    if reverse:
+        sequence, het = reverse_read(sequence, het)
+    path = write_abif(folder / name, *render(sequence, het, seed=seed * 7 + reverse, **render_options),
+                      sample=name.split("_")[0])
+    return path, snp(molecule(seed, first))
+
+
+@pytest.mark.parametrize("options", [
+    {}, {"noise": 0.04, "secondary": 0.1}, {"shift": 1.5}, {"blob": SITE - 6}, {"share": 0.4},
+])
+def test_synthetic_reads_are_called_right_on_both_strands(tmp_path, options):
+    share = options.pop("share", 0.8)
+    wrong, called, total = [], 0, 0
+    for seed in range(12):
+        for genotype in GENOTYPES:
+            for reverse in (False, True):
+                path, locus = trace_of(tmp_path, f"S{seed}_{genotype[0]}{genotype[2]}_{reverse}.ab1", genotype, seed,
+                                       reverse, share, **options)
+                read = call_read(read_trace(path), locus, locus.flank5, locus.flank3)
+                total += 1
+                if read.genotype:
+                    called += 1
+                    if read.genotype != genotype:
+                        wrong.append((path.name, read))
+                assert read.strand == ("reverse" if reverse else "forward")
+    assert wrong == []
+    assert called / total >= 0.95, called / total  # call rate
+
+
+def test_no_calls_say_why(tmp_path):
+    path, locus = trace_of(tmp_path, "A_fwd.ab1", "G/C", 3)
+    trace = read_trace(path)
+    other = snp(molecule(99))
+    assert call_read(trace, other, other.flank5, other.flank3).reason.startswith("site not found")
+    low = trace.__class__(trace.path, trace.name, trace.channels, trace.peaks, trace.bases,
+                          np.full(len(trace.bases), 12.0))
+    assert "below --min-quality 20" in call_read(low, locus, locus.flank5, locus.flank3).reason
+    # a third dye as high as the second allele at the site
+    channels = {base: values.copy() for base, values in trace.channels.items()}
+    position = int(trace.peaks[SITE])
+    channels["A"][position - 1:position + 2] = channels["C"][position - 1:position + 2]
+    third = trace.__class__(trace.path, trace.name, channels, trace.peaks, trace.bases, trace.qualities)
+    assert call_read(third, locus, locus.flank5, locus.flank3).reason == "a third base at the site"
+    # a clean trace with a secondary peak above its noise and below a heterozygote's
+    weak, clean = trace_of(tmp_path, "B_fwd.ab1", "G/C", 4, share=0.13, secondary=0.02, noise=0.005)
+    unsure = call_read(read_trace(weak), clean, clean.flank5, clean.flank3)
+    assert unsure.genotype == "" and "between the trace's noise" in unsure.reason, unsure
+    # the same secondary peak in a noisy trace: too noisy to tell, never homozygous
+    noisy, locus = trace_of(tmp_path, "C_fwd.ab1", "G/C", 5, share=0.5, secondary=0.5)
+    found = call_read(read_trace(noisy), locus, locus.flank5, locus.flank3)
+    assert found.genotype in ("", "G/C") and (found.genotype or found.reason.startswith("noisy trace")), found
+
+
+def test_real_traces_give_the_base_callers_base_at_clean_sites_on_either_strand():
+    """Real traces (three instruments): at sites in stretches the base caller reads at quality 40 and
+    above, the flanks cut from the read's own calls find the site, forward and as a reverse read, and
+    the call is the called base, homozygous: no heterozygote where the trace shows one peak."""
+    checked, called, wrong = 0, 0, []
+    for path in sorted(REAL.glob("*.ab1")):
+        trace = read_trace(path)
+        q = trace.qualities
+        for index in range(60, len(trace.bases) - 60, 23):
+            window = trace.bases[index - 25:index + 26]
+            if np.nanmin(q[index - 25:index + 26]) < 30 or set(window) - set("ACGT"):
+                continue
+            base = trace.bases[index]
+            other = "A" if base != "A" else "C"
+            locus = Locus("real", (base, other), "x", {"": 1}, flank5=trace.bases[index - 25:index],
+                          flank3=trace.bases[index + 1:index + 26])
+            forward = call_read(trace, locus, locus.flank5, locus.flank3)
+            # the same site named on the other strand: the read is then the reverse one
+            flipped = Locus("real", (reverse_complement(base), reverse_complement(other)), "x", {"": 1},
+                            flank5=reverse_complement(locus.flank3), flank3=reverse_complement(locus.flank5))
+            backward = call_read(trace, flipped, flipped.flank5, flipped.flank3)
+            for read, expected, strand in ((forward, f"{base}/{base}", "forward"),
+                                           (backward, f"{reverse_complement(base)}/{reverse_complement(base)}",
+                                            "reverse")):
+                checked += 1
+                called += bool(read.genotype)
+                if (read.genotype and read.genotype != expected) or read.strand != strand:
+                    wrong.append((path.name, index, read))
+    assert checked >= 120
+    assert wrong == [], wrong[:3]
+    assert called / checked >= 0.97, called / checked  # call rate
+
+
+def test_not_a_trace_is_one_input_error(tmp_path):
+    broken = {"empty.ab1": b"", "text.ab1": b"ABIF not really", "png.ab1": b"\x89PNG\r\n\x1a\n" * 8}
+    for name, content in broken.items():
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(InputError) as caught:
+            read_trace(tmp_path / name)
+        assert "\n" not in str(caught.value)
+    real = (REAL / "3100.ab1").read_bytes()
+    (tmp_path / "cut.ab1").write_bytes(real[: len(real) // 2])
+    with pytest.raises(InputError):
+        read_trace(tmp_path / "cut.ab1")
+
+
+def test_call_sanger_command_pairs_reads_and_feeds_concordance(tmp_path):
+    traces = tmp_path / "traces"
+    traces.mkdir()
+    truth = {}
+    for seed, genotype in enumerate(["G/G", "G/C", "C/C", "G/C", "G/G"]):
+        sample = f"P{seed + 1:02d}"
+        trace_of(traces, f"{sample}_F.ab1", genotype, seed)
+        trace_of(traces, f"{sample}_R.ab1", genotype, seed, reverse=True)
+        truth[sample] = genotype
+    # one sample whose reverse read disagrees (another molecule sequenced)
+    trace_of(traces, "P06_F.ab1", "G/G", 8)
+    trace_of(traces, "P06_R.ab1", "C/C", 8, reverse=True)
+    panel = tmp_path / "panel.tsv"
+    # each seed is another molecule: one panel locus per molecule, with its flanks
+    rows = []
+    for seed in range(9):
+        one = snp(molecule(seed))
+        rows.append({"locus": f"snp{seed}", "chrom": "sim", "pos": 1000 + seed, "alleles": "G,C",
+                     "flank5": one.flank5, "flank3": one.flank3})
+    pd.DataFrame(rows).to_csv(panel, sep="\t", index=False)
+    out = tmp_path / "sanger.tsv"
+    result = run_cli("call", "--sanger", traces, "--panel", panel, "--locus", "snp1", "--sample-pattern",
+                     r"(?P<sample>P\d+)_", "-o", out)
+    assert result.returncode == 0, result.stderr
+    calls = pd.read_csv(out, sep="\t", dtype=str, keep_default_na=False).set_index("sample")
+    assert list(calls.columns[:6]) == ["locus", "genotype", "status", "reason", "source", "file"]
+    assert calls.at["P02", "genotype"] == truth["P02"] and calls.at["P02", "strands"] == "forward,reverse"
+    assert calls.at["P02", "file"] == "P02_F.ab1,P02_R.ab1"
+    assert float(calls.at["P02", "ratio"]) > 0.25
+    # snp1's flanks are molecule 1's: only P02's reads (seed 1) carry them
+    assert calls.at["P01", "reason"].startswith("P01_F.ab1: site not found")
+    rows_all = []
+    for seed, sample in enumerate(["P01", "P02", "P03", "P04", "P05"]):
+        result = run_cli("call", "--sanger", traces, "--panel", panel, "--locus", f"snp{seed}", "--sample-pattern",
+                         r"(?P<sample>P\d+)_")
+        line = next(row for row in result.stdout.splitlines() if row.startswith(sample + "\t"))
+        rows_all.append(line.split("\t")[:3])
+    assert [row[2] for row in rows_all] == [truth[row[0]] for row in rows_all]
+    disagree = run_cli("call", "--sanger", traces, "--panel", panel, "--locus", "snp8", "--sample-pattern",
+                       r"(?P<sample>P\d+)_")
+    p06 = next(row.split("\t") for row in disagree.stdout.splitlines() if row.startswith("P06\t"))
+    assert p06[2] == "" and p06[4].startswith("forward/reverse disagree")
+
+
+def test_concordance_of_rflp_and_sanger_calls(tmp_path):
+    """The usual confirmation table: RFLP calls against the Sanger calls of the same molecules, one
+    RFLP call wrong on purpose."""
+    traces = tmp_path / "traces"
+    traces.mkdir()
+    genotypes = ["G/G", "G/C", "C/C", "G/C"]
+    for seed, genotype in enumerate(genotypes):
+        first, second = GENOTYPES[genotype]
+        write_abif(traces / f"P{seed}_F.ab1", *render(molecule(40, first), {SITE: (second, 0.8)} if second else {},
+                                                      seed=seed), sample=f"P{seed}")
+    one = snp(molecule(40))
+    pd.DataFrame([{"locus": "snp", "chrom": "sim", "pos": 1000, "alleles": "G,C", "flank5": one.flank5,
+                   "flank3": one.flank3}]).to_csv(tmp_path / "panel.tsv", sep="\t", index=False)
+    pd.DataFrame([{"sample": f"P{seed}", "locus": "snp", "genotype": genotype if seed != 3 else "G/G",
+                   "status": "called", "reason": "", "source": "rflp"} for seed, genotype in enumerate(genotypes)]
+                 ).to_csv(tmp_path / "rflp.tsv", sep="\t", index=False)
+    result = run_cli("call", "--sanger", traces, "--panel", tmp_path / "panel.tsv", "--locus", "snp",
+                     "-o", tmp_path / "sanger.tsv")
+    assert result.returncode == 0, result.stderr
+    sanger = pd.read_csv(tmp_path / "sanger.tsv", sep="\t", dtype=str, keep_default_na=False)
+    assert sanger["genotype"].tolist() == genotypes
+    concordance = run_cli("concordance", tmp_path / "rflp.tsv", tmp_path / "sanger.tsv", "--panel",
+                          tmp_path / "panel.tsv")
+    assert concordance.returncode == 0, concordance.stderr
+    table = pd.read_csv(io.StringIO(concordance.stdout), sep="\t", dtype=str).set_index("locus")
+    assert table.loc["snp", ["n_both_called", "n_agree", "n_discordant", "concordance"]].tolist() == \
+        ["4", "3", "1", "0.75"]
+
+
+def test_flanks_cut_from_a_reference_fasta(tmp_path):
+    """A panel without flanks: --reference gives 50 bp either side of the locus's position."""
+    import pysam
+
+    sequence = molecule(11)
+    (tmp_path / "ref.fa").write_text(">sim\n" + "A" * 500 + sequence + "C" * 500 + "\n")
+    pysam.faidx(str(tmp_path / "ref.fa"))
+    pd.DataFrame([{"locus": "snp", "chrom": "sim", "pos": 500 + SITE + 1, "alleles": "G,C"}]).to_csv(
+        tmp_path / "panel.tsv", sep="\t", index=False)
+    traces = tmp_path / "traces"
+    traces.mkdir()
+    write_abif(traces / "X1.ab1", *render(sequence, {SITE: ("C", 0.7)}, seed=2), sample="X1")
+    without = run_cli("call", "--sanger", traces, "--panel", tmp_path / "panel.tsv", "--locus", "snp")
+    assert without.returncode == 2 and "give --reference FASTA, or flank5/flank3 in the panel" in without.stderr
+    result = run_cli("call", "--sanger", traces, "--panel", tmp_path / "panel.tsv", "--locus", "snp",
+                     "--reference", tmp_path / "ref.fa")
+    assert result.returncode == 0, result.stderr
+    row = result.stdout.splitlines()[1].split("\t")
+    assert row[:4] == ["X1", "snp", "G/C", "called"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=12),
+       cut=st.one_of(st.none(), st.integers(0, 10**6)))
+def test_fuzz_a_damaged_trace_is_read_or_refused(tmp_path_factory, edits, cut):
+    """Bytes of a real trace changed or cut: read, or one InputError; never another exception."""
+    data = bytearray((REAL / "3100.ab1").read_bytes())
+    for place, value in edits:
+        data[place % len(data)] = value
+    if cut is not None:
+        data = data[: cut % len(data)]
+    path = tmp_path_factory.mktemp("fuzz") / "damaged.ab1"
+    path.write_bytes(bytes(data))
+    try:
+        trace = read_trace(path)
+    except InputError as err:
+        assert "\n" not in str(err)
+        return
+    locus = Locus("real", ("A", "C"), "x", {"": 1}, flank5=trace.bases[100:125], flank3=trace.bases[126:151])
+    call_read(trace, locus, locus.flank5, locus.flank3)
