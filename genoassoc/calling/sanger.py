@@ -159,13 +159,21 @@ class ReadCall:
     heights: tuple[float, float]  # of the locus's two alleles, in catalog order
     noise: float
     quality: float
+    index: int = -1  # the site's base in the read
 
 
 def call_read(trace: Trace, locus: Locus, flank5: str, flank3: str, min_quality: float = DEFAULT_MIN_QUALITY
               ) -> ReadCall:
     """One read's call at the locus (see the module docstring)."""
-    name = Path(trace.path).name
+    from dataclasses import replace
+
     site = locate(trace.bases, flank5, flank3)
+    call = _call_site(trace, locus, site, min_quality)
+    return call if site is None else replace(call, index=site.index)
+
+
+def _call_site(trace: Trace, locus: Locus, site: Site | None, min_quality: float) -> ReadCall:
+    name = Path(trace.path).name
     if site is None:
         return ReadCall(name, "", "", "site not found (the flanks do not align to the read)", (np.nan, np.nan), np.nan,
                         np.nan)
@@ -283,8 +291,10 @@ def flanks_from_reference(locus: Locus, reference: str, build: str | None, width
 
 def call_sanger(folder: str | os.PathLike, loci: list[Locus], *, pattern: str | None = None,
                 reference: str | None = None, build: str | None = None,
-                min_quality: float = DEFAULT_MIN_QUALITY) -> list[dict[str, Any]]:
-    """Calls-table rows (`COLUMNS`), one per sample and locus, from every trace of `folder`."""
+                min_quality: float = DEFAULT_MIN_QUALITY, figures: str | os.PathLike | None = None
+                ) -> list[dict[str, Any]]:
+    """Calls-table rows (`COLUMNS`), one per sample and locus, from every trace of `folder`; with
+    `figures` (a folder), a PNG of the deciding read's trace around the site per sample and locus."""
     flanks = {}
     for locus in loci:
         if locus.flank5 and locus.flank3:
@@ -305,6 +315,8 @@ def call_sanger(folder: str | os.PathLike, loci: list[Locus], *, pattern: str | 
             genotype, reason, strands = combine(reads)
             # the evidence of the read(s) that decided: the best-quality called read, else the first
             shown = max((read for read in reads if read.genotype), key=lambda read: read.quality, default=reads[0])
+            if figures is not None and shown.index >= 0:
+                _figure(traces[reads.index(shown)], shown, sample, locus, genotype or "no call", Path(figures))
             ratio = min(shown.heights) / max(shown.heights) if max(shown.heights) > 0 else np.nan
             rows.append({"sample": sample, "locus": locus.id, "genotype": genotype,
                          "status": "called" if genotype else "no_call", "reason": reason, "source": "sanger",
@@ -312,6 +324,18 @@ def call_sanger(folder: str | os.PathLike, loci: list[Locus], *, pattern: str | 
                          "height_1": _text(shown.heights[0]), "height_2": _text(shown.heights[1]),
                          "ratio": _text(ratio, 3), "noise": _text(shown.noise, 3), "quality": _text(shown.quality, 3)})
     return rows
+
+
+def figure_name(sample: str, locus: str) -> str:
+    """A file name for a sample's trace figure: characters outside letters, digits, '-' and '.' become '_'."""
+    return re.sub(r"[^A-Za-z0-9.-]", "_", f"{sample}_{locus}") + ".png"
+
+
+def _figure(trace: Trace, read: ReadCall, sample: str, locus: Locus, call: str, folder: Path) -> None:
+    from genoassoc.report.figures import save, trace_window
+
+    title = f"{sample} {locus.id}: {call} ({read.file}, {read.strand} read; alleles {'/'.join(locus.alleles)})"
+    save(trace_window(trace, read.index, title), folder / figure_name(sample, locus.id))
 
 
 def _text(value: float, digits: int = 6) -> str:

@@ -59,6 +59,9 @@ photo_overrides = O.options(
                                        "its name).")
 @click.option("--min-quality", type=float, default=20, show_default=True,
               help="Sanger: least mean base quality around the site to call it.")
+@click.option("--trace-figures", type=click.Path(file_okay=False),
+              help="Sanger: a folder to write each sample's trace around each site into (PNG, one per sample and "
+                   "locus).")
 @click.option("--assays", "assays_file", type=click.Path(dir_okay=False),
               help="TOML file of your own assays, added to the built-ins (--rflp).")
 @O.setting("tolerance")
@@ -82,7 +85,7 @@ photo_overrides = O.options(
 @click.option("--output-vcf", type=click.Path(dir_okay=False), help="Also write the calls as VCF (.vcf or .vcf.gz).")
 @O.output_options()
 def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes, crop, corrections, vcf_file,
-                 bam_files, bam_list, sanger, sample_pattern, min_quality, assays_file, tolerance,
+                 bam_files, bam_list, sanger, sample_pattern, min_quality, trace_figures, assays_file, tolerance,
                  min_band, het_min_ratio, strict_bands, loci_names, panel, build, sample_names, reference, min_depth,
                  min_gq, min_bq, min_mq, workers, scheduler, output_vcf, output, fmt) -> None:
     """Call genotypes from PCR-RFLP gel bands (--rflp), a gel photo (--gel-image), a VCF (--vcf),
@@ -94,8 +97,8 @@ def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes
     if len(sources) != 1:
         raise click.UsageError("give the evidence to call from: one of --rflp FILE, --gel-image PHOTO, --vcf FILE, "
                                "--bam FILE/--bam-list, --sanger FOLDER")
-    if sample_pattern and not sanger:
-        raise click.UsageError("--sample-pattern goes with --sanger")
+    if (sample_pattern or trace_figures) and not sanger:
+        raise click.UsageError("--sample-pattern and --trace-figures go with --sanger")
     if gel_image and not (layout and ladder_spec):
         raise click.UsageError("--gel-image needs --layout (lanes.tsv) and --ladder (sizes or a ladder name)")
     if (layout or ladder_spec or overlay or wells_row or lanes or crop or corrections) and not gel_image:
@@ -132,8 +135,10 @@ def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes
                 re.compile(sample_pattern)
             except re.error as err:
                 raise click.UsageError(f"--sample-pattern is not a regular expression ({err})") from None
+        if trace_figures and not os.path.isdir(trace_figures):
+            raise InputError("the folder for --trace-figures does not exist", trace_figures)
         rows = call_sanger(sanger, loci, pattern=sample_pattern, reference=reference,
-                           build=None if build == "auto" else build, min_quality=min_quality)
+                           build=None if build == "auto" else build, min_quality=min_quality, figures=trace_figures)
         if fmt == "tsv" and not output_vcf:
             write_text(format_records(SANGER_COLUMNS, rows), output)
             counts: dict[str, tuple[int, int]] = {}

@@ -97,7 +97,8 @@ def _check_inputs(ctx: click.Context) -> None:
 
     paths = []
     for param in ctx.command.params:
-        if isinstance(param.type, click.Path) and param.name is not None and not _is_output(param):
+        if isinstance(param.type, click.Path) and param.name is not None and not _is_output(param) \
+                and not _output_folder(param):
             given = [path for path in _paths(ctx.params.get(param.name)) if path != "-"]
             if param.type.dir_okay:  # a folder of inputs (--sanger): its files are checked as they are read
                 given = [path for path in given if not os.path.isdir(path)]
@@ -117,6 +118,11 @@ def _paths(value: Any) -> list[str]:
 
 def _is_output(param: click.Parameter) -> bool:
     return param.name is not None and ("output" in param.name or param.name in ("overlay",))
+
+
+def _output_folder(param: click.Parameter) -> bool:
+    """An option naming a folder to write files into (--trace-figures): checked where it is used."""
+    return isinstance(param.type, click.Path) and not param.type.file_okay
 
 
 # files a reader opens beside its input (indexes, a FASTA's index): an output must not replace them either
@@ -158,7 +164,7 @@ def refuse_overwriting_inputs(ctx: click.Context, extra_inputs: Iterable[str] = 
     outputs: list[tuple[str, str]] = []
     inputs: dict[str, str] = {}
     for param in ctx.command.params:
-        if not isinstance(param.type, click.Path) or param.name is None:
+        if not isinstance(param.type, click.Path) or param.name is None or _output_folder(param):
             continue
         label = param.opts[-1] if isinstance(param, click.Option) else param.human_readable_name
         for path in _paths(ctx.params.get(param.name)):

@@ -406,6 +406,36 @@ def meta_forest_plot(table: pd.DataFrame, *, title: str = "") -> Any:
     return figure
 
 
+# the dye colours Sanger viewers use (Chromas, SnapGene): A green, C blue, G black, T red
+TRACE_COLOURS = {"A": "#1a9850", "C": "#2166ac", "G": "#111111", "T": "#d73027"}
+
+
+@styled
+def trace_window(trace: Any, index: int, title: str, each_side: int = 10) -> Any:
+    """The four channels of a Sanger trace around base `index` (the SNP, dashed), with the base calls."""
+    low, high = max(0, index - each_side), min(len(trace.bases) - 1, index + each_side)
+    start = max(0, int(trace.peaks[low]) - 6)
+    end = min(len(next(iter(trace.channels.values()))), int(trace.peaks[high]) + 7)
+    figure, axis = plt.subplots(figsize=(6.5, 2.8))
+    x = np.arange(start, end)
+    top = 0.0
+    for base in "ACGT":
+        values = trace.channels[base][start:end]
+        top = max(top, float(values.max()) if len(values) else 0.0)
+        axis.plot(x, values, color=TRACE_COLOURS[base], linewidth=1.1, label=base)
+    for position in range(low, high + 1):
+        axis.text(trace.peaks[position], top * 1.04, trace.bases[position], ha="center", va="bottom", fontsize=8,
+                  color=TRACE_COLOURS.get(trace.bases[position], "#777777"),
+                  fontweight="bold" if position == index else "normal")
+    axis.axvline(trace.peaks[index], color="#888888", linestyle="--", linewidth=0.9)
+    axis.set_ylim(0, top * 1.15 if top > 0 else 1)
+    axis.set_xlabel("trace (scan)")
+    axis.set_ylabel("signal")
+    axis.set_title(title, fontsize=9)
+    axis.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)  # beside the plot: off the base calls
+    return figure
+
+
 @styled
 def gel_overlay(reading: Any, labels: dict[tuple[int, int], str] | None = None, problem: str = "") -> Any:
     """The evidence of a gel photo read by `genoassoc.calling.gel_image.read_gel`: the straightened

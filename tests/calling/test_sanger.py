@@ -162,10 +162,17 @@ def test_call_sanger_command_pairs_reads_and_feeds_concordance(tmp_path):
         rows.append({"locus": f"snp{seed}", "chrom": "sim", "pos": 1000 + seed, "alleles": "G,C",
                      "flank5": one.flank5, "flank3": one.flank3})
     pd.DataFrame(rows).to_csv(panel, sep="\t", index=False)
-    out = tmp_path / "sanger.tsv"
+    out, figures = tmp_path / "sanger.tsv", tmp_path / "figures"
+    figures.mkdir()
     result = run_cli("call", "--sanger", traces, "--panel", panel, "--locus", "snp1", "--sample-pattern",
-                     r"(?P<sample>P\d+)_", "-o", out)
+                     r"(?P<sample>P\d+)_", "--trace-figures", figures, "-o", out)
     assert result.returncode == 0, result.stderr
+    # a figure where the site was found (P02's reads), none where it was not
+    assert sorted(path.name for path in figures.iterdir()) == ["P02_snp1.png"]
+    from PIL import Image
+
+    with Image.open(figures / "P02_snp1.png") as image:
+        assert image.format == "PNG" and image.size[0] > 1000
     calls = pd.read_csv(out, sep="\t", dtype=str, keep_default_na=False).set_index("sample")
     assert list(calls.columns[:6]) == ["locus", "genotype", "status", "reason", "source", "file"]
     assert calls.at["P02", "genotype"] == truth["P02"] and calls.at["P02", "strands"] == "forward,reverse"
