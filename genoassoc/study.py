@@ -67,6 +67,12 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
        "inputs", cli=False),
     _s("gel_corrections", "path", None, "corrections of `gel_image` exported by genoassoc gel review (as call "
                                         "--corrections)", "inputs", cli=False),
+    _s("sanger", "path", None, "folder of Sanger traces (.ab1) confirming the calls: a concordance table and each "
+                             "trace at the site (as call --sanger)", "inputs"),
+    _s("sample_pattern", "str", None, "regular expression taking the sample from a Sanger trace's file name (its "
+                                      "group 'sample')", "inputs"),
+    _s("reference", "path", None, "reference FASTA (Sanger: the loci's flanks are cut from it; as call --reference)",
+       "inputs"),
     _s("assays", "path", None, "TOML file of your own RFLP assays, added to the built-ins", "inputs"),
     _s("panel", "path", None, "panel of extra loci (locus, chrom, pos, alleles[, build])", "inputs"),
     _s("pheno", "path", None, "phenotype table, one row per sample", "inputs"),
@@ -85,6 +91,7 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
     _s("tolerance", "str", "5bp,5%", "band sizing tolerance: the larger of an absolute (bp) and a relative (%) "
                                      "window", "calling"),
     _s("min_band", "float", 30.0, "detection floor in bp: smaller bands are ignored and not expected", "calling"),
+    _s("min_quality", "float", 20.0, "Sanger: least mean base quality around the site to call it", "calling"),
     _s("het_min_ratio", "float", 0.5, "with band intensities: least molar ratio of the two alleles' bands to call "
                                       "a heterozygote that a partial digest could mimic", "calling"),
     _s("strict_bands", "bool", False, "a band no allele gives, larger than the full-length product or at primer-dimer "

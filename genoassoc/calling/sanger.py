@@ -289,12 +289,26 @@ def flanks_from_reference(locus: Locus, reference: str, build: str | None, width
     return left, right
 
 
-def call_sanger(folder: str | os.PathLike, loci: list[Locus], *, pattern: str | None = None,
+@dataclass
+class SangerCalls:
+    """The calls-table rows (`COLUMNS`) and, per sample and locus, the read that decided and its trace."""
+
+    rows: list[dict[str, Any]]
+    shown: list[tuple[str, Locus, Trace, ReadCall, str]]  # sample, locus, trace, read, call
+
+    def figures(self, limit: int | None = None) -> list[tuple[str, Any]]:
+        """(file name, figure) of each deciding read found at its site (`trace_window`)."""
+        from genoassoc.report.figures import trace_window
+
+        drawn = [item for item in self.shown if item[3].index >= 0][:limit]
+        return [(figure_name(sample, locus.id), trace_window(trace, read.index, _title(sample, locus, read, call)))
+                for sample, locus, trace, read, call in drawn]
+
+
+def read_sanger(folder: str | os.PathLike, loci: list[Locus], *, pattern: str | None = None,
                 reference: str | None = None, build: str | None = None,
-                min_quality: float = DEFAULT_MIN_QUALITY, figures: str | os.PathLike | None = None
-                ) -> list[dict[str, Any]]:
-    """Calls-table rows (`COLUMNS`), one per sample and locus, from every trace of `folder`; with
-    `figures` (a folder), a PNG of the deciding read's trace around the site per sample and locus."""
+                min_quality: float = DEFAULT_MIN_QUALITY) -> SangerCalls:
+    """One row per sample and locus from every trace of `folder`, with the deciding reads."""
     flanks = {}
     for locus in loci:
         if locus.flank5 and locus.flank3:
@@ -308,22 +322,37 @@ def call_sanger(folder: str | os.PathLike, loci: list[Locus], *, pattern: str | 
     for path in trace_files(folder):
         trace = read_trace(path)
         by_sample.setdefault(sample_of(trace, pattern), []).append(trace)
-    rows = []
+    result = SangerCalls([], [])
     for sample, traces in by_sample.items():
         for locus in loci:
             reads = [call_read(trace, locus, *flanks[locus.id], min_quality) for trace in traces]
             genotype, reason, strands = combine(reads)
             # the evidence of the read(s) that decided: the best-quality called read, else the first
             shown = max((read for read in reads if read.genotype), key=lambda read: read.quality, default=reads[0])
-            if figures is not None and shown.index >= 0:
-                _figure(traces[reads.index(shown)], shown, sample, locus, genotype or "no call", Path(figures))
+            result.shown.append((sample, locus, traces[reads.index(shown)], shown, genotype or "no call"))
             ratio = min(shown.heights) / max(shown.heights) if max(shown.heights) > 0 else np.nan
-            rows.append({"sample": sample, "locus": locus.id, "genotype": genotype,
-                         "status": "called" if genotype else "no_call", "reason": reason, "source": "sanger",
-                         "file": ",".join(read.file for read in reads), "strands": strands,
-                         "height_1": _text(shown.heights[0]), "height_2": _text(shown.heights[1]),
-                         "ratio": _text(ratio, 3), "noise": _text(shown.noise, 3), "quality": _text(shown.quality, 3)})
-    return rows
+            result.rows.append({"sample": sample, "locus": locus.id, "genotype": genotype,
+                                "status": "called" if genotype else "no_call", "reason": reason, "source": "sanger",
+                                "file": ",".join(read.file for read in reads), "strands": strands,
+                                "height_1": _text(shown.heights[0]), "height_2": _text(shown.heights[1]),
+                                "ratio": _text(ratio, 3), "noise": _text(shown.noise, 3),
+                                "quality": _text(shown.quality, 3)})
+    return result
+
+
+def call_sanger(folder: str | os.PathLike, loci: list[Locus], *, pattern: str | None = None,
+                reference: str | None = None, build: str | None = None,
+                min_quality: float = DEFAULT_MIN_QUALITY, figures: str | os.PathLike | None = None
+                ) -> list[dict[str, Any]]:
+    """Calls-table rows (`COLUMNS`), one per sample and locus, from every trace of `folder`; with
+    `figures` (a folder), a PNG of the deciding read's trace around the site per sample and locus."""
+    result = read_sanger(folder, loci, pattern=pattern, reference=reference, build=build, min_quality=min_quality)
+    if figures is not None:
+        from genoassoc.report.figures import save
+
+        for name, figure in result.figures():
+            save(figure, Path(figures) / name)
+    return result.rows
 
 
 def figure_name(sample: str, locus: str) -> str:
@@ -331,11 +360,8 @@ def figure_name(sample: str, locus: str) -> str:
     return re.sub(r"[^A-Za-z0-9.-]", "_", f"{sample}_{locus}") + ".png"
 
 
-def _figure(trace: Trace, read: ReadCall, sample: str, locus: Locus, call: str, folder: Path) -> None:
-    from genoassoc.report.figures import save, trace_window
-
-    title = f"{sample} {locus.id}: {call} ({read.file}, {read.strand} read; alleles {'/'.join(locus.alleles)})"
-    save(trace_window(trace, read.index, title), folder / figure_name(sample, locus.id))
+def _title(sample: str, locus: Locus, read: ReadCall, call: str) -> str:
+    return f"{sample} {locus.id}: {call} ({read.file}, {read.strand} read; alleles {'/'.join(locus.alleles)})"
 
 
 def _text(value: float, digits: int = 6) -> str:

@@ -57,8 +57,7 @@ photo_overrides = O.options(
 @click.option("--sample-pattern", help="Sanger: a regular expression taking the sample from the trace's file name "
                                        "(its group 'sample' or first group; default: the file's sample field, else "
                                        "its name).")
-@click.option("--min-quality", type=float, default=20, show_default=True,
-              help="Sanger: least mean base quality around the site to call it.")
+@O.setting("min_quality")
 @click.option("--trace-figures", type=click.Path(file_okay=False),
               help="Sanger: a folder to write each sample's trace around each site into (PNG, one per sample and "
                    "locus).")

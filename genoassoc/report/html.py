@@ -201,6 +201,10 @@ def used_paths(study: Any) -> list[str]:
         paths += [study.rflp, study.assays]
     else:
         paths.append(study.calls)
+    if study.sanger:
+        from genoassoc.calling.sanger import trace_files
+
+        paths += [str(path) for path in trace_files(study.sanger)] + [study.reference]
     paths += [study.pk, *study.elisa_plates, study.elisa_layout if study.elisa_plates else None, study.pheno]
     if any((study.cutpoint_marker, study.cutpoint_time, study.cutpoint_event, study.cutpoint_pheno)):
         paths += [study.cutpoint_pheno, study.cutpoint_validate]
@@ -273,6 +277,47 @@ def _calls_section(inputs: _Inputs) -> Section:
     parts.append(_plain_table(calls[calls["status"] == "no_call"], "No-calls and their reasons",
                               ["sample", "locus", "reason", "observed_bp"]))
     return Section("Genotype calls from the gels", tuple(parts))
+
+
+def _sanger_section(inputs: _Inputs) -> Section:
+    """The calls confirmed by Sanger traces: the concordance table (as genoassoc concordance), the
+    discordant pairs, the traces' no-calls, and each sample's trace at the site."""
+    import pandas as pd
+
+    from genoassoc.calling.sanger import COLUMNS, read_sanger
+    from genoassoc.calls import validate_calls
+    from genoassoc.qc.concordance import concordance
+
+    study, calls = inputs.study, inputs.calls
+    wanted = [inputs.catalog.resolve(study.locus)] if study.locus else \
+        [inputs.catalog.resolve(name) for name in dict.fromkeys(calls["locus"].astype(str))]
+    result = read_sanger(study.sanger, wanted, pattern=study.sample_pattern, reference=study.reference,
+                         min_quality=study.min_quality)
+    sanger = validate_calls(pd.DataFrame(result.rows, columns=COLUMNS), inputs.catalog)
+    summary, discordant = concordance(calls, sanger)
+    primary = "gels" if (study.rflp or study.gel_image) else "calls"
+    # the two sets named for the reader: a = the study's calls, b = the traces
+    def named(column: str) -> str:
+        if column.endswith(("_a", "_b")):
+            return column[:-2] + (f"_{primary}" if column.endswith("_a") else "_sanger")
+        return column.replace("_a_", f"_{primary}_").replace("_b_", "_sanger_")
+
+    names = {column: named(column) for column in [*summary.columns, *discordant.columns]}
+    summary, discordant = summary.rename(columns=names), discordant.rename(columns=names)
+    parts = [_plain_table(summary, f"Agreement of the {primary} with the Sanger traces (pairs both called)",
+                          list(summary.columns))]
+    if len(discordant):
+        parts.append(_plain_table(discordant, "Discordant pairs", list(discordant.columns)))
+    failed = sanger[sanger["status"] == "no_call"]
+    if len(failed):
+        parts.append(_plain_table(failed, "Traces without a call, and why", ["sample", "locus", "reason"]))
+    shown = result.figures(limit=24)
+    parts += [_figure_html(figure, f"Sanger trace of {name.removesuffix('.png')} at the site (dashed)")
+              for name, figure in shown]
+    if len(result.shown) > len(shown):
+        parts.append(element("p", f"The first {len(shown)} traces are drawn; genoassoc call --sanger --trace-figures "
+                                   "draws every one."))
+    return Section("Sanger confirmation", tuple(parts))
 
 
 def _qc_section(inputs: _Inputs) -> Section:
@@ -468,6 +513,8 @@ def _plan(inputs: _Inputs) -> list[_Planned]:
         _Planned("Genotype calls from the gels", bool(study.rflp or study.gel_image), "",
                  lambda: _calls_section(inputs), cost=2.5),
         _Planned("Genotype QC", has_calls, "", lambda: _qc_section(inputs)),
+        _Planned("Sanger confirmation", bool(study.sanger), needs(**{"calls or rflp": has_calls}),
+                 lambda: _sanger_section(inputs), cost=1.5),
         _Planned("Pharmacokinetics", bool(study.pk), "", lambda: _pk_section(inputs)),
         _Planned("ELISA", bool(study.elisa_plates), "", lambda: _elisa_section(inputs)),
         _Planned("Table 1", bool(study.table1_variables) or (bool(study.locus) and has_pheno), needs(**genotype_needs),

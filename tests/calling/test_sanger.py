@@ -262,3 +262,37 @@ def test_fuzz_a_damaged_trace_is_read_or_refused(tmp_path_factory, edits, cut):
         return
     locus = Locus("real", ("A", "C"), "x", {"": 1}, flank5=trace.bases[100:125], flank3=trace.bases[126:151])
     call_read(trace, locus, locus.flank5, locus.flank3)
+
+
+def test_the_report_confirms_the_calls_with_the_traces(tmp_path):
+    """study: calls + sanger: the report's Sanger section gives the concordance (as genoassoc
+    concordance), the discordant pair, each trace at the site, and hashes every trace."""
+    import hashlib
+
+    from genoassoc.report import html
+
+    traces = tmp_path / "traces"
+    traces.mkdir()
+    genotypes = ["G/G", "G/C", "C/C", "G/C"]
+    for seed, genotype in enumerate(genotypes):
+        first, second = GENOTYPES[genotype]
+        write_abif(traces / f"P{seed}_F.ab1", *render(molecule(40, first), {SITE: (second, 0.8)} if second else {},
+                                                      seed=seed), sample=f"P{seed}")
+    one = snp(molecule(40))
+    pd.DataFrame([{"locus": "snp", "chrom": "sim", "pos": 1000, "alleles": "G,C", "flank5": one.flank5,
+                   "flank3": one.flank3}]).to_csv(tmp_path / "panel.tsv", sep="\t", index=False)
+    pd.DataFrame([{"sample": f"P{seed}", "locus": "snp", "genotype": genotype if seed != 3 else "G/G",
+                   "status": "called", "reason": "", "source": "rflp"} for seed, genotype in enumerate(genotypes)]
+                 ).to_csv(tmp_path / "calls.tsv", sep="\t", index=False)
+    study = html.Study(title="confirmed", calls=str(tmp_path / "calls.tsv"), panel=str(tmp_path / "panel.tsv"),
+                       sanger=str(traces))
+    report = html.build_report(study)
+    assert "Sanger confirmation" in report.sections
+    section = report.html.split("Sanger confirmation</h2>")[1].split("<h2")[0]
+    assert "<td>snp</td><td>4</td><td>3</td><td>1</td><td>0.750</td>" in section
+    assert "<th>n_only_in_calls</th>" in section and "<th>n_no_call_sanger_only</th>" in section
+    assert "<tr><td>P3</td><td>snp</td><td>G/G</td><td>G/C</td></tr>" in section
+    assert "<th>genotype_calls</th><th>genotype_sanger</th>" in section
+    assert section.count("<figcaption>Sanger trace of P") == 4
+    for path in traces.iterdir():
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in report.html

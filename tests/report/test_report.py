@@ -132,7 +132,8 @@ def test_sections_not_asked_for_are_listed(tmp_path):
     out = tmp_path / "r.html"
     result = run("report", "--calls", ROOT / "tests" / "golden" / "assoc" / "calls.tsv", "-o", out)
     assert result.returncode == 0, result.stderr
-    assert "not asked for by the settings: Genotype calls from the gels, Pharmacokinetics" in result.stderr
+    assert "not asked for by the settings: Genotype calls from the gels, Sanger confirmation, Pharmacokinetics" \
+        in result.stderr
     assert "Not in this report (not asked for by the settings): Genotype calls from the gels" in out.read_text()
 
 
