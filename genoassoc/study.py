@@ -67,7 +67,7 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
        "inputs", cli=False),
     _s("gel_corrections", "path", None, "corrections of `gel_image` exported by genoassoc gel review (as call "
                                         "--corrections)", "inputs", cli=False),
-    _s("sanger", "path", None, "folder of Sanger traces (.ab1) confirming the calls: a concordance table and each "
+    _s("sanger", "folder", None, "folder of Sanger traces (.ab1) confirming the calls: a concordance table and each "
                              "trace at the site (as call --sanger)", "inputs"),
     _s("sample_pattern", "str", None, "regular expression taking the sample from a Sanger trace's file name (its "
                                       "group 'sample')", "inputs"),
@@ -239,7 +239,7 @@ def check_value(name: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise _kind_error(name, value, "a number")
         value = float(value)
-    elif kind in ("str", "path"):
+    elif kind in ("str", "path", "folder"):
         if not isinstance(value, str):
             raise _kind_error(name, value, "a text in quotes")
     elif kind in ("list", "paths"):
@@ -339,7 +339,7 @@ def load_study(path: str | os.PathLike) -> Any:
             raise err.located(str(path)) from None
     for name, value in values.items():
         kind = SETTINGS[name].kind
-        if kind == "path" and value:
+        if kind in ("path", "folder") and value:
             values[name] = str((path.parent / value).resolve())
         elif kind == "paths" and value:
             values[name] = [str((path.parent / item).resolve()) for item in value]
@@ -368,6 +368,10 @@ def paths_of(study: Any) -> list[str]:
             found.append(value)
         elif setting.kind == "paths":
             found.extend(value)
+        elif setting.kind == "folder" and value:
+            from genoassoc.calling.sanger import trace_files
+
+            found.extend(str(item) for item in trace_files(value))  # a folder's files are the inputs
     return found
 
 

@@ -44,7 +44,7 @@ def setting(name: str, *flags: str, choices: Sequence[str] | None = None, **over
         params["multiple"] = True
     else:
         allowed = choices or entry.choices
-        types = {"int": int, "float": float, "path": click.Path(dir_okay=False)}
+        types = {"int": int, "float": float, "path": click.Path(dir_okay=False), "folder": click.Path(file_okay=False)}
         params["type"] = click.Choice(list(allowed)) if allowed else types.get(kind, str)
         params["default"] = entry.default
         params["show_default"] = entry.default is not None

@@ -52,7 +52,7 @@ def _setting_option(name: str):
         return click.option(flag, name, multiple=True, help=meaning + " (A,B; repeat)")
     if entry.kind == "floats":
         return click.option(flag, name, help=meaning + " (comma-separated)")
-    types = {"int": int, "float": float, "path": click.Path(dir_okay=False)}
+    types = {"int": int, "float": float, "path": click.Path(dir_okay=False), "folder": click.Path(file_okay=False)}
     kind = click.Choice(list(entry.choices)) if entry.choices else types.get(entry.kind, str)
     return click.option(flag, name, type=kind, default=None, help=meaning)
 

@@ -296,3 +296,10 @@ def test_the_report_confirms_the_calls_with_the_traces(tmp_path):
     assert section.count("<figcaption>Sanger trace of P") == 4
     for path in traces.iterdir():
         assert hashlib.sha256(path.read_bytes()).hexdigest() in report.html
+    # the same from the command line: --sanger takes the folder
+    out = tmp_path / "report.html"
+    result = run_cli("report", "--calls", tmp_path / "calls.tsv", "--panel", tmp_path / "panel.tsv", "--sanger", traces,
+                     "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert "report written to" in result.stderr and "Sanger confirmation" in result.stderr
+    assert out.read_text().count("<figcaption>Sanger trace of P") == 4
