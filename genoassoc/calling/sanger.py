@@ -74,7 +74,7 @@ def read_trace(path: str | os.PathLike) -> Trace:
         name = (sample.decode("utf-8", "replace") if isinstance(sample, bytes) else str(sample)).strip()
     except KeyError as missing:
         raise InputError(f"not a base-called ABI trace (no {missing.args[0]} record)", source) from None
-    except (ValueError, AssertionError, struct.error, UnicodeDecodeError, TypeError, IndexError) as err:
+    except (OSError, ValueError, AssertionError, struct.error, UnicodeDecodeError, TypeError, IndexError) as err:
         raise InputError(f"not a readable ABI trace ({str(err)[:80] or type(err).__name__})", source) from None
     lengths = {len(values) for values in channels.values()}
     if set(order[:4].upper()) != set("ACGT") or len(lengths) != 1:
