@@ -140,11 +140,7 @@ def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes
                            build=None if build == "auto" else build, min_quality=min_quality, figures=trace_figures)
         if fmt == "tsv" and not output_vcf:
             write_text(format_records(SANGER_COLUMNS, rows), output)
-            counts: dict[str, tuple[int, int]] = {}
-            for row in rows:
-                done, total = counts.get(row["locus"], (0, 0))
-                counts[row["locus"]] = (done + (row["status"] == "called"), total + 1)
-            _summarise_calls(counts)
+            _summarise_calls(_row_counts(rows))
             return
         import pandas as pd
 
@@ -176,11 +172,7 @@ def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes
             from genoassoc.io.records import format_records, write_text
 
             write_text(format_records(COLUMNS, rows), output)
-            counts: dict[str, tuple[int, int]] = {}
-            for row in rows:
-                done, total = counts.get(row["locus"], (0, 0))
-                counts[row["locus"]] = (done + (row["status"] == "called"), total + 1)
-            _summarise_calls(counts)
+            _summarise_calls(_row_counts(rows))
             return
         calls = calls_frame(rows)
     vcf_text = None
@@ -204,6 +196,15 @@ def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes
     _summarise_calls({locus: (int(done), int(total)) for locus, done, total in called.itertuples()})
 
 
+def _row_counts(rows: list[dict]) -> dict[str, tuple[int, int]]:
+    """Called and total rows per locus of calls-table rows."""
+    counts: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        done, total = counts.get(row["locus"], (0, 0))
+        counts[row["locus"]] = (done + (row["status"] == "called"), total + 1)
+    return counts
+
+
 def _read_photo(photo: str, layout_file: str, ladder_spec: str, wells_row: str | None = None,
                 lanes: tuple[str, ...] = (), crop: str | None = None, overlay: str | None = None,
                 corrections: str | None = None):
@@ -214,7 +215,7 @@ def _read_photo(photo: str, layout_file: str, ladder_spec: str, wells_row: str |
 
     layout = read_layout(layout_file, read_options())
     overrides = parse_overrides(wells_row, lanes, crop)
-    ladder_spec_read = ladder(ladder_spec)
+    parsed_ladder = ladder(ladder_spec)  # a wrong name is refused with corrections too
     if corrections:
         from genoassoc.calling.gel_review import apply_corrections, read_corrections
 
@@ -226,7 +227,7 @@ def _read_photo(photo: str, layout_file: str, ladder_spec: str, wells_row: str |
         table.attrs["source"] = photo
         return reading, table
     try:
-        reading = read_gel(photo, layout, ladder_spec_read, progress=progress("tiers"), overrides=overrides)
+        reading = read_gel(photo, layout, parsed_ladder, progress=progress("tiers"), overrides=overrides)
     except GelReadError as err:
         if overlay and err.reading is not None:
             from genoassoc.report.figures import gel_overlay
