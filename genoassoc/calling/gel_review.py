@@ -180,6 +180,8 @@ def read_corrections(path: str | os.PathLike, photo: str | os.PathLike) -> Corre
         raise bad(f"its 'format' is not '{FORMAT}'")
     if data.get("version") != VERSION:
         raise bad(f"version {data.get('version')!r}; this genoassoc reads version {VERSION}")
+    if not isinstance(data.get("sha256"), str):
+        raise bad("no 'sha256' of the photo it corrects")
     if data.get("sha256") != photo_checksum(photo):
         raise InputError(f"the corrections are of another photo ({data.get('photo')!r}, a different checksum than "
                          f"{Path(photo).name})", source)

@@ -209,6 +209,8 @@ def test_corrections_of_another_photo_or_malformed_are_refused(page, tmp_path):
         "negative x": (page / "gel.png", {**good, "lanes": [{"tier": 1, "lane": 1, "x": -3, "width": 8}]},
                        "not a position"),
         "missing lanes": (page / "gel.png", good, "no lane 1:2 of the layout"),
+        "no checksum": (page / "gel.png", {key: value for key, value in good.items() if key != "sha256"},
+                        "no 'sha256' of the photo"),
     }
     for name, (photo, content, message) in cases.items():
         path = tmp_path / f"{name}.json"
