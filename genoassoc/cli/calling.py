@@ -336,6 +336,8 @@ def gel_review(photo, layout, ladder_spec, assays_file, tolerance, min_band, wel
     overrides = parse_overrides(wells_row, lanes, crop)
     problem = ""
     if corrections:
+        if wells_row or lanes:
+            raise click.UsageError("--corrections places the wells and lanes: drop --wells-row and --lanes")
         reading = apply_corrections(photo, table, read_corrections(corrections, photo), overrides)
     else:
         try:
