@@ -1,23 +1,24 @@
 """Genotypes from Sanger traces: the SNP found in each read by its flanking sequence, called from the
 heights of its two alleles' peaks against the trace's own noise.
 
-A trace (ABI ``.ab1``, read by Biopython's ``Bio.SeqIO`` 'abi' parser) gives four analysed channels
-(DATA9-12 in the order of FWO_1), the base caller's peak positions (PLOC2), bases (PBAS2) and
-qualities (PCON2). The locus's forward-strand flanks (a panel's ``flank5``/``flank3``, or cut from
-``--reference``) are aligned to the read's bases, forward and reverse-complemented (Biopython's
-``PairwiseAligner``, local); the base aligned to the SNP is the site. At its peak position each
-channel's height is the channel's maximum within two samples; the site's primary height is the larger
-of the locus's two alleles (complemented on a reverse read). The noise is the trace's own: at the
-10 called bases either side (not the site's neighbours), the strongest channel other than the called
-base relative to it. The site is heterozygous when the weaker allele reaches `HET_FLOOR` of the
-stronger and stands above that noise (its 90th centile times `NOISE_FACTOR`); homozygous when it stays
-below half that floor, or below the floor and within the noise; otherwise a no-call (a noisy trace, or
-a secondary peak between the noise and a heterozygote's): a trace too noisy to tell is never called
-homozygous. A non-allele base that reaches the heterozygote's floor and the weaker allele is "a third
-base". Forward and reverse reads of one sample must agree.
+A trace (ABI ``.ab1``, read by Biopython's ``Bio.SeqIO`` 'abi' parser, or SCF version 3, read here:
+Biopython has none) gives four analysed channels (ABI: DATA9-12 in the order of FWO_1), the base
+caller's peak positions, bases and qualities. The locus's forward-strand flanks (a panel's
+``flank5``/``flank3``, or cut from ``--reference``) are aligned to the read's bases, forward and
+reverse-complemented (Biopython's ``PairwiseAligner``, local); the base aligned to the SNP is the
+site. At its peak position each channel's height is the channel's maximum within two samples; the
+site's primary height is the larger of the locus's two alleles (complemented on a reverse read).
+The noise is the trace's own: at the 10 called bases either side (not the site's neighbours), the
+strongest channel other than the called base relative to it. The site is heterozygous when the
+weaker allele reaches `HET_FLOOR` of the stronger and stands above that noise (its 90th centile
+times `NOISE_FACTOR`); homozygous when it stays below half that floor, or below the floor and within
+the noise; otherwise a no-call (a noisy trace, or a secondary peak between the noise and a
+heterozygote's): a trace too noisy to tell is never called homozygous. A non-allele base that
+reaches the heterozygote's floor and the weaker allele is "a third base". Forward and reverse reads
+of one sample must agree.
 
-SCF traces are not read yet: Biopython has no SCF parser (a FASTQ export will not do: the peaks are
-needed).
+The SCF reader is tested against io_lib's conversion of real ABI traces (convert_trace): the same
+channels, peaks, bases and qualities as Biopython reads from the ABI files.
 """
 
 from __future__ import annotations
@@ -55,10 +56,15 @@ class Trace:
 
 
 def read_trace(path: str | os.PathLike) -> Trace:
-    """An ABI trace's channels, peaks, bases and qualities; a file that is not one is an InputError."""
+    """A trace's channels, peaks, bases and qualities (ABI, or SCF by its magic number); a file that
+    is neither is an InputError."""
+    source = str(path)
+    with open(source, "rb") as handle:
+        magic = handle.read(4)
+    if magic == b".scf":
+        return read_scf(source)
     from Bio import SeqIO
 
-    source = str(path)
     try:
         record = SeqIO.read(source, "abi")
         raw = record.annotations["abif_raw"]
@@ -86,6 +92,55 @@ def read_trace(path: str | os.PathLike) -> Trace:
     if not len(qualities):
         qualities = np.full(len(bases), np.nan)
     return Trace(source, name, channels, peaks, bases, qualities)
+
+
+_SCF_HEADER = struct.Struct(">4s8I4s4I")  # magic, samples..private_offset as the SCF 3.00 format gives them
+
+
+def read_scf(path: str | os.PathLike) -> Trace:
+    """An SCF version 3 trace (the Staden package's format, as io_lib writes it): the four channels
+    stored one after another as twice-differenced 8- or 16-bit samples, then per base its peak index,
+    the four channels' error probabilities (the called base's is its quality), the base and three
+    spare bytes; the sample name from the comments' NAME line. Versions 1 and 2 (samples interleaved)
+    are refused."""
+    source = str(path)
+    data = Path(source).read_bytes()
+
+    def bad(problem: str) -> InputError:
+        return InputError(f"not a readable SCF trace ({problem})", source)
+
+    if len(data) < 128:
+        raise bad("shorter than its header")
+    (_, samples, samples_offset, bases, _, _, bases_offset, comments_size, comments_offset, version, sample_size,
+     _, _, _) = _SCF_HEADER.unpack_from(data)
+    if not version.startswith(b"3"):
+        raise bad(f"version {version.decode('ascii', 'replace')}; genoassoc reads version 3")
+    if sample_size not in (1, 2):
+        raise bad(f"{sample_size}-byte samples")
+    channel_bytes = samples * sample_size
+    if samples_offset + 4 * channel_bytes > len(data) or bases_offset + 12 * bases > len(data):
+        raise bad("its samples or bases run past the end of the file")
+    kind = np.dtype(">u2" if sample_size == 2 else "u1")
+    channels = {}
+    for index, base in enumerate("ACGT"):
+        start = samples_offset + index * channel_bytes
+        stored = np.frombuffer(data, dtype=kind, count=samples, offset=start).astype(np.int64)
+        # undo the two rounds of differencing, in the samples' own width (they wrap as io_lib's do)
+        modulus = 1 << (8 * sample_size)
+        channels[base] = (np.cumsum(np.cumsum(stored) % modulus) % modulus).astype(float)
+    peaks = np.frombuffer(data, dtype=">u4", count=bases, offset=bases_offset).astype(int)
+    probabilities = {base: np.frombuffer(data, dtype="u1", count=bases, offset=bases_offset + 4 * bases + i * bases)
+                     for i, base in enumerate("ACGT")}
+    called = data[bases_offset + 8 * bases: bases_offset + 9 * bases].decode("ascii", "replace").upper()
+    # an ambiguity code (Y, K...) has no channel of its own: the largest of the four, as io_lib writes it
+    strongest = np.max(np.vstack(list(probabilities.values())), axis=0) if bases else np.zeros(0)
+    qualities = np.array([float(probabilities[base][i]) if base in probabilities else float(strongest[i])
+                          for i, base in enumerate(called)])
+    comments = data[comments_offset: comments_offset + comments_size].decode("utf-8", "replace")
+    name = next((line[5:].strip() for line in comments.splitlines() if line.startswith("NAME=")), "")
+    if len(peaks) and (peaks.min() < 0 or peaks.max() >= samples):
+        raise bad("a peak position lies outside the trace")
+    return Trace(source, name, channels, peaks, called, qualities)
 
 
 def reverse_complement(bases: str) -> str:
@@ -253,15 +308,16 @@ def combine(reads: list[ReadCall]) -> tuple[str, str, str]:
 
 
 def trace_files(folder: str | os.PathLike) -> list[Path]:
-    """The traces of a folder (.ab1/.abi), or the one file given."""
+    """The traces of a folder (.ab1/.abi/.scf), or the one file given."""
     path = Path(folder)
     if path.is_file():
         return [path]
     if not path.is_dir():
         raise InputError("no such file or folder", str(path))
-    files = sorted(item for item in path.iterdir() if item.suffix.lower() in (".ab1", ".abi") and item.is_file())
+    files = sorted(item for item in path.iterdir()
+                   if item.suffix.lower() in (".ab1", ".abi", ".scf") and item.is_file())
     if not files:
-        raise InputError("no .ab1 traces in the folder", str(path))
+        raise InputError("no .ab1 or .scf traces in the folder", str(path))
     return files
 
 

@@ -20,6 +20,7 @@ from genoassoc.errors import InputError
 from genoassoc.loci import Locus
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "sanger" / "biopython"
+GOLDEN_SCF = Path(__file__).resolve().parents[1] / "golden" / "scf"
 SITE = 80
 
 
@@ -303,3 +304,50 @@ def test_the_report_confirms_the_calls_with_the_traces(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "report written to" in result.stderr and "Sanger confirmation" in result.stderr
     assert out.read_text().count("<figcaption>Sanger trace of P") == 4
+
+
+@pytest.mark.parametrize("name", ["3100", "3730"])
+def test_scf_reads_as_io_lib_wrote_it_from_the_abi_trace(name):
+    """io_lib's convert_trace turned Biopython's real ABI traces into SCF 3 (tests/golden/scf): the SCF
+    reader gives the same channels, peaks, bases, qualities and sample name as the ABI file."""
+    abi, scf = read_trace(REAL / f"{name}.ab1"), read_trace(GOLDEN_SCF / f"{name}.scf")
+    assert scf.bases == abi.bases and scf.name == abi.name
+    assert np.array_equal(scf.peaks, abi.peaks)
+    assert all(np.array_equal(scf.channels[base], abi.channels[base]) for base in "ACGT")
+    assert np.array_equal(scf.qualities, abi.qualities)
+
+
+def test_scf_traces_are_called_from_a_folder(tmp_path):
+    import shutil
+
+    trace = read_trace(GOLDEN_SCF / "3730.scf")
+    index = 400
+    pd.DataFrame([{"locus": "x1", "chrom": "sim", "pos": 1, "alleles": f"{trace.bases[index]},A",
+                   "flank5": trace.bases[index - 30:index], "flank3": trace.bases[index + 1:index + 31]}]
+                 ).to_csv(tmp_path / "panel.tsv", sep="\t", index=False)
+    folder = tmp_path / "traces"
+    folder.mkdir()
+    shutil.copy(GOLDEN_SCF / "3730.scf", folder)
+    result = run_cli("call", "--sanger", folder, "--panel", tmp_path / "panel.tsv", "--locus", "x1")
+    assert result.returncode == 0, result.stderr
+    row = result.stdout.splitlines()[1].split("\t")
+    assert row[:4] == ["226032_C-ME-18_pCAGseqF", "x1", f"{trace.bases[index]}/{trace.bases[index]}", "called"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=12),
+       cut=st.one_of(st.none(), st.integers(0, 10**6)))
+def test_fuzz_a_damaged_scf_is_read_or_refused(tmp_path_factory, edits, cut):
+    data = bytearray((GOLDEN_SCF / "3100.scf").read_bytes())
+    for place, value in edits:
+        data[4 + place % (len(data) - 4)] = value  # the magic kept: the SCF reader is what is fuzzed
+    if cut is not None:
+        data = data[: max(4, cut % len(data))]
+    path = tmp_path_factory.mktemp("fuzz") / "damaged.scf"
+    path.write_bytes(bytes(data))
+    try:
+        trace = read_trace(path)
+    except InputError as err:
+        assert "\n" not in str(err)
+        return
+    assert len(trace.peaks) == len(trace.bases)
