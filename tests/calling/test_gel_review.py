@@ -340,3 +340,23 @@ def test_two_tiers_page_sizes_and_calls_equal_the_commands(browser, tmp_path):
     read = [pd.read_csv(tmp_path / name, sep="\t", dtype=str, keep_default_na=False)[["sample", "gel", "lane", "bands"]]
             for name in ("plain.tsv", "corrected.tsv")]
     pd.testing.assert_frame_equal(read[0], read[1])
+
+
+def test_a_sample_lane_marked_as_the_ladder_is_a_no_call_with_the_reason(page, tmp_path):
+    import re
+
+    text = (page / "review.html").read_text()
+    model = json.loads(re.search(r'<script id="model" type="application/json">(.*?)</script>', text, re.S).group(1))
+    corrections = {key: model[key] for key in ("format", "version", "photo", "sha256", "wells")}
+    corrections["lanes"] = [{**{key: lane[key] for key in ("tier", "lane", "x", "width")},
+                             "ladder": lane["ladder"] or lane["lane"] == 5} for lane in model["lanes"]]
+    corrections["bands"] = [band if band["size"] is not None else {k: band[k] for k in ("tier", "lane", "y")}
+                            for band in model["bands"]]
+    path = tmp_path / "corrections.json"
+    path.write_text(json.dumps(corrections))
+    calls = run_cli("call", "--gel-image", page / "gel.png", "--layout", page / "layout.tsv", "--ladder", LADDER,
+                    "--corrections", path)
+    assert calls.returncode == 0, calls.stderr
+    p04 = next(line.split("\t") for line in calls.stdout.splitlines() if line.startswith("P04\t"))
+    assert p04[2:5] == ["", "no_call", "marked as the ladder in the review"]
+    assert sum(line.split("\t")[3] == "called" for line in calls.stdout.splitlines()[1:]) == 17
