@@ -702,6 +702,29 @@ def _subpixel(trace: np.ndarray, peak: int) -> float:
     return float(peak)
 
 
+def _band_window(region: np.ndarray) -> int:
+    return max(15, int(region.shape[0] / 12))
+
+
+def lane_profile(region: np.ndarray, x: float, width: float) -> tuple[np.ndarray, ...]:
+    """A lane's pixels (`width` wide around column `x`), its mean profile down the gel, the rolling-ball
+    background under it, and the smoothed background-free trace its bands are peaks of."""
+    from scipy import ndimage
+
+    half = max(2, int(width / 2))
+    block = region[:, max(0, int(x) - half):min(region.shape[1], int(x) + half + 1)]
+    profile = block.mean(axis=1)
+    baseline = ndimage.gaussian_filter1d(ndimage.grey_opening(profile, size=_band_window(region)), 3)
+    return block, profile, baseline, ndimage.gaussian_filter1d(profile - baseline, 1.0)
+
+
+def band_intensity(trace: np.ndarray, low: float, high: float, columns: int) -> float:
+    """A band's integrated intensity: the trace over its half-prominence span (`low`-`high`) widened by
+    half that span on each side, times the lane's width in columns."""
+    start, end = int(max(0, low - (high - low) / 2)), int(min(len(trace), high + (high - low) / 2 + 1))
+    return float(np.clip(trace[start:end], 0, None).sum() * columns)
+
+
 def _lane_peaks(region: np.ndarray, lane: LaneFound, top: int, background_level: float, floor: float = 0.0,
                 ladder: bool = False) -> tuple[list[_Peak], str, str]:
     """Bands of one lane (y within the tier region), and the lane's status and note (a ladder lane is
@@ -709,13 +732,8 @@ def _lane_peaks(region: np.ndarray, lane: LaneFound, top: int, background_level:
     from scipy import ndimage
 
     columns = region.shape[1]
-    half = max(2, int(lane.width / 2))
-    left, right = max(0, int(lane.x) - half), min(columns, int(lane.x) + half + 1)
-    block = region[:, left:right]
-    profile = block.mean(axis=1)
-    band_window = max(15, int(region.shape[0] / 12))
-    baseline = ndimage.gaussian_filter1d(ndimage.grey_opening(profile, size=band_window), 3)
-    trace = ndimage.gaussian_filter1d(profile - baseline, 1.0)
+    block, profile, baseline, trace = lane_profile(region, lane.x, lane.width)
+    band_window = _band_window(region)
     noise = _noise(profile)
     detected = find_peaks(trace, max(PROMINENCE_NOISE * noise, floor), width=1.2)
     found = []
@@ -727,9 +745,8 @@ def _lane_peaks(region: np.ndarray, lane: LaneFound, top: int, background_level:
         across = block[rows].mean(axis=0) - baseline[peak]
         if np.mean(across > 0.5 * trace[peak]) < MIN_BAND_SPAN:
             continue  # a speck, not a band across the lane
-        start, end = int(max(0, low - (high - low) / 2)), int(min(len(trace), high + (high - low) / 2 + 1))
-        intensity = float(np.clip(trace[start:end], 0, None).sum() * (right - left))
-        found.append(_Peak(_subpixel(trace, int(peak)), float(prominence), intensity))
+        found.append(_Peak(_subpixel(trace, int(peak)), float(prominence),
+                           band_intensity(trace, low, high, block.shape[1])))
     # a smear raises the lane's background above the gel's between the lanes
     pitch = lane.width / 0.55
     gap_columns = [column for centre in (lane.x - pitch / 2, lane.x + pitch / 2)

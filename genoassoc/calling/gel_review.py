@@ -39,6 +39,8 @@ from genoassoc.calling.gel_image import (
     LaneFound,
     Overrides,
     _size_band,
+    band_intensity,
+    lane_profile,
     prepared_photo,
 )
 from genoassoc.errors import InputError
@@ -224,17 +226,10 @@ def read_corrections(path: str | os.PathLike, photo: str | os.PathLike) -> Corre
     return Corrections(source, data["sha256"], wells, lanes, bands)
 
 
-def band_intensity(image: np.ndarray, x: float, width: float, y: float) -> float:
-    """A band's intensity as the reader measures it (the lane's background-subtracted profile summed
-    over the band's half-prominence width), at a position given rather than found."""
-    from scipy import ndimage
-
-    half = max(2, int(width / 2))
-    left, right = max(0, int(x) - half), min(image.shape[1], int(x) + half + 1)
-    profile = image[:, left:right].mean(axis=1)
-    window = max(15, int(image.shape[0] / 12))
-    baseline = ndimage.gaussian_filter1d(ndimage.grey_opening(profile, size=window), 3)
-    trace = ndimage.gaussian_filter1d(profile - baseline, 1.0)
+def intensity_at(image: np.ndarray, x: float, width: float, y: float) -> float:
+    """A band's intensity as the reader measures it (`gel_image.band_intensity` over the lane's trace),
+    at a row given rather than found: its span is where the trace stays above half its value there."""
+    block, _, _, trace = lane_profile(image, x, width)
     centre = int(round(min(max(y, 0), len(trace) - 1)))
     peak = trace[centre]
     if peak <= 0:
@@ -244,8 +239,7 @@ def band_intensity(image: np.ndarray, x: float, width: float, y: float) -> float
         low -= 1
     while high < len(trace) - 1 and trace[high + 1] > peak / 2:
         high += 1
-    start, end = int(max(0, low - (high - low) / 2)), int(min(len(trace), high + (high - low) / 2 + 1))
-    return float(np.clip(trace[start:end], 0, None).sum() * (right - left))
+    return band_intensity(trace, low, high, block.shape[1])
 
 
 def apply_corrections(photo: str | os.PathLike, layout: pd.DataFrame, corrections: Corrections,
@@ -298,7 +292,7 @@ def apply_corrections(photo: str | os.PathLike, layout: pd.DataFrame, correction
             for y in reading.peaks[(tier, number)]:
                 size, note = _size_band(fits, lane, by_number, y)
                 records.append({"tier": tier, "lane": number, "sample": entry["sample"], key: entry[key], "x": x,
-                                "y": y, "size_bp": size, "intensity": band_intensity(reading.image, x, lane_width, y),
+                                "y": y, "size_bp": size, "intensity": intensity_at(reading.image, x, lane_width, y),
                                 "prominence": math.nan, "used": size == size, "note": note})
     reading.bands = pd.DataFrame(records, columns=reading.bands.columns)
     return reading
