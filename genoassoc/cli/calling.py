@@ -22,6 +22,14 @@ from genoassoc.cli.common import (
 )
 from genoassoc.errors import InputError
 
+# the photo, its layout and its ladder, as the gel commands take them
+photo_inputs = O.options(
+    click.argument("photo", type=click.Path(dir_okay=False)),
+    click.option("--layout", required=True, type=click.Path(dir_okay=False),
+                 help="Lane layout: lane, sample ('ladder' for ladders), assay or locus[, tier]."),
+    click.option("--ladder", "ladder_spec", required=True,
+                 help="Ladder: sizes in bp (comma-separated) or a name (genoassoc gel ladders)."),
+)
 photo_overrides = O.options(
     click.option("--wells-row", help="The wells' row in the photo (pixels from the top), one per tier, "
                                      "comma-separated: for wells the reader does not find or the photo cuts off."),
@@ -196,6 +204,15 @@ def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes
     _summarise_calls({locus: (int(done), int(total)) for locus, done, total in called.itertuples()})
 
 
+def _corrected_reading(photo: str, layout, corrections: str, overrides, wells_row: str | None, lanes: tuple):
+    """The reading a review's corrections describe; they place wells and lanes, so those options are refused."""
+    from genoassoc.calling.gel_review import apply_corrections, read_corrections
+
+    if wells_row or lanes:
+        raise click.UsageError("--corrections places the wells and lanes: drop --wells-row and --lanes")
+    return apply_corrections(photo, layout, read_corrections(corrections, photo), overrides)
+
+
 def _row_counts(rows: list[dict]) -> dict[str, tuple[int, int]]:
     """Called and total rows per locus of calls-table rows."""
     counts: dict[str, tuple[int, int]] = {}
@@ -217,11 +234,7 @@ def _read_photo(photo: str, layout_file: str, ladder_spec: str, wells_row: str |
     overrides = parse_overrides(wells_row, lanes, crop)
     parsed_ladder = ladder(ladder_spec)  # a wrong name is refused with corrections too
     if corrections:
-        from genoassoc.calling.gel_review import apply_corrections, read_corrections
-
-        if wells_row or lanes:
-            raise click.UsageError("--corrections places the wells and lanes: drop --wells-row and --lanes")
-        reading = apply_corrections(photo, layout, read_corrections(corrections, photo), overrides)
+        reading = _corrected_reading(photo, layout, corrections, overrides, wells_row, lanes)
         notes(reading.notes)
         table = band_table(reading, layout)
         table.attrs["source"] = photo
@@ -270,11 +283,7 @@ def gel_group() -> None:
 
 
 @gel_group.command("bands")
-@click.argument("photo", type=click.Path(dir_okay=False))
-@click.option("--layout", required=True, type=click.Path(dir_okay=False),
-              help="Lane layout: lane, sample ('ladder' for ladders), assay or locus[, tier].")
-@click.option("--ladder", "ladder_spec", required=True,
-              help="Ladder: sizes in bp (comma-separated) or a name (genoassoc gel ladders).")
+@photo_inputs
 @click.option("--overlay", type=click.Path(dir_okay=False),
               help="Draw lanes and bands with their sizes on the photo (.png/.svg/.pdf); written for a refused "
                    "photo too, with what was found.")
@@ -298,11 +307,7 @@ def gel_bands(photo, layout, ladder_spec, overlay, wells_row, lanes, crop, corre
 
 
 @gel_group.command("review")
-@click.argument("photo", type=click.Path(dir_okay=False))
-@click.option("--layout", required=True, type=click.Path(dir_okay=False),
-              help="Lane layout: lane, sample ('ladder' for ladders), assay or locus[, tier].")
-@click.option("--ladder", "ladder_spec", required=True,
-              help="Ladder: sizes in bp (comma-separated) or a name (genoassoc gel ladders).")
+@photo_inputs
 @click.option("--assays", "assays_file", type=click.Path(dir_okay=False),
               help="TOML file of your own assays, added to the built-ins (for the page's preview calls).")
 @O.setting("tolerance")
@@ -317,15 +322,17 @@ def gel_review(photo, layout, ladder_spec, assays_file, tolerance, min_band, wel
     which exports the corrections for --corrections. A photo the reader refuses opens too, with what
     was found."""
     from genoassoc.assays import load_assays
-    from genoassoc.calling.gel_image import GelReadError, ladder, parse_overrides, prepared_photo, read_gel, read_layout
-    from genoassoc.calling.gel_review import (
-        apply_corrections,
-        expected_fragments,
-        read_corrections,
-        review_html,
-        review_model,
+    from genoassoc.calling.gel_image import (
+        GelReadError,
+        band_table,
+        ladder,
+        parse_overrides,
+        prepared_photo,
+        read_gel,
+        read_layout,
     )
-    from genoassoc.calling.rflp import Tolerance
+    from genoassoc.calling.gel_review import expected_fragments, review_html, review_model
+    from genoassoc.calling.rflp import Tolerance, call_rflp
     from genoassoc.io.records import write_text
     from genoassoc.loci import load_catalog
 
@@ -336,18 +343,13 @@ def gel_review(photo, layout, ladder_spec, assays_file, tolerance, min_band, wel
     overrides = parse_overrides(wells_row, lanes, crop)
     problem = ""
     if corrections:
-        if wells_row or lanes:
-            raise click.UsageError("--corrections places the wells and lanes: drop --wells-row and --lanes")
-        reading = apply_corrections(photo, table, read_corrections(corrections, photo), overrides)
+        reading = _corrected_reading(photo, table, corrections, overrides, wells_row, lanes)
     else:
         try:
             reading = read_gel(photo, table, spec, progress=progress("tiers"), overrides=overrides)
         except GelReadError as err:
             problem = err.problem
             reading = err.reading if err.reading is not None else prepared_photo(photo, table, overrides)
-    from genoassoc.calling.gel_image import band_table
-    from genoassoc.calling.rflp import call_rflp
-
     catalog = load_catalog(panel)
     parsed = Tolerance.parse(tolerance)
     assays = load_assays(assays_file, catalog)

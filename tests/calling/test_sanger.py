@@ -194,9 +194,9 @@ def test_call_sanger_command_pairs_reads_and_feeds_concordance(tmp_path):
     assert p06[2] == "" and p06[4].startswith("forward/reverse disagree")
 
 
-def test_concordance_of_rflp_and_sanger_calls(tmp_path):
-    """The usual confirmation table: RFLP calls against the Sanger calls of the same molecules, one
-    RFLP call wrong on purpose."""
+def confirmation_case(tmp_path, calls_name):
+    """Four samples' traces of one molecule (G/G, G/C, C/C, G/C), the panel with its flanks, and a calls
+    table with P3 called wrong (G/G); returns the traces' folder and the true genotypes."""
     traces = tmp_path / "traces"
     traces.mkdir()
     genotypes = ["G/G", "G/C", "C/C", "G/C"]
@@ -209,7 +209,14 @@ def test_concordance_of_rflp_and_sanger_calls(tmp_path):
                    "flank3": one.flank3}]).to_csv(tmp_path / "panel.tsv", sep="\t", index=False)
     pd.DataFrame([{"sample": f"P{seed}", "locus": "snp", "genotype": genotype if seed != 3 else "G/G",
                    "status": "called", "reason": "", "source": "rflp"} for seed, genotype in enumerate(genotypes)]
-                 ).to_csv(tmp_path / "rflp.tsv", sep="\t", index=False)
+                 ).to_csv(tmp_path / calls_name, sep="\t", index=False)
+    return traces, genotypes
+
+
+def test_concordance_of_rflp_and_sanger_calls(tmp_path):
+    """The usual confirmation table: RFLP calls against the Sanger calls of the same molecules, one
+    RFLP call wrong on purpose."""
+    traces, genotypes = confirmation_case(tmp_path, "rflp.tsv")
     result = run_cli("call", "--sanger", traces, "--panel", tmp_path / "panel.tsv", "--locus", "snp",
                      "-o", tmp_path / "sanger.tsv")
     assert result.returncode == 0, result.stderr
@@ -272,19 +279,7 @@ def test_the_report_confirms_the_calls_with_the_traces(tmp_path):
 
     from genoassoc.report import html
 
-    traces = tmp_path / "traces"
-    traces.mkdir()
-    genotypes = ["G/G", "G/C", "C/C", "G/C"]
-    for seed, genotype in enumerate(genotypes):
-        first, second = GENOTYPES[genotype]
-        write_abif(traces / f"P{seed}_F.ab1", *render(molecule(40, first), {SITE: (second, 0.8)} if second else {},
-                                                      seed=seed), sample=f"P{seed}")
-    one = snp(molecule(40))
-    pd.DataFrame([{"locus": "snp", "chrom": "sim", "pos": 1000, "alleles": "G,C", "flank5": one.flank5,
-                   "flank3": one.flank3}]).to_csv(tmp_path / "panel.tsv", sep="\t", index=False)
-    pd.DataFrame([{"sample": f"P{seed}", "locus": "snp", "genotype": genotype if seed != 3 else "G/G",
-                   "status": "called", "reason": "", "source": "rflp"} for seed, genotype in enumerate(genotypes)]
-                 ).to_csv(tmp_path / "calls.tsv", sep="\t", index=False)
+    traces, _ = confirmation_case(tmp_path, "calls.tsv")
     study = html.Study(title="confirmed", calls=str(tmp_path / "calls.tsv"), panel=str(tmp_path / "panel.tsv"),
                        sanger=str(traces))
     report = html.build_report(study)
