@@ -13,6 +13,7 @@ hand-edited band maps (bands.tsv) against what `genoassoc.calling.gel_image.read
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ BAND_SLACK = 4.0
 class Score:
     photo: str
     problem: str = ""
+    polarity: bool = False  # bands read as bright or dark as marked
     wells: list[bool] = field(default_factory=list)
     lanes: list[bool] = field(default_factory=list)
     bands_found: int = 0
@@ -53,8 +55,12 @@ def corpus() -> pd.DataFrame:
     return pd.read_csv(CORPUS / "corpus.tsv", sep="\t", dtype=str, keep_default_na=False)
 
 
+@functools.cache
 def marked_bands() -> pd.DataFrame:
-    return pd.read_csv(CORPUS / "bands.tsv", sep="\t")
+    """GelGenie's band maps (bands.tsv) and the bands marked by hand on the photos without a map
+    (bands_hand.tsv)."""
+    return pd.concat([pd.read_csv(CORPUS / name, sep="\t") for name in ("bands.tsv", "bands_hand.tsv")],
+                     ignore_index=True)
 
 
 def layout_of(rows: pd.DataFrame) -> pd.DataFrame:
@@ -76,14 +82,14 @@ def marked_lanes(row: pd.Series) -> np.ndarray:
 
 
 def marked_overrides(photo: str) -> gel_image.Overrides:
-    """What a user would give for the photo (--wells-row, --lanes): the marked well rows (the photo's top
-    where the wells are above it) and the first and last lane."""
+    """What a user would give for the photo (--wells-row, --lanes, --bands): the marked well rows (the
+    photo's top where the wells are above it), the first and last lane, and whether the bands are bright."""
     rows = corpus()
     rows = rows[rows["photo"] == photo]
     wells = tuple((float(row["well_y_first"]) + float(row["well_y_last"])) / 2 if row["well_y_first"] else 0.0
                   for _, row in rows.iterrows())
     lanes = tuple((float(row["first_x"]), float(row["last_x"])) for _, row in rows.iterrows())
-    return gel_image.Overrides(wells, lanes)
+    return gel_image.Overrides(wells, lanes, bands=rows["bands"].iloc[0])
 
 
 def score_photo(photo: str, overrides: gel_image.Overrides | None = None
@@ -103,7 +109,10 @@ def score_photo(photo: str, overrides: gel_image.Overrides | None = None
             score.wells += [False] if row["well_y_first"] else []
         bands = marked_bands()
         score.bands_marked = int((bands["photo"] == photo).sum())
-        return score, getattr(err, "reading", None)
+        found = getattr(err, "reading", None)
+        score.polarity = found is not None and found.inverted == (rows["bands"].iloc[0] == "dark")
+        return score, found
+    score.polarity = reading.inverted == (rows["bands"].iloc[0] == "dark")
     found_lanes = {(lane.tier, lane.lane): lane for lane in reading.lanes}
     bands = marked_bands()
     bands = bands[bands["photo"] == photo]
@@ -167,7 +176,8 @@ if __name__ == "__main__":  # python tests/gel_corpus.py [given]: the table the 
 
     total = {"lanes": [0, 0], "bands": [0, 0], "false": 0, "wells": [0, 0], "sized": [0, 0]}
     for result in score_all("given" in sys.argv):
-        print(f"{result.photo:32} wells {sum(result.wells)}/{len(result.wells)}  lanes {sum(result.lanes)}/"
+        print(f"{result.photo:32} {'polarity ok ' if result.polarity else 'polarity WRONG '}"
+              f"wells {sum(result.wells)}/{len(result.wells)}  lanes {sum(result.lanes)}/"
               f"{len(result.lanes)}  bands {result.bands_found}/{result.bands_marked}  false {result.false_bands}"
               f"  sized {result.sized_within_5}/{result.sized}  {result.problem}")
         total["lanes"][0] += sum(result.lanes)
