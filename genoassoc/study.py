@@ -65,6 +65,8 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
                                 "call --lanes)", "inputs", cli=False),
     _s("gel_crop", "floats", [], "the gel's box in `gel_image`, [left, top, right, bottom] in pixels (as call --crop)",
        "inputs", cli=False),
+    _s("gel_bands", "str", None, "bands of `gel_image` bright on a dark gel or dark on a light one (as call --bands; "
+                                 "unset: read from the photo)", "inputs", choices=("bright", "dark"), cli=False),
     _s("gel_corrections", "path", None, "corrections of `gel_image` exported by genoassoc gel review (as call "
                                         "--corrections)", "inputs", cli=False),
     _s("sanger", "folder", None, "folder of Sanger traces (.ab1) confirming the calls: a concordance table and each "

@@ -1,10 +1,12 @@
 """Band sizes read from a photo of an agarose gel: lanes, bands and their sizes against the ladder,
 written as the band table `genoassoc call --rflp` reads.
 
-The method (scikit-image and scipy), checked on 20 real photos (tests/data/gel_photos/corpus):
+The method (scikit-image and scipy), checked on 25 real photos from three labs
+(tests/data/gel_photos/corpus):
 
-1. Polarity: bands are made bright. A photo whose pixel values and fine detail both skew towards dark
-   (dark bands on a light background: a stained gel, a saved negative) is inverted.
+1. Polarity: bands are made bright. A photo whose pixel values and detail along the rows both skew
+   towards dark (dark bands on a light background: a stained gel, a saved negative) is inverted;
+   `Overrides.bands` says it by hand.
 2. Straightening: the rotation (±6°) that makes the lanes sharpest in the column profile; a maximum at
    the end of the range is the frame (a glove, the bench), not the lanes.
 3. Wells: the rows where the gel breaks into the most short pieces across its width (a comb's slots,
@@ -12,15 +14,17 @@ The method (scikit-image and scipy), checked on 20 real photos (tests/data/gel_p
    are above the photo reads from the photo's top. `Overrides.wells_rows` places them by hand.
 4. Lanes: the comb of the wells' slots (least squares over the slots on it, one comb for every tier,
    its pitch refined by the lanes' DNA, a one-lane shift decided by the layout's ladder lanes); where
-   the slots give none, equally spaced lanes fitted to the lanes with DNA within the gel (white beside
-   it and a wide textured stretch from the photo's edge, a glove, are not gel). `Overrides.lanes` and
-   `Overrides.crop` place them by hand. A photo whose lanes cannot be matched to the layout is refused.
+   the slots give none, equally spaced lanes fitted to where the bands' horizontal pieces line up (a
+   tray's wall, bright along its height, is no lane; the pitch at least 0.8 of a band's width) within
+   the gel (white beside it and a wide textured stretch from the photo's edge, a glove, are not gel).
+   `Overrides.lanes` and `Overrides.crop` place them by hand. A photo whose lanes cannot be matched to
+   the layout is refused.
 5. Bands: peaks of each lane's profile after a rolling-ball background (grey opening), with a
    prominence of at least 5 times the profile's noise (robust estimate from the point-to-point
    differences) and a twentieth of the tier's strongest band (JPEG blocks and stain texture are not
-   bands), spanning most of the lane's width (a dust speck does not); the wells' slots and rims are
-   not bands. A lane whose background is raised along its length, above the gel between the lanes, is
-   a smear unless bands stand well above it.
+   bands; a ladder lane's faint bands against its own strongest), spanning most of the lane's width (a
+   dust speck does not); the wells' slots and rims are not bands. A lane whose background is raised
+   along its length, above the gel between the lanes, is a smear unless bands stand well above it.
 6. Sizes: the ladder lane's bands aligned to the ladder's sizes as the longest chain whose migration
    slope changes gently (missing and extra bands allowed; the brighter reference bands of commercial
    ladders as anchors), refused when a matched band strays from the curve through the others; then
@@ -206,9 +210,11 @@ def load_photo(path: str | os.PathLike) -> np.ndarray:
 
 
 def orient(image: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Bands bright: a photo is inverted when both its pixel values and its fine detail (the photo
-    less its blur: bands, not the frame) skew towards dark. Either alone misleads: a bright gel
-    filling the frame beside a dark bench skews the values dark, printed labels skew the detail."""
+    """Bands bright: a photo is inverted when both its pixel values and its horizontal detail (the
+    photo smoothed along the rows, less its blur down the columns: bands, not specks or the frame's
+    edges) skew towards dark. Either alone misleads: a bright gel filling the frame beside a dark bench
+    skews the values dark; ink marks, dark wells and a dark edge outweigh faint bands in the detail
+    unless it is taken along the bands."""
     from scipy import ndimage
 
     def skew(values: np.ndarray) -> float:
@@ -216,8 +222,8 @@ def orient(image: np.ndarray) -> tuple[np.ndarray, bool]:
         return float(np.mean(centred**3))
 
     sample = image.ravel()[:: max(1, image.size // 200_000)]
-    small = _shrink(image, 600)
-    inverted = skew(sample) < 0 and skew((small - ndimage.gaussian_filter(small, 6)).ravel()) < 0
+    small = ndimage.gaussian_filter(_shrink(image, 600), (0, 3))
+    inverted = skew(sample) < 0 and skew((small - ndimage.gaussian_filter(small, (6, 0))).ravel()) < 0
     return (1.0 - image if inverted else image), inverted
 
 
@@ -446,7 +452,8 @@ def _wells(image: np.ndarray, tiers: int) -> tuple[list[float], list[str]]:
     return rows, notes
 
 
-def _fit_comb(profile: np.ndarray, count: int, reach: int = 4) -> tuple[float, float, float]:
+def _fit_comb(profile: np.ndarray, count: int, reach: int = 4, min_pitch: float = 0.0
+              ) -> tuple[float, float, float]:
     """(first lane x, pitch, score) of `count` equally spaced lanes collecting the most of the
     profile within `reach` columns of each lane."""
     width = len(profile)
@@ -454,7 +461,8 @@ def _fit_comb(profile: np.ndarray, count: int, reach: int = 4) -> tuple[float, f
         return float(np.argmax(profile)), float(width), float(profile.max())
     best = (0.0, 0.0, -np.inf)
     cumulative = np.concatenate([[0.0], np.cumsum(profile)])
-    for pitch in np.arange(max(6.0, width / (3.0 * count)), (width - 1) / (count - 1) + 1e-9, 0.5):
+    widest = (width - 1) / (count - 1)
+    for pitch in np.arange(min(max(6.0, width / (3.0 * count), min_pitch), widest), widest + 1e-9, 0.5):
         span = pitch * (count - 1)
         starts = np.arange(0, width - span - 1, 1.0)
         if not len(starts):
@@ -581,6 +589,40 @@ def _comb_of_slots(centres: np.ndarray, count: int, left: int, right: int,
     return best[1], best[2], best[0]
 
 
+def _band_segments(region: np.ndarray, left: int, right: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Lanes where the bands are: the horizontal pieces of band signal (a vertical rolling background
+    removed, so a tray's wall or a gel's glowing edge, bright along its height, leaves nothing), at
+    least twice as wide as tall, grouped by their centres. Returns each group's centre, its number of
+    pieces and the pieces' median width (a band is as wide as its lane)."""
+    from scipy import ndimage
+
+    height = region.shape[0]
+    gel = region[:, left:right]
+    signal = ndimage.gaussian_filter(gel - ndimage.grey_opening(gel, size=(max(15, height // 15), 1)), 1.0)
+    level = float(np.percentile(signal, 99.0))
+    if level <= 0:
+        return np.array([]), np.array([]), math.nan
+    pieces, _ = ndimage.label(signal > 0.5 * level)
+    centres, widths = [], []
+    for rows, columns in ndimage.find_objects(pieces):
+        tall, wide = rows.stop - rows.start, columns.stop - columns.start
+        if wide >= 2 * tall and wide >= 8:
+            centres.append(left + (columns.start + columns.stop - 1) / 2)
+            widths.append(wide)
+    if not centres:
+        return np.array([]), np.array([]), math.nan
+    width = float(np.median(widths))
+    order = np.sort(np.array(centres))
+    groups = [[order[0]]]
+    for x in order[1:]:
+        if x - groups[-1][-1] <= width / 3:
+            groups[-1].append(x)
+        else:
+            groups.append([x])
+    return (np.array([float(np.median(group)) for group in groups]), np.array([len(group) for group in groups]),
+            width)
+
+
 def _find_lanes(region: np.ndarray, tier: int, count: int, ladder_lanes: list[int], source: str,
                 slots: tuple[float, float, float] | None = None) -> list[LaneFound]:
     """Lane centres: the comb of the wells' slots where the well row shows them and the lanes with DNA
@@ -644,11 +686,19 @@ def _find_lanes(region: np.ndarray, tier: int, count: int, ladder_lanes: list[in
                 lanes.append(LaneFound(tier, index + 1, float(near[np.argmin(np.abs(near - x))]) if len(near)
                                        else float(x), 0.55 * pitch))
             return lanes
+    # without slots, the lanes with DNA are where the bands' pieces line up (a tray's wall or a gel's
+    # glowing edge, bright along its height, is no lane), and no two lanes are closer than a band is wide
+    min_pitch = 0.0
+    centres, pieces, piece_width = _band_segments(region, left_edge, right_edge)
+    if (pieces >= 2).sum() >= 2:
+        strong = np.round(centres[pieces >= 2]).astype(int)
+        weights = np.minimum(1.0, pieces[pieces >= 2] / 3.0)
+        min_pitch = 0.8 * piece_width
     # the comb is fitted to the lanes' peaks, each counting once (a wide ladder lane is one lane)
     markers = np.zeros_like(profile)
     markers[strong] = weights
     markers = ndimage.gaussian_filter1d(markers, 2.5)
-    first, pitch, _ = _fit_comb(markers[left_edge:right_edge], count)
+    first, pitch, _ = _fit_comb(markers[left_edge:right_edge], count, min_pitch=min_pitch)
     first += left_edge
     # the comb may sit a whole pitch left or right where lanes are empty: the layout's ladder lanes decide
     half = max(2, int(pitch * 0.15))
@@ -963,21 +1013,25 @@ def _sizer(fits: list[LadderFit], lane: LaneFound, lanes: dict[int, LaneFound]
 class Overrides:
     """What the user reads off a photo that the reader cannot find: each tier's well row
     (`wells_rows`, y in the photo's pixels, top tier first), each tier's lanes (`lanes`: the centres
-    of the first and last lane, or of every lane, x in the photo's pixels) and the part of the photo
-    that is gel (`crop`: left, top, right, bottom in pixels; labels, drawings and the bench outside)."""
+    of the first and last lane, or of every lane, x in the photo's pixels), the part of the photo
+    that is gel (`crop`: left, top, right, bottom in pixels; labels, drawings and the bench outside)
+    and whether the bands are bright or dark (`bands`: a photo through a coloured filter with a dark
+    edge can read either way)."""
 
     wells_rows: tuple[float, ...] = ()
     lanes: tuple[tuple[float, ...], ...] = ()
     crop: tuple[int, int, int, int] | None = None
+    bands: str | None = None  # "bright", "dark"; None: detected
 
 
 NO_OVERRIDES = Overrides()
+BAND_POLARITIES = ("bright", "dark")
 
 
 def parse_overrides(wells_row: str | Sequence[float] | None = None, lanes: Sequence[str | Sequence[float]] = (),
-                    crop: str | Sequence[float] | None = None) -> Overrides:
+                    crop: str | Sequence[float] | None = None, bands: str | None = None) -> Overrides:
     """`Overrides` from the options' text (``--wells-row 25,550``, ``--lanes 220,1135`` once per tier,
-    ``--crop 150,0,1360,1024``) or the study file's numbers."""
+    ``--crop 150,0,1360,1024``, ``--bands dark``) or the study file's values."""
     def numbers(value: str | Sequence[float], option: str) -> tuple[float, ...]:
         from genoassoc.io.records import number_or_none
 
@@ -990,9 +1044,12 @@ def parse_overrides(wells_row: str | Sequence[float] | None = None, lanes: Seque
     box = numbers(crop, "--crop") if crop else None
     if box is not None and len(box) != 4:
         raise InputError(f"--crop takes LEFT,TOP,RIGHT,BOTTOM, got '{crop}'")
+    if bands is not None and bands not in BAND_POLARITIES:
+        raise InputError(f"--bands takes {' or '.join(BAND_POLARITIES)}, got '{bands}'")
     return Overrides(numbers(wells_row, "--wells-row") if wells_row else (),
                      tuple(numbers(item, "--lanes") for item in lanes),
-                     tuple(int(value) for value in box) if box else None)  # type: ignore[arg-type]
+                     tuple(int(value) for value in box) if box else None,  # type: ignore[arg-type]
+                     bands or None)
 STEP_HINTS = {
     "wells": "give --wells-row Y (the wells' row in the photo, in pixels; one per tier, comma-separated)",
     "lanes": "give --lanes FIRST,LAST (the centres of the first and last lane in the photo, in pixels; "
@@ -1030,15 +1087,19 @@ def prepared_photo(photo: str | os.PathLike, layout: pd.DataFrame, overrides: Ov
     the image every reading of this photo (and its review's corrections) refers to."""
     source = str(photo)
     cropped, left, top_offset = _crop(load_photo(photo), overrides.crop, source)
-    image, inverted = orient(cropped)
+    if overrides.bands:
+        inverted = overrides.bands == "dark"
+        image = 1.0 - cropped if inverted else cropped
+    else:
+        image, inverted = orient(cropped)
     image, angle = straighten(image)
     key = layout.attrs.get("key", "assay")
     empty = pd.DataFrame(columns=["tier", "lane", "sample", key, *BAND_COLUMNS])
     reading = GelReading(image, [], empty, [], {}, angle, inverted, Path(source).name, [], {})
     reading.offset = (left, top_offset)
     reading.notes += [f"photo straightened by {angle:.1f} degrees" if angle else "photo straight",
-                      "inverted (dark bands on a light background)" if inverted else
-                      "bright bands on a dark background"]
+                      ("inverted (dark bands on a light background)" if inverted else
+                       "bright bands on a dark background") + (" (given)" if overrides.bands else "")]
     if overrides.crop:
         reading.notes.append("cropped to {},{},{},{} (--crop)".format(*overrides.crop))
     return reading
@@ -1108,10 +1169,15 @@ def _read_tiers(reading: GelReading, layout: pd.DataFrame, ladder_spec: Ladder |
             statuses[lane.lane] = (status, note)
             peaks[lane.lane] = [_Peak(peak.y + top, peak.prominence, peak.intensity) for peak in found]
         _drop_well_rims(peaks, wells[index], WELL_ZONE * height)
-        # fainter than a twentieth of the tier's strongest band is background texture (JPEG blocks, stain)
+        # fainter than a twentieth of the tier's strongest band is background texture (JPEG blocks, stain);
+        # a ladder lane's faint bands are measured against its own strongest (a saturated product
+        # elsewhere says nothing of them, and the ladder's match tolerates an extra band)
         strongest = max((peak.prominence for found in peaks.values() for peak in found), default=0.0)
         for number in peaks:
-            peaks[number] = [peak for peak in peaks[number] if peak.prominence >= RELATIVE_FLOOR * strongest]
+            floor = RELATIVE_FLOOR * strongest
+            if number in ladder_lanes and peaks[number]:
+                floor = min(floor, RELATIVE_FLOOR * max(peak.prominence for peak in peaks[number]))
+            peaks[number] = [peak for peak in peaks[number] if peak.prominence >= floor]
             status, note = statuses[number]
             if status == "ok" and not peaks[number]:
                 statuses[number] = ("blank", "")

@@ -7,13 +7,14 @@ page (no external script, font or request) in which the user moves lanes and wel
 deletes bands, marks ladder lanes, and exports the corrections as JSON.
 
 Positions are pixels of the straightened photo, the image every reading of the photo refers to
-(`gel_image.prepared_photo`, with the same --crop). `apply_corrections` rebuilds the reading from the
-photo and the corrections alone: lanes, wells and bands as corrected, the ladder lanes' bands with the
-sizes the page gave them, the sample bands sized by the reader's own rule (`gel_image._size_band`:
-log size against migration by PCHIP between the nearest ladder lanes). The page sizes bands by the
-same rule, written again in its script (tests compare the two on every band), and previews each
-lane's call by the core RFLP rule (every band explained, every expected band seen, within the
-tolerance); `call --gel-image --corrections` gives the call of record.
+(`gel_image.prepared_photo`, with the same --crop; the corrections record whether its bands were read
+bright or dark, `bands_are`, and are applied to the photo read the same way). `apply_corrections`
+rebuilds the reading from the photo and the corrections alone: lanes, wells and bands as corrected,
+the ladder lanes' bands with the sizes the page gave them, the sample bands sized by the reader's own
+rule (`gel_image._size_band`: log size against migration by PCHIP between the nearest ladder lanes).
+The page sizes bands by the same rule, written again in its script (tests compare the two on every
+band), and previews each lane's call by the core RFLP rule (every band explained, every expected band
+seen, within the tolerance); `call --gel-image --corrections` gives the call of record.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from genoassoc.calling.gel_image import (
+    BAND_POLARITIES,
     LADDER_SAMPLE,
     GelReading,
     Ladder,
@@ -89,6 +91,7 @@ def review_model(photo: str | os.PathLike, reading: GelReading, layout: pd.DataF
     return {
         "format": FORMAT, "version": VERSION, "photo": Path(photo).name, "sha256": photo_checksum(photo),
         "crop": list(reading.offset) if reading.offset != (0, 0) else None,
+        "bands_are": "dark" if reading.inverted else "bright",
         "width": width, "height": height, "image": _png(reading.image),
         "ladder": {"name": ladder_spec.name, "sizes": [float(size) for size in ladder_spec.sizes]},
         "wells": {str(tier): float(y) for tier, y in reading.wells.items()},
@@ -157,6 +160,7 @@ class Corrections:
     wells: dict[int, float]
     lanes: dict[tuple[int, int], tuple[float, float, bool]]  # x, width, ladder
     bands: dict[tuple[int, int], list[tuple[float, float | None]]]  # y, ladder size (ladder lanes)
+    polarity: str | None = None  # the bands as the reviewed photo showed them: "bright", "dark"
 
     def summary(self) -> str:
         count = sum(len(found) for found in self.bands.values())
@@ -223,7 +227,10 @@ def read_corrections(path: str | os.PathLike, photo: str | os.PathLike) -> Corre
         size = item.get("size")
         bands[key].append((number(item.get("y"), f"a band's y in lane {key[0]}:{key[1]}"),
                            None if size is None else number(size, f"a ladder band's size in lane {key[0]}:{key[1]}")))
-    return Corrections(source, data["sha256"], wells, lanes, bands)
+    polarity = data.get("bands_are")
+    if polarity is not None and polarity not in BAND_POLARITIES:
+        raise bad(f"'bands_are' is {polarity!r}, not {' or '.join(BAND_POLARITIES)}")
+    return Corrections(source, data["sha256"], wells, lanes, bands, polarity)
 
 
 def intensity_at(image: np.ndarray, x: float, width: float, y: float) -> float:
@@ -247,7 +254,11 @@ def apply_corrections(photo: str | os.PathLike, layout: pd.DataFrame, correction
     """The reading of `photo` that the corrections describe (see the module docstring). A lane the
     corrections mark as the ladder although the layout gives it a sample gives that sample no call."""
     source = str(corrections.source)
-    reading = prepared_photo(photo, layout, Overrides(crop=overrides.crop))
+    polarity = overrides.bands or corrections.polarity
+    if overrides.bands and corrections.polarity and overrides.bands != corrections.polarity:
+        raise InputError(f"the corrections were made on the photo read with {corrections.polarity} bands; --bands "
+                         f"{overrides.bands} reads it otherwise", source)
+    reading = prepared_photo(photo, layout, Overrides(crop=overrides.crop, bands=polarity))
     height, width = reading.image.shape
     key = layout.attrs.get("key", "assay")
     entries = {(int(row["tier"]), int(row["lane"])): row for _, row in layout.iterrows()}

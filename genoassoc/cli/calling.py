@@ -38,6 +38,9 @@ photo_overrides = O.options(
                       "every lane's); repeat once per tier."),
     click.option("--crop", help="The gel's box in the photo, LEFT,TOP,RIGHT,BOTTOM in pixels: labels, drawings "
                                 "and the bench outside it are ignored."),
+    click.option("--bands", "bands", type=click.Choice(["bright", "dark"]),
+                 help="The bands are bright on a dark gel (fluorescent stains) or dark on a light one (Coomassie, "
+                      "a printed negative); default: read from the photo."),
     click.option("--corrections", type=click.Path(dir_okay=False),
                  help="Corrections exported by genoassoc gel review (JSON): lanes, well rows, bands and ladder lanes "
                       "as corrected there, in place of the automatic reading."),
@@ -91,7 +94,7 @@ photo_overrides = O.options(
 @click.option("--scheduler", help="BAM: address of a Dask distributed scheduler to run the batch on.")
 @click.option("--output-vcf", type=click.Path(dir_okay=False), help="Also write the calls as VCF (.vcf or .vcf.gz).")
 @O.output_options()
-def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes, crop, corrections, vcf_file,
+def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes, crop, bands, corrections, vcf_file,
                  bam_files, bam_list, sanger, sample_pattern, min_quality, trace_figures, assays_file, tolerance,
                  min_band, het_min_ratio, strict_bands, loci_names, panel, build, sample_names, reference, min_depth,
                  min_gq, min_bq, min_mq, workers, scheduler, output_vcf, output, fmt) -> None:
@@ -108,12 +111,13 @@ def call_command(rflp, gel_image, layout, ladder_spec, overlay, wells_row, lanes
         raise click.UsageError("--sample-pattern and --trace-figures go with --sanger")
     if gel_image and not (layout and ladder_spec):
         raise click.UsageError("--gel-image needs --layout (lanes.tsv) and --ladder (sizes or a ladder name)")
-    if (layout or ladder_spec or overlay or wells_row or lanes or crop or corrections) and not gel_image:
-        raise click.UsageError("--layout, --ladder, --overlay, --wells-row, --lanes, --crop and --corrections go with "
-                               "--gel-image")
+    if (layout or ladder_spec or overlay or wells_row or lanes or crop or bands or corrections) and not gel_image:
+        raise click.UsageError("--layout, --ladder, --overlay, --wells-row, --lanes, --crop, --bands and --corrections "
+                               "go with --gel-image")
     reading = None
     if gel_image:
-        reading, gel = _read_photo(gel_image, layout, ladder_spec, wells_row, lanes, crop, overlay, corrections)
+        reading, gel = _read_photo(gel_image, layout, ladder_spec, wells_row, lanes, crop, overlay, corrections,
+                                   bands)
     from genoassoc.loci import load_catalog
 
     catalog = load_catalog(panel)
@@ -224,14 +228,14 @@ def _row_counts(rows: list[dict]) -> dict[str, tuple[int, int]]:
 
 def _read_photo(photo: str, layout_file: str, ladder_spec: str, wells_row: str | None = None,
                 lanes: tuple[str, ...] = (), crop: str | None = None, overlay: str | None = None,
-                corrections: str | None = None):
+                corrections: str | None = None, bands: str | None = None):
     """The gel reading and its band table (the --rflp input). A refused photo still gets its
     overlay (what was found before the step that failed) when one is asked for. With a review's
     corrections, the reading is the one they describe."""
     from genoassoc.calling.gel_image import GelReadError, band_table, ladder, parse_overrides, read_gel, read_layout
 
     layout = read_layout(layout_file, read_options())
-    overrides = parse_overrides(wells_row, lanes, crop)
+    overrides = parse_overrides(wells_row, lanes, crop, bands)
     parsed_ladder = ladder(ladder_spec)  # a wrong name is refused with corrections too
     if corrections:
         reading = _corrected_reading(photo, layout, corrections, overrides, wells_row, lanes)
@@ -289,10 +293,10 @@ def gel_group() -> None:
                    "photo too, with what was found.")
 @photo_overrides
 @O.output_options()
-def gel_bands(photo, layout, ladder_spec, overlay, wells_row, lanes, crop, corrections, output, fmt) -> None:
+def gel_bands(photo, layout, ladder_spec, overlay, wells_row, lanes, crop, bands, corrections, output, fmt) -> None:
     """The band table of a gel photo (what call --rflp reads): lanes found, bands detected and sized
     against the ladder; bands outside the ladder's range are listed in the note, not sized."""
-    reading, table = _read_photo(photo, layout, ladder_spec, wells_row, lanes, crop, overlay, corrections)
+    reading, table = _read_photo(photo, layout, ladder_spec, wells_row, lanes, crop, overlay, corrections, bands)
     outputs = [(table.drop(columns=["note"]) if not table["note"].astype(bool).any() else table, output)]
     if overlay:
         from genoassoc.report.figures import gel_overlay
@@ -315,8 +319,8 @@ def gel_bands(photo, layout, ladder_spec, overlay, wells_row, lanes, crop, corre
 @photo_overrides
 @O.panel
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The review page (.html).")
-def gel_review(photo, layout, ladder_spec, assays_file, tolerance, min_band, wells_row, lanes, crop, corrections,
-               panel, output) -> None:
+def gel_review(photo, layout, ladder_spec, assays_file, tolerance, min_band, wells_row, lanes, crop, bands,
+               corrections, panel, output) -> None:
     """One self-contained page (opens offline) to check and correct a photo's reading: drag lanes and
     well rows, add and delete bands, mark ladder lanes; sizes and preview calls update in the page,
     which exports the corrections for --corrections. A photo the reader refuses opens too, with what
@@ -340,7 +344,7 @@ def gel_review(photo, layout, ladder_spec, assays_file, tolerance, min_band, wel
         raise click.UsageError("-o names the review page: give a .html file")
     table = read_layout(layout, read_options())
     spec = ladder(ladder_spec)
-    overrides = parse_overrides(wells_row, lanes, crop)
+    overrides = parse_overrides(wells_row, lanes, crop, bands)
     problem = ""
     if corrections:
         reading = _corrected_reading(photo, table, corrections, overrides, wells_row, lanes)

@@ -147,7 +147,7 @@ def _load(study: Any) -> _Inputs:
                              "--help-settings)")
         layout = read_layout(study.gel_layout, options)
         overrides = parse_overrides(study.gel_wells_row or None, [str(item) for item in study.gel_lanes],
-                                    study.gel_crop or None)
+                                    study.gel_crop or None, study.gel_bands)
         if study.gel_corrections:
             from genoassoc.calling.gel_review import apply_corrections, read_corrections
 

@@ -292,7 +292,8 @@ _JSON = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4)
 
 
 @settings(max_examples=120, deadline=None)
-@given(fields=st.dictionaries(st.sampled_from(["wells", "lanes", "bands", "version", "format", "sha256", "photo"]),
+@given(fields=st.dictionaries(st.sampled_from(["wells", "lanes", "bands", "version", "format", "sha256", "photo",
+                                              "bands_are"]),
                               _JSON, max_size=7),
        keep=st.booleans())
 def test_fuzz_corrections_are_read_or_refused_as_input_errors(fields, keep):
@@ -360,3 +361,33 @@ def test_a_sample_lane_marked_as_the_ladder_is_a_no_call_with_the_reason(page, t
     p04 = next(line.split("\t") for line in calls.stdout.splitlines() if line.startswith("P04\t"))
     assert p04[2:5] == ["", "no_call", "marked as the ladder in the review"]
     assert sum(line.split("\t")[3] == "called" for line in calls.stdout.splitlines()[1:]) == 17
+
+
+def test_corrections_are_applied_to_the_photo_read_as_reviewed(page, tmp_path):
+    """The export records whether the bands were read bright or dark; the corrections are applied to the
+    photo read the same way, and --bands reading it otherwise is refused."""
+    import re
+
+    text = (page / "review.html").read_text()
+    model = json.loads(re.search(r'<script id="model" type="application/json">(.*?)</script>', text, re.S).group(1))
+    assert model["bands_are"] == "bright"
+    corrections = {key: model[key] for key in ("format", "version", "photo", "sha256", "wells", "bands_are")}
+    corrections["lanes"] = [{key: lane[key] for key in ("tier", "lane", "x", "width", "ladder")}
+                            for lane in model["lanes"]]
+    corrections["bands"] = [band if band["size"] is not None else {k: band[k] for k in ("tier", "lane", "y")}
+                            for band in model["bands"]]
+    path = tmp_path / "corrections.json"
+    path.write_text(json.dumps(corrections))
+    args = ("gel", "bands", page / "gel.png", "--layout", page / "layout.tsv", "--ladder", LADDER, "--corrections",
+            path)
+    as_reviewed, told_so = run_cli(*args), run_cli(*args, "--bands", "bright")
+    assert as_reviewed.returncode == 0 and told_so.stdout == as_reviewed.stdout
+    assert "bright bands on a dark background (given)" in as_reviewed.stderr
+    otherwise = run_cli(*args, "--bands", "dark")
+    assert otherwise.returncode == 2 and otherwise.stdout == ""
+    assert otherwise.stderr == (f"genoassoc: error: {path}: the corrections were made on the photo read with bright "
+                                "bands; --bands dark reads it otherwise\n")
+    corrections["bands_are"] = "grey"
+    path.write_text(json.dumps(corrections))
+    grey = run_cli(*args)
+    assert grey.returncode == 2 and "'bands_are' is 'grey', not bright or dark" in grey.stderr

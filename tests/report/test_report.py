@@ -173,11 +173,13 @@ def test_report_from_a_gel_photo_shows_the_overlay(tmp_path):
 
     study = html.Study(title="photo", gel_image=str(ROOT / "examples" / "gel_photo.png"),
                        gel_layout=str(ROOT / "examples" / "gel_photo_layout.tsv"), gel_ladder="GeneRuler 100 bp",
-                       pheno=str(ROOT / "examples" / "phenotypes.tsv"), locus="rs1800796", model="dominant")
+                       pheno=str(ROOT / "examples" / "phenotypes.tsv"), locus="rs1800796", model="dominant",
+                       gel_bands="bright")
     report = html.build_report(study)
     assert report.sections[0] == "Genotype calls from the gels"
     assert "The gel photo as read: lanes, bands with their sizes (bp) and the calls" in report.html
     assert "photo straightened by" in report.html
+    assert "bright bands on a dark background (given)" in report.html  # the study's gel_bands, as call --bands
     broken = html.Study(gel_image=str(ROOT / "examples" / "gel_photo.png"), pheno=str(ROOT / "examples" /
                                                                                        "phenotypes.tsv"))
     with pytest.raises(InputError, match="gel_image needs gel_layout and gel_ladder"):
