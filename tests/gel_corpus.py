@@ -82,14 +82,17 @@ def marked_lanes(row: pd.Series) -> np.ndarray:
 
 
 def marked_overrides(photo: str) -> gel_image.Overrides:
-    """What a user would give for the photo (--wells-row, --lanes, --bands): the marked well rows (the
-    photo's top where the wells are above it), the first and last lane, and whether the bands are bright."""
+    """What a user would give for the photo (--wells-row, --lanes, --bands, --crop): the marked well rows
+    (the photo's top where the wells are above it), the first and last lane, whether the bands are bright,
+    and the gel's box where the photo shows much besides the gel."""
     rows = corpus()
     rows = rows[rows["photo"] == photo]
-    wells = tuple((float(row["well_y_first"]) + float(row["well_y_last"])) / 2 if row["well_y_first"] else 0.0
+    box = tuple(int(value) for value in rows["crop"].iloc[0].split(",")) if rows["crop"].iloc[0] else None
+    top = float(box[1]) if box else 0.0
+    wells = tuple((float(row["well_y_first"]) + float(row["well_y_last"])) / 2 if row["well_y_first"] else top
                   for _, row in rows.iterrows())
     lanes = tuple((float(row["first_x"]), float(row["last_x"])) for _, row in rows.iterrows())
-    return gel_image.Overrides(wells, lanes, bands=rows["bands"].iloc[0])
+    return gel_image.Overrides(wells, lanes, box, rows["bands"].iloc[0])
 
 
 def score_photo(photo: str, overrides: gel_image.Overrides | None = None

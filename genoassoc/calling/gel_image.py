@@ -1,8 +1,8 @@
 """Band sizes read from a photo of an agarose gel: lanes, bands and their sizes against the ladder,
 written as the band table `genoassoc call --rflp` reads.
 
-The method (scikit-image and scipy), checked on 25 real photos from three labs
-(tests/data/gel_photos/corpus):
+The method (scikit-image and scipy), checked on 26 real photos from three labs
+(tests/data/gel_photos/corpus). A photo longer than `WORKING_SIZE` pixels is read scaled down to it.
 
 1. Polarity: bands are made bright. A photo whose pixel values and detail along the rows both skew
    towards dark (dark bands on a light background: a stained gel, a saved negative) is inverted;
@@ -63,6 +63,10 @@ SMEAR_BAND_RATIO = 4.0
 # The wells' slots and glow take this share of the photo's height below the well row (and above the
 # next tier's): no bands are read there.
 WELL_MARGIN = 0.015
+# A photo longer than this many pixels on its longer side is read scaled down to it (anti-aliased): the
+# reader's scales (smoothing, slot and band widths) are a gel imager's, and a 12-megapixel phone photo
+# shows nothing finer that a gel holds.
+WORKING_SIZE = 1600
 # Below the wells, down to this share of the photo's height, a band row that nearly every lane shows
 # (empty lanes too) is the wells' rim or glow, not DNA.
 WELL_ZONE = 0.04
@@ -300,16 +304,19 @@ class GelReading:
 
     # the crop's top-left corner in the photo (--crop)
     offset: tuple[int, int] = (0, 0)
+    # the image's pixels per photo pixel (a photo larger than WORKING_SIZE is read scaled down)
+    scale: float = 1.0
 
     def to_photo(self, x: float | np.ndarray, y: float | np.ndarray) -> np.ndarray:
         """Points of the straightened image at their place in the photo as given (skimage's
-        rotate maps each output pixel to its source by the same transform; a crop's corner added)."""
+        rotate maps each output pixel to its source by the same transform; the scale undone and a
+        crop's corner added)."""
         points = _rotation(self.image.shape, self.angle)(np.column_stack([np.ravel(x), np.ravel(y)]))
-        return points + np.array(self.offset, float)
+        return points / self.scale + np.array(self.offset, float)
 
     def from_photo(self, x: float | np.ndarray, y: float | np.ndarray) -> np.ndarray:
         """Points of the photo as given at their place in the straightened image."""
-        points = np.column_stack([np.ravel(x), np.ravel(y)]) - np.array(self.offset, float)
+        points = (np.column_stack([np.ravel(x), np.ravel(y)]) - np.array(self.offset, float)) * self.scale
         return _rotation(self.image.shape, self.angle).inverse(points)
 
 
@@ -1083,10 +1090,16 @@ BAND_COLUMNS = ["x", "y", "size_bp", "intensity", "prominence", "used", "note"]
 
 
 def prepared_photo(photo: str | os.PathLike, layout: pd.DataFrame, overrides: Overrides = NO_OVERRIDES) -> GelReading:
-    """The photo loaded, cropped, oriented (bright bands) and straightened, nothing read from it yet:
-    the image every reading of this photo (and its review's corrections) refers to."""
+    """The photo loaded, cropped, scaled down to `WORKING_SIZE` if larger, oriented (bright bands) and
+    straightened, nothing read from it yet: the image every reading of this photo (and its review's
+    corrections) refers to."""
     source = str(photo)
     cropped, left, top_offset = _crop(load_photo(photo), overrides.crop, source)
+    scale = min(1.0, WORKING_SIZE / max(cropped.shape))
+    if scale < 1.0:
+        from skimage.transform import rescale
+
+        cropped = rescale(cropped, scale, anti_aliasing=True)
     if overrides.bands:
         inverted = overrides.bands == "dark"
         image = 1.0 - cropped if inverted else cropped
@@ -1096,7 +1109,10 @@ def prepared_photo(photo: str | os.PathLike, layout: pd.DataFrame, overrides: Ov
     key = layout.attrs.get("key", "assay")
     empty = pd.DataFrame(columns=["tier", "lane", "sample", key, *BAND_COLUMNS])
     reading = GelReading(image, [], empty, [], {}, angle, inverted, Path(source).name, [], {})
-    reading.offset = (left, top_offset)
+    reading.offset, reading.scale = (left, top_offset), scale
+    if scale < 1.0:
+        reading.notes.append(f"read at {image.shape[1]} x {image.shape[0]} pixels (the photo scaled by {scale:.3g}; "
+                             "--wells-row, --lanes and --crop stay in the photo's pixels)")
     reading.notes += [f"photo straightened by {angle:.1f} degrees" if angle else "photo straight",
                       ("inverted (dark bands on a light background)" if inverted else
                        "bright bands on a dark background") + (" (given)" if overrides.bands else "")]
@@ -1122,7 +1138,7 @@ def read_gel(photo: str | os.PathLike, layout: pd.DataFrame, ladder_spec: Ladder
     image, left = reading.image, reading.offset[0]
     if overrides.wells_rows:
         centre = image.shape[1] / 2
-        wells = [float(reading.from_photo(centre + left, row)[0][1]) for row in overrides.wells_rows]
+        wells = [float(reading.from_photo(centre / reading.scale + left, row)[0][1]) for row in overrides.wells_rows]
         reading.notes.append("well rows given (--wells-row)")
     else:
         wells, found_notes = _wells(image, len(tiers))
