@@ -22,9 +22,10 @@ The method (scikit-image and scipy), checked on 26 real photos from three labs
 5. Bands: peaks of each lane's profile after a rolling-ball background (grey opening), with a
    prominence of at least 5 times the profile's noise (robust estimate from the point-to-point
    differences) and a twentieth of the tier's strongest band (JPEG blocks and stain texture are not
-   bands; a ladder lane's faint bands against its own strongest), spanning most of the lane's width (a
-   dust speck does not); the wells' slots and rims are not bands. A lane whose background is raised
-   along its length, above the gel between the lanes, is a smear unless bands stand well above it.
+   bands; a ladder lane's faint bands against its own strongest, when it holds a ladder), spanning
+   most of the lane's width (a dust speck does not); the wells' slots and rims are not bands. A lane
+   whose background is raised along its length, above the gel between the lanes, is a smear unless
+   bands stand well above it.
 6. Sizes: the ladder lane's bands aligned to the ladder's sizes as the longest chain whose migration
    slope changes gently (missing and extra bands allowed; the brighter reference bands of commercial
    ladders as anchors), refused when a matched band strays from the curve through the others; then
@@ -56,6 +57,7 @@ LADDER_SAMPLE = "ladder"
 PROMINENCE_NOISE = 5.0
 # A band's prominence is at least this share of the tier's strongest band's.
 RELATIVE_FLOOR = 0.05
+LADDER_OWN_SHARE = 0.1
 # A band spans at least this share of the lane's width (a dust speck does not).
 MIN_BAND_SPAN = 0.5
 # In a smeared lane, a band stands this many times above the smear's raised background to count.
@@ -925,7 +927,14 @@ def _match_ladder(peaks: list[_Peak], sizes: Sequence[float], reference: Sequenc
     refused, with its worst bands named, when a matched band strays from the curve through the others
     (`LADDER_MAX_RESIDUAL`), when two or more reference bands are dim, when bands the ladder's sizes do
     not explain lie beyond its ends, or when many of its sizes are missing inside it."""
-    peaks = sorted(peaks, key=lambda peak: peak.y)
+    # one band per row: peaks closer than a pixel are one (the more prominent kept)
+    distinct: list[_Peak] = []
+    for peak in sorted(peaks, key=lambda peak: peak.y):
+        if distinct and peak.y - distinct[-1].y < 1.0:
+            distinct[-1] = max(distinct[-1], peak, key=lambda kept: kept.prominence)
+        else:
+            distinct.append(peak)
+    peaks = distinct
     if len(peaks) < 3:
         raise InputError(f"the ladder lane shows {len(peaks)} bands: at least 3 are needed to size bands")
     ys = np.array([peak.y for peak in peaks])
@@ -938,14 +947,14 @@ def _match_ladder(peaks: list[_Peak], sizes: Sequence[float], reference: Sequenc
         raise InputError(f"the ladder lane's {len(peaks)} bands match no run of the ladder's sizes")
     used = [p for p, _ in pairs]
     matched_sizes = [float(sizes[s]) for _, s in pairs]
+    if len(pairs) < 4:  # (the curve left out one band at a time needs three others)
+        raise InputError(f"only {len(pairs)} of the ladder lane's {len(peaks)} bands match the ladder's sizes "
+                         f"({', '.join(f'{size:g}' for size in matched_sizes)} bp): too few to check the fit")
     residuals = _left_one_out(ys[used], np.log(matched_sizes))
     extra = tuple(float(ys[p]) for p in range(len(ys)) if p not in used)
     match = LadderMatch(tuple(float(ys[p]) for p in used), tuple(matched_sizes),
                         tuple(float(size) for size in sizes if size not in matched_sizes),
                         tuple(float(value) for value in residuals), extra)
-    if len(pairs) < 4:
-        raise InputError(f"only {len(pairs)} of the ladder lane's {len(peaks)} bands match the ladder's sizes "
-                         f"({', '.join(f'{size:g}' for size in matched_sizes)} bp): too few to check the fit")
     worst = int(np.argmax(np.abs(residuals)))
     rms = float(np.sqrt(np.mean(residuals**2)))
     if abs(residuals[worst]) > LADDER_MAX_RESIDUAL or rms > LADDER_MAX_RESIDUAL / 2:
@@ -1186,13 +1195,15 @@ def _read_tiers(reading: GelReading, layout: pd.DataFrame, ladder_spec: Ladder |
             peaks[lane.lane] = [_Peak(peak.y + top, peak.prominence, peak.intensity) for peak in found]
         _drop_well_rims(peaks, wells[index], WELL_ZONE * height)
         # fainter than a twentieth of the tier's strongest band is background texture (JPEG blocks, stain);
-        # a ladder lane's faint bands are measured against its own strongest (a saturated product
-        # elsewhere says nothing of them, and the ladder's match tolerates an extra band)
+        # a ladder lane that holds a ladder (its strongest band a tenth of the tier's or more) has its faint
+        # bands measured against its own strongest (a saturated product elsewhere says nothing of them, and
+        # the ladder's match tolerates an extra band); an empty ladder lane's noise stays below the floor
         strongest = max((peak.prominence for found in peaks.values() for peak in found), default=0.0)
         for number in peaks:
             floor = RELATIVE_FLOOR * strongest
-            if number in ladder_lanes and peaks[number]:
-                floor = min(floor, RELATIVE_FLOOR * max(peak.prominence for peak in peaks[number]))
+            own = max((peak.prominence for peak in peaks[number]), default=0.0)
+            if number in ladder_lanes and own >= LADDER_OWN_SHARE * strongest:
+                floor = min(floor, RELATIVE_FLOOR * own)
             peaks[number] = [peak for peak in peaks[number] if peak.prominence >= floor]
             status, note = statuses[number]
             if status == "ok" and not peaks[number]:

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_run import run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from genoassoc.calling import gel_image
 from genoassoc.calling.gel_render import RenderedLane, render_gel, save_photo
@@ -348,3 +350,40 @@ def test_tiffs_as_imagers_save_them(tmp_path, compression, dtype):
     np.testing.assert_allclose(gel_image.load_photo(path), gel_image.load_photo(
         Path(__file__).resolve().parents[1] / "data" / "gel_photos" / "corpus" / "neb_1kb_plus_reference.tif"),
         atol=1e-12)
+
+
+@pytest.mark.parametrize("noise, dust, seed, problem", [
+    (0.012, 25, 11, "the ladder lane shows 0 bands: at least 3 are needed to size bands"),
+    # two of three specks chain as ladder bands: refused, where the fit check once raised an IndexError
+    (0.02, 400, 3, "only 2 of the ladder lane's 3 bands match the ladder's sizes"),
+])
+def test_an_empty_ladder_lane_is_refused_not_sized_from_its_noise(tmp_path, noise, dust, seed, problem):
+    """Ladder lanes loaded with nothing (specks and camera noise only): the photo is refused at the ladder
+    step, in one line, never sized against noise."""
+    lanes = [RenderedLane(), *sample_lanes(GENOTYPES[:8]), RenderedLane()]
+    path, layout_path, _, _ = write_case(tmp_path, [lanes], [["", *GENOTYPES[:8], ""]], seed=seed, noise=noise,
+                                         dust=dust)
+    layout = pd.read_csv(layout_path, sep="\t", dtype=str, keep_default_na=False)
+    layout.loc[layout["lane"].isin(["1", "10"]), ["sample", "locus"]] = ["ladder", ""]
+    layout.to_csv(layout_path, sep="\t", index=False)
+    with pytest.raises(gel_image.GelReadError) as refused:
+        read(path, layout_path)
+    assert refused.value.step == "ladder"
+    assert refused.value.problem.startswith(f"ladder: tier 1, lane 1: {problem}")
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.floats(0, 2000, allow_nan=False), min_size=0, max_size=25),
+       strengths=st.lists(st.floats(1e-6, 1e3, allow_nan=False), min_size=25, max_size=25),
+       name=st.sampled_from(sorted(gel_image.known_ladders())))
+def test_fuzz_any_ladder_lane_is_matched_or_refused_in_one_line(rows, strengths, name):
+    """Whatever peaks a ladder lane shows (none, a few, repeated rows, specks), the match is a fit or
+    one InputError naming what is wrong, never another exception."""
+    ladder = gel_image.known_ladders()[name]
+    peaks = [gel_image._Peak(y, strength, strength) for y, strength in zip(rows, strengths[:len(rows)], strict=True)]
+    try:
+        match = gel_image._match_ladder(peaks, ladder.sizes, ladder.reference)
+    except InputError as err:
+        assert err.problem and "\n" not in err.problem
+    else:
+        assert len(match.positions) == len(match.sizes) >= 4
