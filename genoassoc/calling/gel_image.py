@@ -1070,7 +1070,8 @@ STEP_HINTS = {
     "wells": "give --wells-row Y (the wells' row in the photo, in pixels; one per tier, comma-separated)",
     "lanes": "give --lanes FIRST,LAST (the centres of the first and last lane in the photo, in pixels; "
              "repeat per tier), or --crop LEFT,TOP,RIGHT,BOTTOM around the gel",
-    "ladder": "check --ladder and the layout's ladder lanes; if the lanes are misplaced, give --lanes FIRST,LAST",
+    "ladder": "check --ladder and the layout's ladder lanes; if the lanes are misplaced, give --lanes FIRST,LAST; "
+              "turn a photo taken upside down (wells at the bottom) the right way up",
 }
 
 

@@ -201,3 +201,19 @@ def test_a_refused_photo_names_the_step_and_draws_what_was_found(tmp_path):
             in message)
     assert message.endswith(f"(what was found is drawn in {overlay})")
     assert overlay.stat().st_size > 10_000 and not output.exists()
+
+
+def test_a_photo_upside_down_is_refused_with_the_hint_to_turn_it(tmp_path):
+    """The NEB ladder photo turned by 180 degrees (wells at the bottom): the ladder does not fit, the photo is
+    refused, and the message says to turn it."""
+    import tifffile
+    from cli_run import run_cli
+
+    turned = tmp_path / "turned.tif"
+    tifffile.imwrite(turned, tifffile.imread(CORPUS / "neb_1kb_plus_reference.tif")[::-1, ::-1])
+    layout = _layout_file(tmp_path, "neb_1kb_plus_reference.tif")
+    refused = run_cli("gel", "bands", str(turned), "--layout", str(layout), "--ladder", "NEB 1 kb Plus")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.startswith(f"genoassoc: error: {turned}: ladder: tier 1, lane 1: the ladder lane's bands do "
+                                     "not follow a smooth migration curve")
+    assert refused.stderr.rstrip().endswith("turn a photo taken upside down (wells at the bottom) the right way up")
