@@ -102,6 +102,7 @@ def score_photo(photo: str, overrides: gel_image.Overrides | None = None
     ladder_name = rows["ladder"].iloc[0]
     ladder = gel_image.ladder(ladder_name) if ladder_name else None
     score = Score(photo)
+    dark = rows["bands"].iloc[0] == "dark"
     try:
         reading = gel_image.read_gel(CORPUS / photo, layout_of(rows), ladder,
                                      overrides=overrides or gel_image.NO_OVERRIDES)
@@ -113,9 +114,9 @@ def score_photo(photo: str, overrides: gel_image.Overrides | None = None
         bands = marked_bands()
         score.bands_marked = int((bands["photo"] == photo).sum())
         found = getattr(err, "reading", None)
-        score.polarity = found is not None and found.inverted == (rows["bands"].iloc[0] == "dark")
+        score.polarity = found is not None and found.inverted == dark
         return score, found
-    score.polarity = reading.inverted == (rows["bands"].iloc[0] == "dark")
+    score.polarity = reading.inverted == dark
     found_lanes = {(lane.tier, lane.lane): lane for lane in reading.lanes}
     bands = marked_bands()
     bands = bands[bands["photo"] == photo]

@@ -86,6 +86,26 @@ def assert_page_sizes_equal(found, table):
         assert ",".join(f"{size:.0f}" for size in page) == row["bands"], (lane["lane"], page, row["bands"])
 
 
+def page_model(folder):
+    """The model the review page of `folder` was written with (its embedded JSON)."""
+    import re
+
+    text = (folder / "review.html").read_text()
+    return json.loads(re.search(r'<script id="model" type="application/json">(.*?)</script>', text, re.S).group(1))
+
+
+def unedited_corrections(model, bands=None, ladder=lambda lane: lane["ladder"], polarity=False):
+    """The corrections the page exports for `model` (with `bands` in place of its bands, `ladder` deciding
+    each lane's mark; `bands_are` only with `polarity`, as an export from before it was recorded)."""
+    keys = ("format", "version", "photo", "sha256", "wells") + (("bands_are",) if polarity else ())
+    corrections = {key: model[key] for key in keys}
+    corrections["lanes"] = [{**{key: lane[key] for key in ("tier", "lane", "x", "width")}, "ladder": ladder(lane)}
+                            for lane in model["lanes"]]
+    corrections["bands"] = [band if band["size"] is not None else {k: band[k] for k in ("tier", "lane", "y")}
+                            for band in (model["bands"] if bands is None else bands)]
+    return corrections
+
+
 def test_page_sizes_are_the_readers_sizes(page, browser):
     from genoassoc.calling import gel_image
 
@@ -258,22 +278,15 @@ def test_the_report_reads_the_photo_through_its_corrections(page, tmp_path):
     """The study's gel_corrections: P02's 164 bp band removed in the corrections makes P02 a no-call
     in the report, whose notes and inputs (with the file's SHA-256) show the corrections."""
     import hashlib
-    import re
 
     from genoassoc.report import html
 
-    text = (page / "review.html").read_text()
-    model = json.loads(re.search(r'<script id="model" type="application/json">(.*?)</script>', text, re.S).group(1))
+    model = page_model(page)
     bands = [band for band in model["bands"] if not (band["lane"] == 3 and band["y"] == sorted(
         b["y"] for b in model["bands"] if b["lane"] == 3)[1])]
     assert len(bands) == len(model["bands"]) - 1
-    corrections = {key: model[key] for key in ("format", "version", "photo", "sha256", "wells")}
-    corrections["lanes"] = [{key: lane[key] for key in ("tier", "lane", "x", "width", "ladder")}
-                            for lane in model["lanes"]]
-    corrections["bands"] = [band if band["size"] is not None else {k: band[k] for k in ("tier", "lane", "y")}
-                            for band in bands]
     path = tmp_path / "corrections.json"
-    path.write_text(json.dumps(corrections))
+    path.write_text(json.dumps(unedited_corrections(model, bands)))
     study = html.Study(title="photo", gel_image=str(page / "gel.png"), gel_layout=str(page / "layout.tsv"),
                        gel_ladder=LADDER, gel_corrections=str(path), pheno=str(ROOT / "examples" / "phenotypes.tsv"),
                        locus="rs1800796", model="dominant")
@@ -344,15 +357,7 @@ def test_two_tiers_page_sizes_and_calls_equal_the_commands(browser, tmp_path):
 
 
 def test_a_sample_lane_marked_as_the_ladder_is_a_no_call_with_the_reason(page, tmp_path):
-    import re
-
-    text = (page / "review.html").read_text()
-    model = json.loads(re.search(r'<script id="model" type="application/json">(.*?)</script>', text, re.S).group(1))
-    corrections = {key: model[key] for key in ("format", "version", "photo", "sha256", "wells")}
-    corrections["lanes"] = [{**{key: lane[key] for key in ("tier", "lane", "x", "width")},
-                             "ladder": lane["ladder"] or lane["lane"] == 5} for lane in model["lanes"]]
-    corrections["bands"] = [band if band["size"] is not None else {k: band[k] for k in ("tier", "lane", "y")}
-                            for band in model["bands"]]
+    corrections = unedited_corrections(page_model(page), ladder=lambda lane: lane["ladder"] or lane["lane"] == 5)
     path = tmp_path / "corrections.json"
     path.write_text(json.dumps(corrections))
     calls = run_cli("call", "--gel-image", page / "gel.png", "--layout", page / "layout.tsv", "--ladder", LADDER,
@@ -366,16 +371,9 @@ def test_a_sample_lane_marked_as_the_ladder_is_a_no_call_with_the_reason(page, t
 def test_corrections_are_applied_to_the_photo_read_as_reviewed(page, tmp_path):
     """The export records whether the bands were read bright or dark; the corrections are applied to the
     photo read the same way, and --bands reading it otherwise is refused."""
-    import re
-
-    text = (page / "review.html").read_text()
-    model = json.loads(re.search(r'<script id="model" type="application/json">(.*?)</script>', text, re.S).group(1))
+    model = page_model(page)
     assert model["bands_are"] == "bright"
-    corrections = {key: model[key] for key in ("format", "version", "photo", "sha256", "wells", "bands_are")}
-    corrections["lanes"] = [{key: lane[key] for key in ("tier", "lane", "x", "width", "ladder")}
-                            for lane in model["lanes"]]
-    corrections["bands"] = [band if band["size"] is not None else {k: band[k] for k in ("tier", "lane", "y")}
-                            for band in model["bands"]]
+    corrections = unedited_corrections(model, polarity=True)
     path = tmp_path / "corrections.json"
     path.write_text(json.dumps(corrections))
     args = ("gel", "bands", page / "gel.png", "--layout", page / "layout.tsv", "--ladder", LADDER, "--corrections",

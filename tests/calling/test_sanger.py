@@ -251,22 +251,30 @@ def test_flanks_cut_from_a_reference_fasta(tmp_path):
     assert row[:4] == ["X1", "snp", "G/C", "called"]
 
 
+def damaged_trace(folder, source, edits, cut, kept=0):
+    """`source` with its bytes after the first `kept` changed by `edits` and cut at `cut`, read: the trace,
+    or None when refused in one line (any other exception fails the test)."""
+    data = bytearray(source.read_bytes())
+    for place, value in edits:
+        data[kept + place % (len(data) - kept)] = value
+    if cut is not None:
+        data = data[: max(kept, cut % len(data))]
+    path = folder / f"damaged{source.suffix}"
+    path.write_bytes(bytes(data))
+    try:
+        return read_trace(path)
+    except InputError as err:
+        assert "\n" not in str(err)
+        return None
+
+
 @settings(max_examples=80, deadline=None)
 @given(edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=12),
        cut=st.one_of(st.none(), st.integers(0, 10**6)))
 def test_fuzz_a_damaged_trace_is_read_or_refused(tmp_path_factory, edits, cut):
     """Bytes of a real trace changed or cut: read, or one InputError; never another exception."""
-    data = bytearray((REAL / "3100.ab1").read_bytes())
-    for place, value in edits:
-        data[place % len(data)] = value
-    if cut is not None:
-        data = data[: cut % len(data)]
-    path = tmp_path_factory.mktemp("fuzz") / "damaged.ab1"
-    path.write_bytes(bytes(data))
-    try:
-        trace = read_trace(path)
-    except InputError as err:
-        assert "\n" not in str(err)
+    trace = damaged_trace(tmp_path_factory.mktemp("fuzz"), REAL / "3100.ab1", edits, cut)
+    if trace is None:
         return
     locus = Locus("real", ("A", "C"), "x", {"": 1}, flank5=trace.bases[100:125], flank3=trace.bases[126:151])
     call_read(trace, locus, locus.flank5, locus.flank3)
@@ -333,16 +341,7 @@ def test_scf_traces_are_called_from_a_folder(tmp_path):
 @given(edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=12),
        cut=st.one_of(st.none(), st.integers(0, 10**6)))
 def test_fuzz_a_damaged_scf_is_read_or_refused(tmp_path_factory, edits, cut):
-    data = bytearray((GOLDEN_SCF / "3100.scf").read_bytes())
-    for place, value in edits:
-        data[4 + place % (len(data) - 4)] = value  # the magic kept: the SCF reader is what is fuzzed
-    if cut is not None:
-        data = data[: max(4, cut % len(data))]
-    path = tmp_path_factory.mktemp("fuzz") / "damaged.scf"
-    path.write_bytes(bytes(data))
-    try:
-        trace = read_trace(path)
-    except InputError as err:
-        assert "\n" not in str(err)
-        return
-    assert len(trace.peaks) == len(trace.bases)
+    # the magic kept: the SCF reader is what is fuzzed
+    trace = damaged_trace(tmp_path_factory.mktemp("fuzz"), GOLDEN_SCF / "3100.scf", edits, cut, kept=4)
+    if trace is not None:
+        assert len(trace.peaks) == len(trace.bases)
