@@ -7,8 +7,8 @@ hand-edited band maps (bands.tsv) against what `genoassoc.calling.gel_image.read
 - lanes: marked lane centres with a found lane within a quarter of the lane pitch;
 - bands: marked bands (in the marked lanes) with a found band in the same lane within the band's
   extent (and `BAND_SLACK` px), and found bands that lie in no marked band (false bands);
-- sizes: on the photos of a known ladder run in several lanes, each lane's bands against the ladder's
-  sizes (the share within 5%).
+- sizes: on the photos of a known ladder run in several lanes, the bands read in the lanes that hold
+  the ladder besides the ladder lane (`sized_lanes`) against the ladder's sizes (the share within 5%).
 """
 
 from __future__ import annotations
@@ -159,9 +159,10 @@ def score_photo(photo: str, overrides: gel_image.Overrides | None = None
             for peak in reading.peaks.get((tier, number), []):
                 if not any(abs(peak - y) <= half for y, half in lane_points):
                     score.false_bands += 1
-    if ladder is not None:
+    sized_lanes = {int(value) for value in rows["sized_lanes"].iloc[0].split(",") if value}
+    if ladder is not None and sized_lanes:
         sizes = np.array(ladder.sizes)
-        for _, band in reading.bands.iterrows():
+        for _, band in reading.bands[reading.bands["lane"].isin(sized_lanes)].iterrows():
             if band["used"] and band["size_bp"] == band["size_bp"]:
                 score.sized += 1
                 nearest = sizes[np.argmin(np.abs(np.log(sizes / band["size_bp"])))]
