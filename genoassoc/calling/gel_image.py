@@ -924,9 +924,9 @@ def _match_ladder(peaks: list[_Peak], sizes: Sequence[float], reference: Sequenc
     run together) and bands extra (dust, a stray product): the longest chain of (band, size) pairs
     whose migration slope changes gently (`_chain`), the reference bands of commercial ladders (the
     brighter 500, 1000, 3000 bp) counting for it when bright and against it when not. A chain is
-    refused, with its worst bands named, when a matched band strays from the curve through the others
-    (`LADDER_MAX_RESIDUAL`), when two or more reference bands are dim, when bands the ladder's sizes do
-    not explain lie beyond its ends, or when many of its sizes are missing inside it."""
+    refused, with its worst bands named, when a matched band below the largest strays from the curve
+    through the others (`LADDER_MAX_RESIDUAL`), when two or more reference bands are dim, when bands the
+    ladder's sizes do not explain lie beyond its ends, or when many of its sizes are missing inside it."""
     # one band per row: peaks closer than a pixel are one (the more prominent kept)
     distinct: list[_Peak] = []
     for peak in sorted(peaks, key=lambda peak: peak.y):
@@ -955,11 +955,15 @@ def _match_ladder(peaks: list[_Peak], sizes: Sequence[float], reference: Sequenc
     match = LadderMatch(tuple(float(ys[p]) for p in used), tuple(matched_sizes),
                         tuple(float(size) for size in sizes if size not in matched_sizes),
                         tuple(float(value) for value in residuals), extra)
-    worst = int(np.argmax(np.abs(residuals)))
-    rms = float(np.sqrt(np.mean(residuals**2)))
-    if abs(residuals[worst]) > LADDER_MAX_RESIDUAL or rms > LADDER_MAX_RESIDUAL / 2:
+    # The largest matched band is left to the chain's slope rule: near the wells the migration curve bends
+    # most (large fragments approach a limiting mobility; a 15 kb band crowds the 10 kb one), so the
+    # curve extrapolated from the bands below misplaces it.
+    checked = residuals[1:]
+    worst = int(np.argmax(np.abs(checked)))
+    rms = float(np.sqrt(np.mean(checked**2)))
+    if abs(checked[worst]) > LADDER_MAX_RESIDUAL or rms > LADDER_MAX_RESIDUAL / 2:
         shown = ", ".join(f"{size:g} bp {100 * (math.exp(value) - 1):+.0f}%" for size, value in
-                          sorted(zip(matched_sizes, residuals, strict=True), key=lambda item: -abs(item[1]))[:3])
+                          sorted(zip(matched_sizes[1:], checked, strict=True), key=lambda item: -abs(item[1]))[:3])
         raise InputError(f"the ladder lane's bands do not follow a smooth migration curve (off by {shown}): "
                          "not the ladder named, or lanes misplaced")
     dim = [float(sizes[s]) for p, s in pairs if s in reference_index and not bright[p]]
@@ -967,10 +971,14 @@ def _match_ladder(peaks: list[_Peak], sizes: Sequence[float], reference: Sequenc
         raise InputError(f"the ladder's brighter reference bands ({', '.join(f'{size:g}' for size in dim)} bp) are "
                          "no brighter than their neighbours where they should be: not the ladder named, or its top "
                          "bands cut off")
-    above, below = pairs[0][0], len(ys) - 1 - pairs[-1][0]
+    # bands below the chain count against it less the ladder's sizes left below it: the smallest sizes
+    # often run together into a smear whose peaks keep no spacing
+    above = pairs[0][0]
+    below = (len(ys) - 1 - pairs[-1][0]) - (len(sizes) - 1 - pairs[-1][1])
     if above > 2 or below > 1:
-        where = f"{above} above its {matched_sizes[0]:g} bp band" if above > 2 else \
-            f"{below} below its {matched_sizes[-1]:g} bp band"
+        where = (f"{above} above its {matched_sizes[0]:g} bp band" if above > 2 else
+                 f"{len(ys) - 1 - pairs[-1][0]} below its {matched_sizes[-1]:g} bp band, where it has "
+                 f"{len(sizes) - 1 - pairs[-1][1]} smaller sizes")
         raise InputError(f"the ladder lane shows bands the ladder's sizes do not explain ({where}): not the ladder "
                          "named, or the lane misplaced")
     missing, inside = _gaps(pairs)

@@ -323,6 +323,38 @@ def test_four_ladder_bands_and_a_stray_one_are_refused_not_sized():
                                 NEB_1KB_PLUS, (3000, 1000, 500))
 
 
+INVITROGEN_1KB_PLUS = (15000, 10000, 8000, 7000, 6000, 5000, 4000, 3000, 2000, 1500, 1000, 850, 650, 500, 400, 300,
+                       200, 100)
+# the second ladder lane of two real imager photos (tests/data/gel_photos/corpus/benton_gel_1.jpg, lane 10, and
+# benton_gel_2.jpg, lane 10), as the reader detects it: the 8 and 7 kb bands read as one on the first, the
+# 400-100 bp bands run together into a smear with two peaks on the second
+BENTON_LANE_10 = (277.1, 284.7, 295.1, 300.8, 307.4, 315.8, 327.3, 345.4, 358.7, 376.6, 384.1, 393.6, 402.9, 434.2)
+BENTON_2_LANE_10 = (252.6, 260.0, 267.0, 271.0, 276.8, 283.6, 292.3, 304.0, 322.2, 335.2, 352.2, 359.5, 369.3, 378.8,
+                    405.0, 443.7)
+
+
+def test_a_top_band_crowded_by_the_wells_is_left_to_the_slope_rule():
+    # the 15 kb band lies 13% below the curve extrapolated from the bands under it (large fragments near
+    # their limiting mobility); the chain's slope rule admits it and the fit is checked on the others
+    peaks = [gel_image._Peak(y, 1.0, 1.0) for y in BENTON_LANE_10]
+    match = gel_image._match_ladder(peaks, INVITROGEN_1KB_PLUS, ())
+    assert match.sizes == (15000, 10000, *INVITROGEN_1KB_PLUS[3:14])
+    assert round(match.residuals[0], 3) == -0.145 and max(map(abs, match.residuals[1:])) < 0.09
+    assert match.extra == (434.2,)
+
+
+def test_a_ladder_whose_smallest_bands_run_together_keeps_its_fit():
+    # two smear peaks below the 500 bp band, where the ladder has four smaller sizes: matched down to 500 bp,
+    # the peaks left as extra; three stray peaks below a ladder's smallest size are refused
+    peaks = [gel_image._Peak(y, 1.0, 1.0) for y in BENTON_2_LANE_10]
+    match = gel_image._match_ladder(peaks, INVITROGEN_1KB_PLUS, ())
+    assert match.sizes[0] == 15000 and match.sizes[-1] == 500 and match.extra == (405.0, 443.7)
+    stray = _ladder_peaks(NEB_1KB_PLUS, (3000, 1000, 500), extra=(1300.0, 1330.0, 1360.0))
+    with pytest.raises(InputError, match=r"shows bands the ladder's sizes do not explain \(3 below its 100 bp band, "
+                                         r"where it has 0 smaller sizes\)"):
+        gel_image._match_ladder(stray, NEB_1KB_PLUS, (3000, 1000, 500))
+
+
 @pytest.mark.parametrize("shown, named, problem", [
     ("generuler 100 bp", "generuler 1 kb", "do not follow a smooth migration curve (off by 250 bp +13%"),
     ("generuler 1 kb", "generuler 100 bp", "do not follow a smooth migration curve (off by 200 bp -12%"),
