@@ -205,7 +205,8 @@ def load_photo(path: str | os.PathLike) -> np.ndarray:
         raise InputError(f"not a readable image ({type(err).__name__}: {err})", str(path)) from None
     if image.ndim == 3 and image.shape[-1] in (3, 4):
         # luminance with skimage.color.rgb2gray's weights (ITU-R BT.709); alpha dropped
-        image = image[..., :3].astype(float) @ np.array([0.2125, 0.7154, 0.0721])
+        colour = image[..., :3].astype(float)
+        image = _without_coloured_marks(colour @ np.array([0.2125, 0.7154, 0.0721]), colour)
     if image.ndim != 2 or min(image.shape) < 50:
         raise InputError(f"not a gel photo (image of shape {image.shape})", str(path))
     image = image.astype(float)
@@ -213,6 +214,35 @@ def load_photo(path: str | os.PathLike) -> np.ndarray:
     if high <= low:
         raise InputError("the photo is blank (one grey level)", str(path))
     return np.clip((image - low) / (high - low), 0, 1)
+
+
+# An imager's grey photo with a few coloured pixels: those are marks laid over it (an imager's date
+# stamp, a label typed in colour), not DNA; they are set to the photo's background before it is read.
+MARK_CHROMA = 0.25  # a pixel's colour (max - min channel) as a share of the photo's range
+MARK_SHARE = 0.05  # at most this share of the photo coloured
+
+
+def _without_coloured_marks(grey: np.ndarray, colour: np.ndarray) -> np.ndarray:
+    """The luminance `grey` with coloured marks painted over by the background, when the photo is a grey
+    one: its darkest and brightest percent (background and bands, whichever way round) grey and at most
+    `MARK_SHARE` of it coloured. A stained gel whose bands are coloured (Coomassie blue), a colour photo
+    through a filter or of a tray are left as they are."""
+    from scipy import ndimage
+
+    span = float(np.ptp(grey)) or 1.0
+    chroma = (colour.max(axis=-1) - colour.min(axis=-1)) / span
+    marked = chroma > MARK_CHROMA
+    if not marked.any() or marked.mean() > MARK_SHARE:
+        return grey
+    low, high = np.percentile(grey, [1, 99])
+    tails = (grey <= low) | (grey >= high)
+    if np.median(chroma[tails]) > MARK_CHROMA / 5:
+        return grey
+    # JPEG smears a mark's colour a pixel or two beyond it
+    marked = ndimage.binary_dilation(marked, iterations=2)
+    cleaned = grey.copy()
+    cleaned[marked] = float(np.median(grey[~marked]))
+    return cleaned
 
 
 def orient(image: np.ndarray) -> tuple[np.ndarray, bool]:

@@ -39,8 +39,8 @@ ON_ITS_OWN = {
     "gel_lanes_fit_lm_1_wo_tray.tif": (22, 56, 2),
     "gel_lanes_fit_phone_lm.jpg": (24, 49, 155),
     "benton_gel_1.jpg": (18, 63, 9),
-    "benton_gel_2.jpg": (18, 64, 15),
-    "benton_gel_3.jpg": (20, 58, 24),
+    "benton_gel_2.jpg": (18, 64, 10),
+    "benton_gel_3.jpg": (20, 58, 19),
     "gelquant_coomassie.png": (0, 36, 70),
 }
 WITH_WELLS_AND_LANES_GIVEN = {
@@ -71,8 +71,8 @@ WITH_WELLS_AND_LANES_GIVEN = {
     "gel_lanes_fit_lm_1_wo_tray.tif": (22, 55, 2),
     "gel_lanes_fit_phone_lm.jpg": (24, 52, 26),
     "benton_gel_1.jpg": (18, 62, 10),
-    "benton_gel_2.jpg": (18, 64, 15),
-    "benton_gel_3.jpg": (20, 58, 23),
+    "benton_gel_2.jpg": (18, 64, 10),
+    "benton_gel_3.jpg": (20, 58, 17),
     "gelquant_coomassie.png": (30, 124, 163),
 }
 
@@ -159,7 +159,7 @@ def test_ladder_sizes_on_the_ladder_photos(scores):
 def test_a_ladder_sized_against_another_nine_lanes_away(scores):
     """The imager photos hold the 1 Kb Plus ladder in two lanes; the second, read as a sample against the
     first 9-11 lanes (280 pixels) away, shows what a single ladder does across a gel whose lanes run
-    unevenly: 13 of 32 bands within 5% of a ladder size, none beyond 14%."""
+    unevenly: 12 of 31 bands within 5% of a ladder size, none beyond 14%."""
     from genoassoc.calling import gel_image
 
     within, sized, worst = 0, 0, 0.0
@@ -171,7 +171,7 @@ def test_a_ladder_sized_against_another_nine_lanes_away(scores):
         bands = reading.bands[(reading.bands["lane"] == int(rows["sized_lanes"].iloc[0])) & reading.bands["used"]]
         for size in bands["size_bp"].dropna():
             worst = max(worst, float(np.min(np.abs(size / sizes - 1))))
-    assert (within, sized) == (13, 32) and worst < 0.14
+    assert (within, sized) == (12, 31) and worst < 0.14
 
 
 def test_both_ladder_lanes_of_an_imager_photo_are_matched(tmp_path):

@@ -419,3 +419,35 @@ def test_fuzz_any_ladder_lane_is_matched_or_refused_in_one_line(rows, strengths,
         assert err.problem and "\n" not in err.problem
     else:
         assert len(match.positions) == len(match.sizes) >= 4
+
+
+def _plain_luminance(path):
+    from skimage import io
+
+    image = io.imread(str(path))[..., :3].astype(float) @ np.array([0.2125, 0.7154, 0.0721])
+    low, high = np.percentile(image, [0.1, 99.9])
+    return np.clip((image - low) / (high - low), 0, 1)
+
+
+def test_an_imagers_coloured_stamp_is_no_band():
+    """The red date stamp an imager prints over its grey photo (corpus: benton_gel_2.jpg, "UVP01459
+    Mar/04/2020" in the lower right corner) is painted over by the background before the photo is read;
+    the grey pixels are kept. A Coomassie gel's blue bands and an amber-filtered colour photo are
+    colour throughout and stay as they are."""
+    corpus = REAL / "corpus"
+    stamped = corpus / "benton_gel_2.jpg"
+    from skimage import io
+
+    plain, loaded = _plain_luminance(stamped), gel_image.load_photo(stamped)
+    colour = io.imread(str(stamped)).astype(float)
+    red = colour.max(axis=-1) - colour.min(axis=-1) > 0.25 * 255
+    rows, columns = np.nonzero(red)
+    assert (rows.min(), rows.max(), columns.min(), columns.max(), red.sum()) == (450, 465, 418, 628, 1889)
+    assert plain[red].max() > 0.3 and np.all(loaded[red] == np.median(loaded))  # the background's grey
+    # the rest of the photo as it was (the grey levels rescaled by the stamp's absence)
+    from scipy import ndimage
+
+    rest = ~ndimage.binary_dilation(red, iterations=3)
+    assert np.abs(loaded - plain)[rest].max() < 0.01
+    for photo in ("gelquant_coomassie.png", "gel_imaging_system_exposure.jpg"):
+        np.testing.assert_array_equal(gel_image.load_photo(corpus / photo), _plain_luminance(corpus / photo))
