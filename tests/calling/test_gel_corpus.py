@@ -1,9 +1,9 @@
 """The photo reader on 30 real gel photos from five sources it was not built on (tests/data/gel_photos/corpus,
 scored by tests/gel_corpus.py): per photo a floor for the lanes and bands found and a ceiling for the false
 bands, read on its own and with what a user gives for a photo the reader cannot place (--wells-row, --lanes,
---bands, --crop); every photo's polarity; a 12-megapixel phone photo read scaled down; and the sizes of the
-NEB 1 kb Plus ladder run in every lane. The floors are what the reader reaches today: a change that loses a
-lane or a band on any photo fails here."""
+--bands, --crop); every photo's polarity; a 12-megapixel phone photo read scaled down; and the sizes read in
+lanes that hold a known ladder but are read as samples (NEB 1 kb Plus; the imager photos' 1 Kb Plus). The
+floors are what the reader reaches today: a change that loses a lane or a band on any photo fails here."""
 
 import numpy as np
 import pytest
