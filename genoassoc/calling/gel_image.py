@@ -1003,12 +1003,10 @@ def _match_ladder(peaks: list[_Peak], sizes: Sequence[float], reference: Sequenc
                          "bands cut off")
     # bands below the chain count against it less the ladder's sizes left below it: the smallest sizes
     # often run together into a smear whose peaks keep no spacing
-    above = pairs[0][0]
-    below = (len(ys) - 1 - pairs[-1][0]) - (len(sizes) - 1 - pairs[-1][1])
-    if above > 2 or below > 1:
+    above, under, smaller = pairs[0][0], len(ys) - 1 - pairs[-1][0], len(sizes) - 1 - pairs[-1][1]
+    if above > 2 or under - smaller > 1:
         where = (f"{above} above its {matched_sizes[0]:g} bp band" if above > 2 else
-                 f"{len(ys) - 1 - pairs[-1][0]} below its {matched_sizes[-1]:g} bp band, where it has "
-                 f"{len(sizes) - 1 - pairs[-1][1]} smaller sizes")
+                 f"{under} below its {matched_sizes[-1]:g} bp band, where it has {smaller} smaller sizes")
         raise InputError(f"the ladder lane shows bands the ladder's sizes do not explain ({where}): not the ladder "
                          "named, or the lane misplaced")
     missing, inside = _gaps(pairs)
