@@ -662,6 +662,24 @@ def _band_segments(region: np.ndarray, left: int, right: int) -> tuple[np.ndarra
             width)
 
 
+def _combs_on_ladders(region: np.ndarray, count: int, ladder_lanes: list[int], min_pitch: float
+                      ) -> list[tuple[float, float]]:
+    """(first lane x, pitch) of the combs that put two of the layout's ladder lanes on two columns of
+    many bands (three pieces or more, anywhere across the photo), every lane inside the photo."""
+    from itertools import combinations, product
+
+    width = region.shape[1]
+    centres, pieces, _ = _band_segments(region, 0, width)
+    banded = centres[pieces >= 3]
+    combs = []
+    for (x_a, x_b), (lane_a, lane_b) in product(combinations(banded, 2), combinations(sorted(ladder_lanes), 2)):
+        pitch = (x_b - x_a) / (lane_b - lane_a)
+        first = x_a - (lane_a - 1) * pitch
+        if pitch >= max(6.0, min_pitch) and first >= pitch / 4 and first + (count - 1) * pitch <= width - 1 - pitch / 4:
+            combs.append((float(first), float(pitch)))
+    return combs
+
+
 def _find_lanes(region: np.ndarray, tier: int, count: int, ladder_lanes: list[int], source: str,
                 slots: tuple[float, float, float] | None = None) -> list[LaneFound]:
     """Lane centres: the comb of the wells' slots where the well row shows them and the lanes with DNA
@@ -745,18 +763,26 @@ def _find_lanes(region: np.ndarray, tier: int, count: int, ladder_lanes: list[in
               if first + shift * pitch >= left_edge - pitch / 3
               and first + (shift + count - 1) * pitch <= right_edge - 1 + pitch / 3]
 
-    if len(shifts) > 1 and ladder_lanes:
+    combs = [(first + shift * pitch, pitch) for shift in shifts] or [(first, pitch)]
+    anchored = _combs_on_ladders(region, count, ladder_lanes, min_pitch) if len(ladder_lanes) >= 2 else []
+    if (len(combs) > 1 or anchored) and ladder_lanes:
         # one shared floor for every candidate strip: an empty strip's noise is no ladder
-        candidates = sorted({round(first + (shift + lane - 1) * pitch) for shift in shifts for lane in ladder_lanes})
+        candidates = sorted({round(start + (lane - 1) * step) for start, step in combs + anchored
+                             for lane in ladder_lanes})
         counts = dict(zip(candidates, _band_counts(region, candidates, half), strict=True))
 
-        def placement(shift: int) -> tuple[int, float]:
-            xs = first + (shift + np.arange(count)) * pitch
+        def placement(comb: tuple[float, float]) -> tuple[int, float]:
+            xs = comb[0] + np.arange(count) * comb[1]
             ladders = sum(counts[round(xs[lane - 1])] for lane in ladder_lanes)
             content = float(sum(markers[int(np.clip(round(x), 0, width - 1))] for x in xs))
             return ladders, content
 
-        first += max(shifts, key=placement) * pitch
+        first, pitch = max(combs, key=placement)
+        # the comb fitted to the lanes' content yields to one through the ladders only where it misses them
+        # (a gel as black as its frame: the outer lanes' smears are too faint to place the comb)
+        best = max(anchored, key=placement, default=None)
+        if best is not None and placement(best)[0] > placement((first, pitch))[0]:
+            first, pitch = best
     inside = strong[(strong > first - pitch / 2) & (strong < first + pitch * (count - 0.5))]
     outside = len(strong) - len(inside)
     if len(inside) == 0:
