@@ -44,6 +44,7 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations, product
 from pathlib import Path
 
 import numpy as np
@@ -666,8 +667,6 @@ def _combs_on_ladders(region: np.ndarray, count: int, ladder_lanes: list[int], m
                       ) -> list[tuple[float, float]]:
     """(first lane x, pitch) of the combs that put two of the layout's ladder lanes on two columns of
     many bands (three pieces or more, anywhere across the photo), every lane inside the photo."""
-    from itertools import combinations, product
-
     width = region.shape[1]
     centres, pieces, _ = _band_segments(region, 0, width)
     banded = centres[pieces >= 3]
