@@ -629,16 +629,24 @@ def _comb_of_slots(centres: np.ndarray, count: int, left: int, right: int,
     return best[1], best[2], best[0]
 
 
-def _band_segments(region: np.ndarray, left: int, right: int) -> tuple[np.ndarray, np.ndarray, float]:
-    """Lanes where the bands are: the horizontal pieces of band signal (a vertical rolling background
-    removed, so a tray's wall or a gel's glowing edge, bright along its height, leaves nothing), at
-    least twice as wide as tall, grouped by their centres. Returns each group's centre, its number of
-    pieces and the pieces' median width (a band is as wide as its lane)."""
+def _band_signal(region: np.ndarray) -> np.ndarray:
+    """Band signal: the photo less its rolling background down each column (a tray's wall or a gel's
+    glowing edge, bright along its height, leaves nothing), lightly smoothed."""
     from scipy import ndimage
 
     height = region.shape[0]
-    gel = region[:, left:right]
-    signal = ndimage.gaussian_filter(gel - ndimage.grey_opening(gel, size=(max(15, height // 15), 1)), 1.0)
+    return ndimage.gaussian_filter(region - ndimage.grey_opening(region, size=(max(15, height // 15), 1)), 1.0)
+
+
+def _band_segments(region: np.ndarray, left: int, right: int, signal: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, float]:
+    """Lanes where the bands are: the horizontal pieces of band signal (`_band_signal`, or its columns
+    `left`-`right` of `signal` given for the whole region), at least twice as wide as tall, grouped by
+    their centres. Returns each group's centre, its number of pieces and the pieces' median width (a
+    band is as wide as its lane)."""
+    from scipy import ndimage
+
+    signal = _band_signal(region[:, left:right]) if signal is None else signal[:, left:right]
     level = float(np.percentile(signal, 99.0))
     if level <= 0:
         return np.array([]), np.array([]), math.nan
@@ -663,12 +671,13 @@ def _band_segments(region: np.ndarray, left: int, right: int) -> tuple[np.ndarra
             width)
 
 
-def _combs_on_ladders(region: np.ndarray, count: int, ladder_lanes: list[int], min_pitch: float
+def _combs_on_ladders(signal: np.ndarray, count: int, ladder_lanes: list[int], min_pitch: float
                       ) -> list[tuple[float, float]]:
     """(first lane x, pitch) of the combs that put two of the layout's ladder lanes on two columns of
-    many bands (three pieces or more, anywhere across the photo), every lane inside the photo."""
-    width = region.shape[1]
-    centres, pieces, _ = _band_segments(region, 0, width)
+    many bands (three pieces or more of the band signal anywhere across the photo), every lane inside
+    the photo."""
+    width = signal.shape[1]
+    centres, pieces, _ = _band_segments(signal, 0, width, signal)
     banded = centres[pieces >= 3]
     combs = []
     for (x_a, x_b), (lane_a, lane_b) in product(combinations(banded, 2), combinations(sorted(ladder_lanes), 2)):
@@ -745,7 +754,8 @@ def _find_lanes(region: np.ndarray, tier: int, count: int, ladder_lanes: list[in
     # without slots, the lanes with DNA are where the bands' pieces line up (a tray's wall or a gel's
     # glowing edge, bright along its height, is no lane), and no two lanes are closer than a band is wide
     min_pitch = 0.0
-    centres, pieces, piece_width = _band_segments(region, left_edge, right_edge)
+    signal = _band_signal(region)
+    centres, pieces, piece_width = _band_segments(region, left_edge, right_edge, signal)
     if (pieces >= 2).sum() >= 2:
         strong = np.round(centres[pieces >= 2]).astype(int)
         weights = np.minimum(1.0, pieces[pieces >= 2] / 3.0)
@@ -763,7 +773,7 @@ def _find_lanes(region: np.ndarray, tier: int, count: int, ladder_lanes: list[in
               and first + (shift + count - 1) * pitch <= right_edge - 1 + pitch / 3]
 
     combs = [(first + shift * pitch, pitch) for shift in shifts] or [(first, pitch)]
-    anchored = _combs_on_ladders(region, count, ladder_lanes, min_pitch) if len(ladder_lanes) >= 2 else []
+    anchored = _combs_on_ladders(signal, count, ladder_lanes, min_pitch) if len(ladder_lanes) >= 2 else []
     if (len(combs) > 1 or anchored) and ladder_lanes:
         # one shared floor for every candidate strip: an empty strip's noise is no ladder
         candidates = sorted({round(start + (lane - 1) * step) for start, step in combs + anchored
