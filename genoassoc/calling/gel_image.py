@@ -638,15 +638,13 @@ def _band_signal(region: np.ndarray) -> np.ndarray:
     return ndimage.gaussian_filter(region - ndimage.grey_opening(region, size=(max(15, height // 15), 1)), 1.0)
 
 
-def _band_segments(region: np.ndarray, left: int, right: int, signal: np.ndarray | None = None
-                   ) -> tuple[np.ndarray, np.ndarray, float]:
-    """Lanes where the bands are: the horizontal pieces of band signal (`_band_signal`, or its columns
-    `left`-`right` of `signal` given for the whole region), at least twice as wide as tall, grouped by
-    their centres. Returns each group's centre, its number of pieces and the pieces' median width (a
-    band is as wide as its lane)."""
+def _band_segments(signal: np.ndarray, left: int, right: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Lanes where the bands are: the horizontal pieces of the band signal (`_band_signal`) between
+    columns `left` and `right`, at least twice as wide as tall, grouped by their centres. Returns each
+    group's centre, its number of pieces and the pieces' median width (a band is as wide as its lane)."""
     from scipy import ndimage
 
-    signal = _band_signal(region[:, left:right]) if signal is None else signal[:, left:right]
+    signal = signal[:, left:right]
     level = float(np.percentile(signal, 99.0))
     if level <= 0:
         return np.array([]), np.array([]), math.nan
@@ -677,7 +675,7 @@ def _combs_on_ladders(signal: np.ndarray, count: int, ladder_lanes: list[int], m
     many bands (three pieces or more of the band signal anywhere across the photo), every lane inside
     the photo."""
     width = signal.shape[1]
-    centres, pieces, _ = _band_segments(signal, 0, width, signal)
+    centres, pieces, _ = _band_segments(signal, 0, width)
     banded = centres[pieces >= 3]
     combs = []
     for (x_a, x_b), (lane_a, lane_b) in product(combinations(banded, 2), combinations(sorted(ladder_lanes), 2)):
@@ -755,7 +753,7 @@ def _find_lanes(region: np.ndarray, tier: int, count: int, ladder_lanes: list[in
     # glowing edge, bright along its height, is no lane), and no two lanes are closer than a band is wide
     min_pitch = 0.0
     signal = _band_signal(region)
-    centres, pieces, piece_width = _band_segments(region, left_edge, right_edge, signal)
+    centres, pieces, piece_width = _band_segments(signal, left_edge, right_edge)
     if (pieces >= 2).sum() >= 2:
         strong = np.round(centres[pieces >= 2]).astype(int)
         weights = np.minimum(1.0, pieces[pieces >= 2] / 3.0)
