@@ -52,9 +52,11 @@ class Locus:
     gene: str = ""
     aliases: tuple[str, ...] = ()
     source: str = ""
-    # forward-strand sequence beside the SNP (a panel's flank5/flank3), for locating it in Sanger reads
+    # forward-strand sequence beside the SNP, for locating it in Sanger reads, and where it comes from
+    # (the catalog's citation, or the panel's path)
     flank5: str = ""
     flank3: str = ""
+    flank_source: str = ""
 
     @property
     def genotypes(self) -> tuple[str, str, str]:
@@ -186,6 +188,9 @@ def load_catalog(panel: str | os.PathLike | None = None) -> Catalog:
                 gene=record.get("gene", ""),
                 aliases=_split_aliases(record.get("aliases", "")),
                 source=record.get("source", ""),
+                flank5=_flank(record.get("flank5", ""), source, row, "flank5"),
+                flank3=_flank(record.get("flank3", ""), source, row, "flank3"),
+                flank_source=record.get("flank_source", ""),
             )
         )
     catalog = Catalog(loci)
@@ -227,6 +232,7 @@ def read_panel(path: str | os.PathLike) -> list[Locus]:
             source=f"panel {source}",
             flank5=_flank(record.get("flank5", ""), source, row, "flank5"),
             flank3=_flank(record.get("flank3", ""), source, row, "flank3"),
+            flank_source=f"panel {source}",
         )
     return list(by_id.values())
 

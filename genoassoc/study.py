@@ -73,8 +73,8 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
                              "trace at the site (as call --sanger)", "inputs"),
     _s("sample_pattern", "str", None, "regular expression taking the sample from a Sanger trace's file name (its "
                                       "group 'sample')", "inputs"),
-    _s("reference", "path", None, "reference FASTA (Sanger: the loci's flanks are cut from it; as call --reference)",
-       "inputs"),
+    _s("reference", "path", None,
+       "reference FASTA (Sanger: the loci's 50-base flanks are cut from it; as call --reference)", "inputs"),
     _s("assays", "path", None, "TOML file of your own RFLP assays, added to the built-ins", "inputs"),
     _s("panel", "path", None, "panel of extra loci (locus, chrom, pos, alleles[, build])", "inputs"),
     _s("pheno", "path", None, "phenotype table, one row per sample", "inputs"),

@@ -4,10 +4,15 @@ heights of its two alleles' peaks against the trace's own noise.
 A trace (ABI ``.ab1``, read by Biopython's ``Bio.SeqIO`` 'abi' parser, or SCF version 3, read here:
 Biopython has none) gives four analysed channels (ABI: DATA9-12 in the order of FWO_1), the base
 caller's peak positions, bases and qualities. The locus's forward-strand flanks (a panel's
-``flank5``/``flank3``, or cut from ``--reference``) are aligned to the read's bases, forward and
-reverse-complemented (Biopython's ``PairwiseAligner``, local); the base aligned to the SNP is the
-site. At its peak position each channel's height is the channel's maximum within two samples; the
-site's primary height is the larger of the locus's two alleles (complemented on a reverse read).
+``flank5``/``flank3``; else 50 bases either side cut from ``--reference``; else the catalog's, the
+bases of published allele-specific probes, 12-13 before the SNP and 4 after) are aligned to the read's
+bases, forward and reverse-complemented (Biopython's ``PairwiseAligner``, local, N scored as neither
+match nor mismatch); the base aligned to the SNP is the site when each flank aligns over
+`MIN_FLANK_BASES` bases, or over all but one of a shorter flank's, at `MIN_FLANK_MATCH` identity (a
+gap, or a short flank's base left unaligned, is a mismatch: one error in the catalog's 16-17). The
+catalog's flanks must agree with a reference's bases: a disagreement means another build or
+sequence, and is refused. At its peak position each channel's height is the channel's maximum within
+two samples; the site's primary height is the larger of the locus's two alleles (complemented on a reverse read).
 The noise is the trace's own: at the 10 called bases either side (not the site's neighbours), the
 strongest channel other than the called base relative to it. The site is heterozygous when the
 weaker allele reaches `HET_FLOOR` of the stronger and stands above that noise (its 90th centile
@@ -38,11 +43,11 @@ from genoassoc.loci import Locus
 HET_FLOOR = 0.25      # weaker/stronger allele height of a heterozygote (Sanger het peaks run 0.3-1.0)
 NOISE_FACTOR = 2.0    # above twice the trace's 90th-centile secondary peak
 MIN_FLANK_MATCH = 0.9  # identity of the flank alignment
-MIN_FLANK_BASES = 15   # aligned flank bases on either side of the site
+MIN_FLANK_BASES = 15   # aligned flank bases on either side of the site (a shorter flank: all but one)
 DEFAULT_MIN_QUALITY = 20
 _COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
-COLUMNS = ["sample", "locus", "genotype", "status", "reason", "source", "file", "strands", "height_1", "height_2",
-           "ratio", "noise", "quality"]
+COLUMNS = ["sample", "locus", "genotype", "status", "reason", "source", "file", "flanks", "strands", "height_1",
+           "height_2", "ratio", "noise", "quality"]
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,7 @@ def locate(bases: str, flank5: str, flank3: str) -> Site | None:
 
     aligner = PairwiseAligner(mode="local", match_score=2, mismatch_score=-3, open_gap_score=-5,
                               extend_gap_score=-2)
+    aligner.wildcard = "N"
     query = flank5 + "N" + flank3
     best: tuple[float, Site] | None = None
     for strand, read in (("forward", bases), ("reverse", reverse_complement(bases))):
@@ -181,9 +187,12 @@ def locate(bases: str, flank5: str, flank3: str) -> Site | None:
 
 
 def _aligned_site(alignment: Any, left: int, right: int) -> int | None:
-    """The read index aligned to query position `left` (the SNP), when at least MIN_FLANK_BASES
-    of each flank align with MIN_FLANK_MATCH identity."""
+    """The read index aligned to query position `left` (the SNP), when each flank aligns over
+    MIN_FLANK_BASES bases (a shorter flank: all but one) with MIN_FLANK_MATCH identity, a gap or a
+    short flank's unaligned base counting as a mismatch."""
     read_blocks, query_blocks = alignment.aligned
+    if not len(read_blocks):
+        return None
     site, matched, aligned_left, aligned_right = None, 0, 0, 0
     read, query = alignment.target, alignment.query
     for (r0, r1), (q0, _) in zip(read_blocks, query_blocks, strict=True):
@@ -196,9 +205,18 @@ def _aligned_site(alignment: Any, left: int, right: int) -> int | None:
             aligned_right += q > left
             matched += read[r] == query[q]
     total = aligned_left + aligned_right
-    if site is None or min(aligned_left, aligned_right) < min(MIN_FLANK_BASES, left, right) or not total:
+    if site is None or aligned_left < _needed(left) or aligned_right < _needed(right) or not total:
         return None
-    return site if matched / total >= MIN_FLANK_MATCH else None
+    # the columns the alignment spans (the site's left out): pairs plus the bases either side skips;
+    # a short flank's end left out of the alignment counts as mismatches too
+    columns = (read_blocks[-1][1] - read_blocks[0][0]) + (query_blocks[-1][1] - query_blocks[0][0]) - total - 2
+    columns += query_blocks[0][0] * (left < MIN_FLANK_BASES)
+    columns += (left + 1 + right - query_blocks[-1][1]) * (right < MIN_FLANK_BASES)
+    return site if matched / columns >= MIN_FLANK_MATCH else None
+
+
+def _needed(flank: int) -> int:
+    return min(MIN_FLANK_BASES, max(1, flank - 1))
 
 
 def _height(channel: np.ndarray, position: int) -> float:
@@ -345,12 +363,41 @@ def flanks_from_reference(locus: Locus, reference: str, build: str | None, width
     return left, right
 
 
+def flanks_of(locus: Locus, reference: str | None, build: str | None, folder: str) -> tuple[str, str, str, str]:
+    """(flank5, flank3, which: "panel|reference|catalog N+M bp", their source: the panel's or
+    reference's file, the catalog's citation) of a locus: a panel's own flanks, else `reference`'s 50
+    bases either side (checked against the catalog's flanks), else the catalog's."""
+    catalog = bool(locus.flank5 and locus.flank3 and not locus.flank_source.startswith("panel "))
+    if locus.flank5 and locus.flank3 and not (catalog and reference):
+        left, right, origin = locus.flank5, locus.flank3, "catalog" if catalog else "panel"
+        source = locus.flank_source.removeprefix("panel ")
+    elif reference:
+        left, right = flanks_from_reference(locus, reference, build)
+        origin, source = "reference", reference
+        if catalog and not (_agree(left[-len(locus.flank5):], locus.flank5)
+                            and _agree(right[:len(locus.flank3)], locus.flank3)):
+            raise InputError(f"{locus.id}: the reference reads {left[-len(locus.flank5):]}[{locus.id}]"
+                             f"{right[:len(locus.flank3)]} beside the locus, the catalog "
+                             f"{locus.flank5}[{'/'.join(locus.alleles)}]{locus.flank3} ({locus.flank_source}): "
+                             "another build or sequence? (give --build)", reference)
+    else:
+        raise InputError(f"{locus.id}: no flanking sequence to find the SNP in the reads: give --reference "
+                         "FASTA, or flank5/flank3 in the panel", folder)
+    return left, right, f"{origin} {len(left)}+{len(right)} bp", source
+
+
+def _agree(read: str, expected: str) -> bool:
+    return len(read) == len(expected) and all(a == b or "N" in (a, b) for a, b in zip(read, expected, strict=True))
+
+
 @dataclass
 class SangerCalls:
-    """The calls-table rows (`COLUMNS`) and, per sample and locus, the read that decided and its trace."""
+    """The calls-table rows (`COLUMNS`), per sample and locus the read that decided and its trace, and
+    per locus the flanks that found the SNP in the reads, with their source."""
 
     rows: list[dict[str, Any]]
     shown: list[tuple[str, Locus, Trace, ReadCall, str]]  # sample, locus, trace, read, call
+    flanks: dict[str, str]
 
     def figures(self, limit: int | None = None) -> list[tuple[str, Any]]:
         """(file name, figure) of each deciding read found at its site (`trace_window`)."""
@@ -365,23 +412,16 @@ def read_sanger(folder: str | os.PathLike, loci: list[Locus], *, pattern: str | 
                 reference: str | None = None, build: str | None = None,
                 min_quality: float = DEFAULT_MIN_QUALITY) -> SangerCalls:
     """One row per sample and locus from every trace of `folder`, with the deciding reads."""
-    flanks = {}
-    for locus in loci:
-        if locus.flank5 and locus.flank3:
-            flanks[locus.id] = (locus.flank5, locus.flank3)
-        elif reference:
-            flanks[locus.id] = flanks_from_reference(locus, reference, build)
-        else:
-            raise InputError(f"{locus.id}: no flanking sequence to find the SNP in the reads: give --reference "
-                             "FASTA, or flank5/flank3 in the panel", str(folder))
+    flanks = {locus.id: flanks_of(locus, reference, build, str(folder)) for locus in loci}
     by_sample: dict[str, list[Trace]] = {}
     for path in trace_files(folder):
         trace = read_trace(path)
         by_sample.setdefault(sample_of(trace, pattern), []).append(trace)
-    result = SangerCalls([], [])
+    result = SangerCalls([], [], {name: f"{origin} ({source})" for name, (_, _, origin, source) in flanks.items()})
     for sample, traces in by_sample.items():
         for locus in loci:
-            reads = [call_read(trace, locus, *flanks[locus.id], min_quality) for trace in traces]
+            flank5, flank3, origin, _ = flanks[locus.id]
+            reads = [call_read(trace, locus, flank5, flank3, min_quality) for trace in traces]
             genotype, reason, strands = combine(reads)
             # the evidence of the read(s) that decided: the best-quality called read, else the first
             shown = max((read for read in reads if read.genotype), key=lambda read: read.quality, default=reads[0])
@@ -389,7 +429,8 @@ def read_sanger(folder: str | os.PathLike, loci: list[Locus], *, pattern: str | 
             ratio = min(shown.heights) / max(shown.heights) if max(shown.heights) > 0 else np.nan
             result.rows.append({"sample": sample, "locus": locus.id, "genotype": genotype,
                                 "status": "called" if genotype else "no_call", "reason": reason, "source": "sanger",
-                                "file": ",".join(read.file for read in reads), "strands": strands,
+                                "file": ",".join(read.file for read in reads), "flanks": origin,
+                                "strands": strands,
                                 "height_1": _text(shown.heights[0]), "height_2": _text(shown.heights[1]),
                                 "ratio": _text(ratio, 3), "noise": _text(shown.noise, 3),
                                 "quality": _text(shown.quality, 3)})

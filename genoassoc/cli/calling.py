@@ -84,7 +84,8 @@ photo_overrides = O.options(
 @click.option("--build", type=click.Choice(["auto", "GRCh37", "GRCh38"]), default="auto", show_default=True)
 @click.option("--samples", "sample_names", multiple=True, help="Samples to keep from the VCF (comma-separated).")
 @click.option("--reference", type=click.Path(dir_okay=False),
-              help="Reference FASTA (CRAM decoding; REF bases for --output-vcf; Sanger: the flanks of the loci).")
+              help="Reference FASTA (CRAM decoding; REF bases for --output-vcf; Sanger: 50 bases either side "
+                   "of each locus, in place of the catalog's shorter flanks).")
 @click.option("--min-depth", type=int, default=4, show_default=True,
               help="BAM: least usable bases to call (GQ decides above it).")
 @click.option("--min-gq", type=int, default=20, show_default=True, help="BAM: least genotype quality to call.")

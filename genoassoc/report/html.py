@@ -305,7 +305,9 @@ def _sanger_section(inputs: _Inputs) -> Section:
     names = {column: named(column) for column in [*summary.columns, *discordant.columns]}
     summary, discordant = summary.rename(columns=names), discordant.rename(columns=names)
     parts = [_plain_table(summary, f"Agreement of the {primary} with the Sanger traces (pairs both called)",
-                          list(summary.columns))]
+                          list(summary.columns)),
+             element("p", "The SNP was found in each read by the bases beside it: "
+                     + "; ".join(f"{locus}, {origin}" for locus, origin in result.flanks.items()) + ".")]
     if len(discordant):
         parts.append(_plain_table(discordant, "Discordant pairs", list(discordant.columns)))
     failed = sanger[sanger["status"] == "no_call"]

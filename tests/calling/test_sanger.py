@@ -298,6 +298,8 @@ def test_the_report_confirms_the_calls_with_the_traces(tmp_path):
     assert "<tr><td>P3</td><td>snp</td><td>G/G</td><td>G/C</td></tr>" in section
     assert "<th>genotype_calls</th><th>genotype_sanger</th>" in section
     assert section.count("<figcaption>Sanger trace of P") == 4
+    panel = tmp_path / "panel.tsv"
+    assert f"<p>The SNP was found in each read by the bases beside it: snp, panel 40+40 bp ({panel}).</p>" in section
     for path in traces.iterdir():
         assert hashlib.sha256(path.read_bytes()).hexdigest() in report.html
     # the same from the command line: --sanger takes the folder
@@ -345,3 +347,132 @@ def test_fuzz_a_damaged_scf_is_read_or_refused(tmp_path_factory, edits, cut):
     trace = damaged_trace(tmp_path_factory.mktemp("fuzz"), GOLDEN_SCF / "3100.scf", edits, cut, kept=4)
     if trace is not None:
         assert len(trace.peaks) == len(trace.bases)
+
+
+# The catalog's IL6 flanks: the forward-strand bases of the allele-specific TaqMan probes printed by
+# Tong et al., Biochem Biophys Res Commun 2010;391:481-5 (13 + 4 and 12 + 4 bases around the SNP).
+PROBES = {"rs1800795": ("AGTTGTGTCTTGC", "ATGC"), "rs1800796": ("TCTACAACAGCC", "CTCA")}
+
+
+def il6_molecule(seed: int, locus_id: str, allele: str) -> str:
+    """A molecule carrying the probe's bases around SITE and random bases elsewhere (the promoter's
+    own sequence is not shipped)."""
+    flank5, flank3 = PROBES[locus_id]
+    sequence = molecule(seed, allele)
+    return sequence[:SITE - len(flank5)] + flank5 + allele + flank3 + sequence[SITE + 1 + len(flank3):]
+
+
+def test_the_catalog_carries_the_probes_flanks_and_no_others():
+    from genoassoc.loci import load_catalog
+
+    catalog = load_catalog()
+    for locus_id, (flank5, flank3) in PROBES.items():
+        locus = catalog.resolve(locus_id)
+        assert (locus.flank5, locus.flank3) == (flank5, flank3)
+        assert "Tong Y et al., Biochem Biophys Res Commun 2010" in locus.flank_source
+    assert catalog.resolve("rs1800797").flank5 == ""
+
+
+@pytest.mark.parametrize("options", [{}, {"noise": 0.04, "secondary": 0.1}, {"shift": 1.5}, {"blob": SITE - 6}])
+def test_il6_reads_are_called_from_the_catalogs_flanks_alone(tmp_path, options):
+    from genoassoc.calling.sanger import flanks_of
+    from genoassoc.loci import load_catalog
+
+    catalog = load_catalog()
+    wrong, called, total = [], 0, 0
+    for locus_id in PROBES:
+        locus = catalog.resolve(locus_id)
+        flank5, flank3, origin, _ = flanks_of(locus, None, None, str(tmp_path))
+        assert origin == f"catalog {len(flank5)}+4 bp"
+        for seed in range(8):
+            for genotype, (first, second) in GENOTYPES.items():
+                for reverse in (False, True):
+                    sequence, het = il6_molecule(seed, locus_id, first), {SITE: (second, 0.7)} if second else {}
+                    if reverse:
+                        sequence, het = reverse_read(sequence, het)
+                    path = write_abif(tmp_path / f"{locus_id}_{seed}_{first}{second}_{reverse}.ab1",
+                                      *render(sequence, het, seed=seed * 11 + reverse, **options))
+                    read = call_read(read_trace(path), locus, flank5, flank3)
+                    total += 1
+                    called += bool(read.genotype)
+                    if read.genotype and read.genotype != genotype:
+                        wrong.append((path.name, read))
+    assert wrong == []
+    assert called / total >= 0.95, called / total
+
+
+def test_the_catalogs_short_flanks_find_no_site_where_there_is_none():
+    """Random reads and Biopython's real traces (other genes) hold neither probe's bases: no site is
+    taken from a chance likeness of 16-17 bases; a read with one miscalled flank base is still found,
+    one with two is not."""
+    from genoassoc.calling.sanger import locate
+
+    rng = random.Random(5)
+    reads = ["".join(rng.choice("ACGT") for _ in range(700)) for _ in range(2000)]
+    reads += [read_trace(path).bases for path in sorted(REAL.glob("*.ab1"))]
+    found = [(index, flanks) for index, read in enumerate(reads) for flanks in PROBES.values() if locate(read, *flanks)]
+    assert found == []
+    flank5, flank3 = PROBES["rs1800795"]
+    read = reads[0][:300] + flank5 + "C" + flank3 + reads[0][318:]
+    assert locate(read, flank5, flank3).index == 313
+    inner = read[:305] + ("A" if read[305] != "A" else "C") + read[306:]
+    assert locate(inner, flank5, flank3).index == 313
+    last = read[:317] + "G" + read[318:]  # the flank's last base, C, miscalled
+    assert locate(last, flank5, flank3).index == 313
+    two = read[:316] + "TT" + read[318:]  # ATGC read ATTT
+    assert locate(two, flank5, flank3) is None
+    assert locate(inner[:317] + "G" + inner[318:], flank5, flank3) is None  # one inside, one at the end
+    gapped = read[:305] + read[306:]  # one base of the 5' flank missing
+    assert locate(gapped, flank5, flank3).index == 312
+    assert locate(reverse_complement(read), flank5, flank3).strand == "reverse"
+
+
+def test_a_reference_must_agree_with_the_catalogs_flanks(tmp_path):
+    """With --reference, the catalog locus's 50 bases either side are cut from it when they hold the
+    probe's bases; another sequence there is refused, naming both. A panel's own flanks stand."""
+    import dataclasses
+
+    import pysam
+
+    from genoassoc.calling.sanger import flanks_of
+    from genoassoc.loci import load_catalog
+
+    locus = dataclasses.replace(load_catalog().resolve("rs1800795"), chrom="sim", positions={"any": 501 + SITE})
+    sequence = il6_molecule(3, "rs1800795", "G")
+    (tmp_path / "ref.fa").write_text(">sim\n" + "A" * 500 + sequence + "C" * 500 + "\n")
+    (tmp_path / "other.fa").write_text(">sim\n" + "A" * 500 + molecule(3) + "C" * 500 + "\n")
+    for name in ("ref.fa", "other.fa"):
+        pysam.faidx(str(tmp_path / name))
+    assert flanks_of(locus, str(tmp_path / "ref.fa"), None, "traces") == \
+        (sequence[SITE - 50:SITE], sequence[SITE + 1:SITE + 51], "reference 50+50 bp", str(tmp_path / "ref.fa"))
+    with pytest.raises(InputError) as refused:
+        flanks_of(locus, str(tmp_path / "other.fa"), None, "traces")
+    message = str(refused.value)
+    assert f"reads {molecule(3)[SITE - 13:SITE]}[rs1800795]{molecule(3)[SITE + 1:SITE + 5]}" in message
+    assert "the catalog AGTTGTGTCTTGC[G/C]ATGC (forward-strand bases of the allele-specific TaqMan probes" in message
+    panel = dataclasses.replace(locus, flank5=sequence[SITE - 40:SITE], flank3=sequence[SITE + 1:SITE + 41],
+                                flank_source="panel p.tsv")
+    assert flanks_of(panel, str(tmp_path / "other.fa"), None, "traces")[2] == "panel 40+40 bp"
+
+
+def test_call_sanger_at_catalog_loci_needs_no_flanks_from_the_user(tmp_path):
+    traces = tmp_path / "traces"
+    traces.mkdir()
+    truth = {"P1": ("G", None), "P2": ("G", "C"), "P3": ("C", None)}
+    for seed, (sample, (first, second)) in enumerate(truth.items()):
+        sequence = il6_molecule(seed, "rs1800796", first)
+        het = {SITE: (second, 0.6)} if second else {}
+        write_abif(traces / f"{sample}_F.ab1", *render(sequence, het, seed=seed), sample=sample)
+        write_abif(traces / f"{sample}_R.ab1", *render(*reverse_read(sequence, het), seed=seed + 50), sample=sample)
+    result = run_cli("call", "--sanger", traces, "--locus", "rs1800796,rs1800797")
+    assert result.returncode == 2 and "rs1800797: no flanking sequence" in result.stderr
+    result = run_cli("call", "--sanger", traces, "--locus", "-572G>C")
+    assert result.returncode == 0, result.stderr
+    calls = pd.read_csv(io.StringIO(result.stdout), sep="\t", dtype=str, keep_default_na=False).set_index("sample")
+    assert calls["genotype"].to_dict() == {"P1": "G/G", "P2": "G/C", "P3": "C/C"}
+    assert set(calls["flanks"]) == {"catalog 12+4 bp"} and set(calls["strands"]) == {"forward,reverse"}
+    from genoassoc.calling.sanger import read_sanger
+    from genoassoc.loci import load_catalog
+
+    cited = read_sanger(traces, [load_catalog().resolve("rs1800796")]).flanks["rs1800796"]
+    assert cited.startswith("catalog 12+4 bp (forward-strand bases of the allele-specific TaqMan probes of Tong Y")
