@@ -18,7 +18,10 @@ strongest channel other than the called base relative to it. The site is heteroz
 weaker allele reaches `HET_FLOOR` of the stronger and stands above that noise (its 90th centile
 times `NOISE_FACTOR`); homozygous when it stays below half that floor, or below the floor and within
 the noise; otherwise a no-call (a noisy trace, or a secondary peak between the noise and a
-heterozygote's): a trace too noisy to tell is never called homozygous. A non-allele base that
+heterozygote's): a trace too noisy to tell is never called homozygous. Where most bases around carry
+a second peak as high as a heterozygote's (their median reaches `HET_FLOOR`: past a heterozygous indel,
+a mixed template) nothing is called: on sangerseqR's real heterozygous-indel trace, two heterozygous
+bases whose weaker peak is 0.12 of the stronger were otherwise called homozygous. A non-allele base that
 reaches the heterozygote's floor and the weaker allele is "a third base". Forward and reverse reads
 of one sample must agree.
 
@@ -259,13 +262,20 @@ def _call_site(trace: Trace, locus: Locus, site: Site | None, min_quality: float
     position = int(trace.peaks[site.index])
     heights = {base: _height(channel, position) for base, channel in trace.channels.items()}
     pair = (heights[alleles[0]], heights[alleles[1]])
-    noise = _noise(trace, site.index)
+    around = _secondary_ratios(trace, site.index)
+    enough = len(around) >= 5
+    noise = float(np.percentile(around, 90)) if enough else np.nan  # the trace's noise near the site
     stronger, weaker = max(pair), min(pair)
     others = max(height for base, height in heights.items() if base not in alleles)
     ratio = weaker / stronger if stronger > 0 else np.nan
     floor = max(HET_FLOOR, NOISE_FACTOR * noise)
     if stronger <= 0 or not np.isfinite(ratio):
         return ReadCall(name, site.strand, "", "no signal at the site", pair, noise, quality)
+    if enough and np.median(around) >= HET_FLOOR:
+        # most bases around carry a second peak as high as a heterozygote's (a heterozygous indel, a
+        # mixed template): the site's own peaks tell nothing
+        return ReadCall(name, site.strand, "", f"double peaks at most bases around the site (median secondary "
+                        f"{np.median(around):.2f} of the primary)", pair, noise, quality)
     if others / stronger >= floor and others >= weaker:
         return ReadCall(name, site.strand, "", "a third base at the site", pair, noise, quality)
     if ratio >= floor:
@@ -282,10 +292,9 @@ def _call_site(trace: Trace, locus: Locus, site: Site | None, min_quality: float
                     f"({noise:.2f}) and a heterozygote", pair, noise, quality)
 
 
-def _noise(trace: Trace, index: int) -> float:
-    """The trace's secondary-peak level near the site: the 90th centile, over the 10 called bases each
-    side (leaving out the site and its next neighbours), of the strongest other channel relative to
-    the called base's."""
+def _secondary_ratios(trace: Trace, index: int) -> np.ndarray:
+    """At the 10 called bases each side of the site (leaving out the site and its next neighbours),
+    the strongest other channel relative to the called base's."""
     ratios = []
     for other in [*range(index - 12, index - 1), *range(index + 2, index + 13)]:
         if not 0 <= other < len(trace.bases) or trace.bases[other] not in trace.channels:
@@ -296,7 +305,7 @@ def _noise(trace: Trace, index: int) -> float:
             continue
         rest = max(_height(channel, position) for base, channel in trace.channels.items() if base != trace.bases[other])
         ratios.append(rest / called)
-    return float(np.percentile(ratios, 90)) if len(ratios) >= 5 else np.nan
+    return np.asarray(ratios, dtype=float)
 
 
 def sample_of(trace: Trace, pattern: str | None) -> str:

@@ -5,6 +5,7 @@ base caller reads cleanly); no-calls with reasons; the command line and concorda
 
 import io
 import random
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -91,10 +92,17 @@ def test_no_calls_say_why(tmp_path):
     weak, clean = trace_of(tmp_path, "B_fwd.ab1", "G/C", 4, share=0.13, secondary=0.02, noise=0.005)
     unsure = call_read(read_trace(weak), clean, clean.flank5, clean.flank3)
     assert unsure.genotype == "" and "between the trace's noise" in unsure.reason, unsure
-    # the same secondary peak in a noisy trace: too noisy to tell, never homozygous
-    noisy, locus = trace_of(tmp_path, "C_fwd.ab1", "G/C", 5, share=0.5, secondary=0.5)
+    # a heterozygote beside a dye blob whose secondary peaks reach its own: too noisy to tell
+    noisy, locus = trace_of(tmp_path, "C_fwd.ab1", "G/C", 1, share=0.5, secondary=0.15, blob=SITE + 4)
     found = call_read(read_trace(noisy), locus, locus.flank5, locus.flank3)
-    assert found.genotype in ("", "G/C") and (found.genotype or found.reason.startswith("noisy trace")), found
+    assert found.genotype == "" and found.reason == "noisy trace around the site (secondary peaks up to 0.41 of the " \
+        "primary; the site's 0.75)", found
+    # second peaks at most bases (a mixed template): nothing is called, whatever the site shows
+    for share in (0.5, None):
+        mixed, locus = trace_of(tmp_path, "D_fwd.ab1", "G/C" if share else "G/G", 5, share=share or 0.8, secondary=0.5)
+        found = call_read(read_trace(mixed), locus, locus.flank5, locus.flank3)
+        assert found.genotype == "" and found.reason == "double peaks at most bases around the site (median " \
+            "secondary 0.45 of the primary)", found
 
 
 def test_real_traces_give_the_base_callers_base_at_clean_sites_on_either_strand():
@@ -476,3 +484,41 @@ def test_call_sanger_at_catalog_loci_needs_no_flanks_from_the_user(tmp_path):
 
     cited = read_sanger(traces, [load_catalog().resolve("rs1800796")]).flanks["rs1800796"]
     assert cited.startswith("catalog 12+4 bp (forward-strand bases of the allele-specific TaqMan probes of Tong Y")
+
+
+SIBLINGS = Path(__file__).resolve().parents[1] / "data" / "sanger" / "sangerseqR"
+
+
+@pytest.mark.parametrize("min_quality", [0, 20])
+def test_real_double_peaks_of_a_heterozygous_indel_are_never_called_wrong(min_quality):
+    """sangerseqR's siblings (tests/data/sanger/sangerseqR/README.md): past a 10-base insertion on one
+    allele, the heterozygous sibling's base i carries the homozygous sibling's bases i + 77 and i + 67,
+    a known pair at every base, heterozygous where they differ (266 of 356). Nothing there is called, at the default
+    --min-quality (the base caller's qualities 8-18) nor with the quality gate off (secondary peaks at
+    most bases around), so two real heterozygous sites whose weaker peak is 0.12 and 0.13 of the
+    stronger (bases 487 and 497) are no longer called homozygous. Before the insertion, where the read
+    is clean, each call holds the homozygous sibling's base."""
+    het, hom = read_trace(SIBLINGS / "heterozygous.ab1"), read_trace(SIBLINGS / "homozygous.scf")
+    outcomes, wrong = {}, []
+    for index in [*range(120, 200), *range(225, 581)]:
+        first, second = hom.bases[index + 77], hom.bases[index + 67 if index >= 225 else index + 77]
+        other = second if second != first else next(base for base in "ACGT" if base != first)
+        locus = Locus("sib", (first, other), "x", {"": 1}, flank5=het.bases[index - 20:index],
+                      flank3=het.bases[index + 1:index + 21])
+        read = call_read(het, locus, locus.flank5, locus.flank3, min_quality)
+        assert read.index == index
+        outcomes[index] = read.genotype or read.reason.split(" (")[0].split(" around")[0]
+        if index >= 225 and read.genotype and read.genotype != locus.genotype(first, second):
+            wrong.append((index, read))
+        if index < 225 and read.genotype and first not in read.genotype:
+            wrong.append((index, read))
+    assert wrong == []
+    after = Counter(outcome for index, outcome in outcomes.items() if index >= 225)
+    if min_quality == 0:  # 509: a second peak 0.90 of the first, amid secondary peaks up to 1.09
+        assert after == {"double peaks at most bases": 355, "noisy trace": 1}
+    else:
+        assert sum(after.values()) == 356 and all(outcome.startswith("quality ") for outcome in after), after
+    assert sum(hom.bases[index + 77] != hom.bases[index + 67] for index in range(225, 581)) == 266  # heterozygous
+    called = [index for index in range(120, 200) if "/" in outcomes[index]]
+    assert len(called) == 79 and all(outcomes[index] == f"{hom.bases[index + 77]}/{hom.bases[index + 77]}"
+                                     for index in called)
