@@ -4,26 +4,25 @@ heights of its two alleles' peaks against the trace's own noise.
 A trace (ABI ``.ab1``, read by Biopython's ``Bio.SeqIO`` 'abi' parser, or SCF version 3, read here:
 Biopython has none) gives four analysed channels (ABI: DATA9-12 in the order of FWO_1), the base
 caller's peak positions, bases and qualities. The locus's forward-strand flanks (a panel's
-``flank5``/``flank3``; else 50 bases either side cut from ``--reference``; else the catalog's, the
-bases of published allele-specific probes, 12-13 before the SNP and 4 after) are aligned to the read's
-bases, forward and reverse-complemented (Biopython's ``PairwiseAligner``, local, N scored as neither
-match nor mismatch); the base aligned to the SNP is the site when each flank aligns over
-`MIN_FLANK_BASES` bases, or over all but one of a shorter flank's, at `MIN_FLANK_MATCH` identity (a
-gap, or a short flank's base left unaligned, is a mismatch: one error in the catalog's 16-17). The
-catalog's flanks must agree with a reference's bases: a disagreement means another build or
-sequence, and is refused. At its peak position each channel's height is the channel's maximum within
-two samples; the site's primary height is the larger of the locus's two alleles (complemented on a reverse read).
-The noise is the trace's own: at the 10 called bases either side (not the site's neighbours), the
-strongest channel other than the called base relative to it. The site is heterozygous when the
-weaker allele reaches `HET_FLOOR` of the stronger and stands above that noise (its 90th centile
-times `NOISE_FACTOR`); homozygous when it stays below half that floor, or below the floor and within
-the noise; otherwise a no-call (a noisy trace, or a secondary peak between the noise and a
-heterozygote's): a trace too noisy to tell is never called homozygous. Where most bases around carry
-a second peak as high as a heterozygote's (their median reaches `HET_FLOOR`: past a heterozygous indel,
-a mixed template) nothing is called: on sangerseqR's real heterozygous-indel trace, two heterozygous
-bases whose weaker peak is 0.12 of the stronger were otherwise called homozygous. A non-allele base that
-reaches the heterozygote's floor and the weaker allele is "a third base". Forward and reverse reads
-of one sample must agree.
+``flank5``/``flank3``; else 50 bases either side cut from ``--reference``; else the catalog's, the bases
+of published allele-specific probes, 12-13 before the SNP and 4 after) are aligned to the read's bases,
+forward and reverse-complemented (Biopython's ``PairwiseAligner``, local, N scored as neither match nor
+mismatch); the base aligned to the SNP is the site when each flank aligns over `MIN_FLANK_BASES` bases,
+or over all but one of a shorter flank's, at `MIN_FLANK_MATCH` identity (a gap, or a short flank's base
+left unaligned, is a mismatch: one error in the catalog's 16-17). The catalog's flanks must agree with a
+reference's bases: a disagreement means another build or sequence, and is refused. At its peak position
+each channel's height is the channel's maximum within two samples; the site's primary height is the
+larger of the locus's two alleles (complemented on a reverse read). The noise is the trace's own: at the
+10 called bases either side (not the site's neighbours), the strongest channel other than the called
+base relative to it. The site is heterozygous when the weaker allele reaches `HET_FLOOR` of the stronger
+and stands above that noise (its 90th centile times `NOISE_FACTOR`); homozygous when it stays below half
+that floor, or below the floor and within the noise; otherwise a no-call (a noisy trace, or a secondary
+peak between the noise and a heterozygote's): a trace too noisy to tell is never called homozygous.
+Where most bases around carry a second peak as high as a heterozygote's (their median reaches
+`HET_FLOOR`: past a heterozygous indel, a mixed template) nothing is called: on sangerseqR's real
+heterozygous-indel trace, two heterozygous bases whose weaker peak is 0.12-0.13 of the stronger were
+otherwise called homozygous. A non-allele base that reaches the heterozygote's floor and the weaker
+allele is "a third base". Forward and reverse reads of one sample must agree.
 
 The SCF reader is tested against io_lib's conversion of real ABI traces (convert_trace): the same
 channels, peaks, bases and qualities as Biopython reads from the ABI files.
