@@ -52,8 +52,8 @@ class Locus:
     gene: str = ""
     aliases: tuple[str, ...] = ()
     source: str = ""
-    # forward-strand sequence beside the SNP, for locating it in Sanger reads, and where it comes from
-    # (the catalog's citation, or the panel's path)
+    # forward-strand sequence beside the SNP, for locating it in Sanger reads (a panel's, or the
+    # catalog's with its citation in flank_source)
     flank5: str = ""
     flank3: str = ""
     flank_source: str = ""
@@ -232,7 +232,6 @@ def read_panel(path: str | os.PathLike) -> list[Locus]:
             source=f"panel {source}",
             flank5=_flank(record.get("flank5", ""), source, row, "flank5"),
             flank3=_flank(record.get("flank3", ""), source, row, "flank3"),
-            flank_source=f"panel {source}",
         )
     return list(by_id.values())
 

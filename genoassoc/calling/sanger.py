@@ -193,8 +193,6 @@ def _aligned_site(alignment: Any, left: int, right: int) -> int | None:
     MIN_FLANK_BASES bases (a shorter flank: all but one) with MIN_FLANK_MATCH identity, a gap or a
     short flank's unaligned base counting as a mismatch."""
     read_blocks, query_blocks = alignment.aligned
-    if not len(read_blocks):
-        return None
     site, matched, aligned_left, aligned_right = None, 0, 0, 0
     read, query = alignment.target, alignment.query
     for (r0, r1), (q0, _) in zip(read_blocks, query_blocks, strict=True):
@@ -270,11 +268,12 @@ def _call_site(trace: Trace, locus: Locus, site: Site | None, min_quality: float
     floor = max(HET_FLOOR, NOISE_FACTOR * noise)
     if stronger <= 0 or not np.isfinite(ratio):
         return ReadCall(name, site.strand, "", "no signal at the site", pair, noise, quality)
-    if enough and np.median(around) >= HET_FLOOR:
+    mixed = float(np.median(around)) if enough else np.nan
+    if mixed >= HET_FLOOR:
         # most bases around carry a second peak as high as a heterozygote's (a heterozygous indel, a
         # mixed template): the site's own peaks tell nothing
         return ReadCall(name, site.strand, "", f"double peaks at most bases around the site (median secondary "
-                        f"{np.median(around):.2f} of the primary)", pair, noise, quality)
+                        f"{mixed:.2f} of the primary)", pair, noise, quality)
     if others / stronger >= floor and others >= weaker:
         return ReadCall(name, site.strand, "", "a third base at the site", pair, noise, quality)
     if ratio >= floor:
@@ -375,19 +374,18 @@ def flanks_of(locus: Locus, reference: str | None, build: str | None, folder: st
     """(flank5, flank3, which: "panel|reference|catalog N+M bp", their source: the panel's or
     reference's file, the catalog's citation) of a locus: a panel's own flanks, else `reference`'s 50
     bases either side (checked against the catalog's flanks), else the catalog's."""
-    catalog = bool(locus.flank5 and locus.flank3 and not locus.flank_source.startswith("panel "))
+    catalog = bool(locus.flank_source)
     if locus.flank5 and locus.flank3 and not (catalog and reference):
-        left, right, origin = locus.flank5, locus.flank3, "catalog" if catalog else "panel"
-        source = locus.flank_source.removeprefix("panel ")
+        left, right = locus.flank5, locus.flank3
+        origin, source = ("catalog", locus.flank_source) if catalog else ("panel", locus.source.removeprefix("panel "))
     elif reference:
         left, right = flanks_from_reference(locus, reference, build)
         origin, source = "reference", reference
-        if catalog and not (_agree(left[-len(locus.flank5):], locus.flank5)
-                            and _agree(right[:len(locus.flank3)], locus.flank3)):
-            raise InputError(f"{locus.id}: the reference reads {left[-len(locus.flank5):]}[{locus.id}]"
-                             f"{right[:len(locus.flank3)]} beside the locus, the catalog "
-                             f"{locus.flank5}[{'/'.join(locus.alleles)}]{locus.flank3} ({locus.flank_source}): "
-                             "another build or sequence? (give --build)", reference)
+        near5, near3 = left[len(left) - len(locus.flank5):], right[:len(locus.flank3)]
+        if catalog and not (_agree(near5, locus.flank5) and _agree(near3, locus.flank3)):
+            raise InputError(f"{locus.id}: the reference reads {near5}[{locus.id}]{near3} beside the locus, the "
+                             f"catalog {locus.flank5}[{'/'.join(locus.alleles)}]{locus.flank3} "
+                             f"({locus.flank_source}): another build or sequence? (give --build)", reference)
     else:
         raise InputError(f"{locus.id}: no flanking sequence to find the SNP in the reads: give --reference "
                          "FASTA, or flank5/flank3 in the panel", folder)

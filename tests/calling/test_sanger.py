@@ -459,7 +459,7 @@ def test_a_reference_must_agree_with_the_catalogs_flanks(tmp_path):
     assert f"reads {molecule(3)[SITE - 13:SITE]}[rs1800795]{molecule(3)[SITE + 1:SITE + 5]}" in message
     assert "the catalog AGTTGTGTCTTGC[G/C]ATGC (forward-strand bases of the allele-specific TaqMan probes" in message
     panel = dataclasses.replace(locus, flank5=sequence[SITE - 40:SITE], flank3=sequence[SITE + 1:SITE + 41],
-                                flank_source="panel p.tsv")
+                                flank_source="", source="panel p.tsv")
     assert flanks_of(panel, str(tmp_path / "other.fa"), None, "traces")[2] == "panel 40+40 bp"
 
 
